@@ -153,8 +153,15 @@ public final class NSKeyedUnarchiver {
     }
     Decoding decoding = new Decoding(objectArray.getArray());
     Map<String, Object> result = new LinkedHashMap<>();
-    for (String key : topKeysInOrder(topDict)) {
-      result.put(key, decoding.follow(topDict.get(key), "$top." + key, 0, false));
+    try {
+      for (String key : topKeysInOrder(topDict)) {
+        result.put(key, decoding.follow(topDict.get(key), "$top." + key, 0, false));
+      }
+    } catch (StackOverflowError e) {
+      // Only reachable when maxDepth was raised beyond what this thread's stack holds; the archive is abandoned
+      // and the stack unwound, so the thread is fine to go on.
+      throw new ArchiveFormatException(
+          "$objects", "nests deeper than this thread's stack allows (maxDepth " + limits.maxDepth() + ")", e);
     }
     return Collections.unmodifiableMap(result);
   }
