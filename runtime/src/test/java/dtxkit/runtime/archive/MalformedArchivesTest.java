@@ -310,7 +310,7 @@ class MalformedArchivesTest {
         instance(3, "NSDomain", NSKeyedArchiver.uid(2), "NSCode", new NSNumber(1)), new NSNumber(5),
         classDict("NSError", "NSObject")));
     assertEquals("$objects[1].NSDomain", e.field());
-    assertEquals("$objects[1].NSDomain: bad value a Integer (expected a String)", e.getMessage());
+    assertEquals("$objects[1].NSDomain: expected a String, found Integer 5", e.getMessage());
   }
 
   @Test
