@@ -41,7 +41,7 @@ class CorruptedArchivesTest {
   void seededByteChanges(String name) {
     byte[] full = Fixtures.read(name);
     Random random = new Random(name.hashCode());
-    for (int round = 0; round < 2000; round++) {
+    for (int round = 0; round < 1000; round++) {
       byte[] bytes = full.clone();
       int at = random.nextInt(bytes.length);
       bytes[at] = (byte) random.nextInt(256);
