@@ -197,7 +197,7 @@ class MalformedArchivesTest {
 
   @Test
   void depthBomb() throws Exception {
-    int n = 600;
+    int n = 300;
     NSObject[] objects = new NSObject[n + 1];
     for (int i = 0; i < n; i++) {
       objects[i] = instance(n + 1, "NS.objects", uids(i + 2));
