@@ -463,19 +463,19 @@ public final class Http2Connection implements AutoCloseable {
     fail(closed.get() && cause instanceof IOException && closeCause == null ? null : cause);
   }
 
+  /**
+   * Queues GOAWAY behind whatever the handler already queued (so answers to earlier frames still go out in order),
+   * and waits a bounded time for it to be written before the socket closes.
+   */
   private void goAwayNow(int errorCode, String debug) {
     if (closed.get()) {
       return;
     }
-    byte[] text = debug == null ? new byte[0] : debug.getBytes(StandardCharsets.UTF_8);
-    ByteBuf b = alloc.buffer(17 + text.length);
-    Http2.writeFrameHeader(b, 8 + text.length, Http2.GOAWAY, 0, 0);
-    b.writeInt(0);
-    b.writeInt(errorCode);
-    b.writeBytes(text);
     try {
-      writeNow(b);
-    } catch (IOException e) {
+      writeGoAway(0, errorCode, debug == null ? "" : debug).get(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       log.debug("{}: could not send GOAWAY: {}", name, e.toString());
     }
   }

@@ -205,6 +205,8 @@ public final class RsdServer implements AutoCloseable {
     private final Map<Integer, XpcMessageDecoder> decoders = new HashMap<>();
     private final Set<Integer> opened = new HashSet<>();
     private boolean settingsSeen;
+    private boolean versionFlagsSeen;
+    private boolean replyHeadersHeld;
     private boolean initHandshakeSeen;
     private boolean peerInfoSent;
     private boolean closedSession;
@@ -233,7 +235,13 @@ public final class RsdServer implements AutoCloseable {
             "client opened even stream " + streamId, Http2ProtocolException.UNKNOWN_OFFSET);
       }
       if (opened.add(streamId)) {
-        c.writeHeaders(streamId, false);
+        if (streamId == RemoteXpcConnection.REPLY_CHANNEL && !versionFlagsSeen) {
+          // The iPhone answers HEADERS(3) only after mirroring the 0x0201 message (pcap order #5 before #6),
+          // although every client sends HEADERS(3) first.
+          replyHeadersHeld = true;
+        } else {
+          c.writeHeaders(streamId, false);
+        }
       }
     }
 
@@ -261,6 +269,10 @@ public final class RsdServer implements AutoCloseable {
 
     private void handle(Http2Connection c, int streamId, XpcMessage m) throws IOException {
       if (m.has(XpcFlags.INIT_HANDSHAKE)) {
+        if (!versionFlagsSeen) {
+          rejectVersionFlags(c, streamId);
+          return;
+        }
         send(c, streamId, XpcMessage.headerOnly(m.flags(), m.messageId()));
         initHandshakeSeen = true;
         maybeSendPeerInfo(c);
@@ -270,9 +282,17 @@ public final class RsdServer implements AutoCloseable {
       boolean handshakeMirror = !m.has(XpcFlags.WANTS_REPLY)
           && (m.body() == null || XpcDictionary.empty().equals(m.body()));
       if (handshakeMirror) {
-        if (m.has(XpcFlags.HANDSHAKE_VERSION) && !opened.contains(RemoteXpcConnection.REPLY_CHANNEL)) {
-          c.writeGoAway(streamId, Http2.PROTOCOL_ERROR, "Invalid or missing remote device connection version flags")
-              .whenComplete((v, e) -> c.close());
+        if (m.has(XpcFlags.HANDSHAKE_VERSION)) {
+          if (!opened.contains(RemoteXpcConnection.REPLY_CHANNEL)) {
+            rejectVersionFlags(c, streamId);
+            return;
+          }
+          versionFlagsSeen = true;
+          send(c, streamId, m);
+          if (replyHeadersHeld) {
+            replyHeadersHeld = false;
+            c.writeHeaders(RemoteXpcConnection.REPLY_CHANNEL, false);
+          }
           return;
         }
         send(c, streamId, m);
@@ -294,6 +314,11 @@ public final class RsdServer implements AutoCloseable {
       }
       unhandled.incrementAndGet();
       log.info("{}: no handler for message on stream {}: {}", c.name(), streamId, m);
+    }
+
+    private void rejectVersionFlags(Http2Connection c, int streamId) {
+      c.writeGoAway(streamId, Http2.PROTOCOL_ERROR, "Invalid or missing remote device connection version flags")
+          .whenComplete((v, e) -> c.close());
     }
 
     private void answer(Http2Connection c, XpcMessage request) {

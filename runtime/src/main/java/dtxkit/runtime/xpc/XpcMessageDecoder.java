@@ -37,8 +37,8 @@ public final class XpcMessageDecoder implements AutoCloseable {
   /**
    * Adds bytes and returns every message they complete, in order.
    *
-   * @param chunk the next bytes of the stream; read entirely, retained as needed, and not released by this method
-   *     (the caller keeps its reference and releases it)
+   * @param chunk the next bytes of the stream; read entirely (copied) and not released by this method (the caller
+   *     keeps its reference and releases it)
    * @return the completed messages, possibly none
    * @throws DtxProtocolException when the bytes are not well-formed ({@link XpcProtocolException}) or announce a
    *     message over the limit ({@link XpcLimitExceededException}); the decoder is then failed
@@ -49,8 +49,8 @@ public final class XpcMessageDecoder implements AutoCloseable {
     }
     List<XpcMessage> out = new ArrayList<>(1);
     if (chunk.isReadable()) {
-      pending.addComponent(true, chunk.retainedSlice());
-      chunk.skipBytes(chunk.readableBytes());
+      // Copied, not retained: the caller's buffer is often a slice of a read buffer that is compacted and reused.
+      pending.addComponent(true, pending.alloc().buffer(chunk.readableBytes()).writeBytes(chunk));
     }
     try {
       while (true) {
