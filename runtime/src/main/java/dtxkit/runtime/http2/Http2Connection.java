@@ -378,6 +378,17 @@ public final class Http2Connection implements AutoCloseable {
       flowLock.lock();
       try {
         StreamWindows s = streamLocked(streamId);
+        if (data.isReadable() && (connSendWindow <= 0 || s.send <= 0)) {
+          // The peer grants more window only after it has read what we wrote: flush before waiting.
+          flowLock.unlock();
+          try {
+            synchronized (outLock) {
+              out.flush();
+            }
+          } finally {
+            flowLock.lock();
+          }
+        }
         while (data.isReadable() && (connSendWindow <= 0 || s.send <= 0)) {
           if (closed.get()) {
             throw closedException();

@@ -104,7 +104,10 @@ public final class RemoteXpcConnection implements AutoCloseable {
   private void handshake() throws IOException {
     h2.writePreface();
     h2.writeSettings(Http2Settings.remoteXpc(options.initialWindow()));
-    h2.writeWindowUpdate(0, options.connectionWindow() - Http2.DEFAULT_WINDOW);
+    if (options.connectionWindow() > Http2.DEFAULT_WINDOW) {
+      // Skipped only when the caller asks for no more than the default window (a zero increment is illegal).
+      h2.writeWindowUpdate(0, options.connectionWindow() - Http2.DEFAULT_WINDOW);
+    }
     h2.writeHeaders(ROOT_CHANNEL, false);
     send(ROOT_CHANNEL, new XpcMessage(XpcFlags.ALWAYS_SET, 0, XpcDictionary.empty()));
     h2.writeHeaders(REPLY_CHANNEL, false);
