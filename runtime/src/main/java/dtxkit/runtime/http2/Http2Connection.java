@@ -357,6 +357,10 @@ public final class Http2Connection implements AutoCloseable {
             writeDataFrames(item);
           }
           item.done.complete(null);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+          // Taken off the queue already, so drainQueue() will not see it: fail it here.
+          item.done.completeExceptionally(e instanceof IOException ? e : closedException());
+          throw e;
         } finally {
           item.frame.release();
         }
