@@ -224,4 +224,48 @@ class RsdClientServerTest {
     IOException e = assertThrows(IOException.class, () -> HostUuidStore.loadOrCreate(file));
     assertTrue(e.getMessage().contains("does not hold a UUID"));
   }
+
+  @Test
+  void manyClientsAtOnceThenTheServerStopsCleanly() throws Exception {
+    PeerInfo info = device().build();
+    RsdServer server = RsdServer.builder(info).resetRootAfterPeerInfo(false).start();
+    int n = 8;
+    List<CompletableFuture<RsdClient>> clients = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      CompletableFuture<RsdClient> f = new CompletableFuture<>();
+      clients.add(f);
+      new Thread(() -> {
+        try {
+          f.complete(RsdClient.connect("127.0.0.1", server.port(), OPTIONS));
+        } catch (Throwable e) {
+          f.completeExceptionally(e);
+        }
+      }).start();
+    }
+    List<RsdClient> connected = new ArrayList<>();
+    for (CompletableFuture<RsdClient> f : clients) {
+      RsdClient c = f.get(30, TimeUnit.SECONDS);
+      connected.add(c);
+      assertEquals(info.toXpc(), c.peerInfo().toXpc());
+    }
+    assertEquals(n, server.acceptedConnections());
+    // close() joins the accept thread and every connection's threads, with all eight clients still connected.
+    server.close();
+    for (RsdClient c : connected) {
+      IOException e = assertThrows(IOException.class, () -> c.xpc().awaitMessage(m -> true, Duration.ofSeconds(20)));
+      assertTrue(e.getMessage().contains("closed"), e.getMessage());
+      assertTrue(c.xpc().isClosed());
+      c.close();
+    }
+    assertThrows(IOException.class, () -> RsdClient.connect("127.0.0.1", server.port(), OPTIONS));
+  }
+
+  @Test
+  void hostsMayBeIpv6LiteralsWithScopeOrBrackets() throws Exception {
+    java.net.Inet6Address scoped = (java.net.Inet6Address) RsdClient.resolve("fe80::1%1");
+    assertEquals(1, scoped.getScopeId());
+    assertEquals("fd35:d15c:6a3e:0:0:0:0:1", RsdClient.resolve("[fd35:d15c:6a3e::1]").getHostAddress());
+    assertEquals("[::1]:58783".replace("::1", "0:0:0:0:0:0:0:1"),
+        RsdClient.format(RsdClient.resolve("::1"), 58783));
+  }
 }
