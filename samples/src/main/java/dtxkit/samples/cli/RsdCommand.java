@@ -75,7 +75,7 @@ public final class RsdCommand implements Runnable {
         host = pick.address();
         port = pick.rsdPort();
       }
-      try (RsdClient client = RsdClient.connect(host, port)) {
+      try (RsdClient client = RsdClient.connect(host, port, RsdClient.Options.DEFAULT)) {
         PeerInfo info = client.peerInfo();
         if (udid != null && !udid.equals(info.udid())) {
           spec.commandLine().getErr().println("warning: device at " + host + " is " + info.udid() + ", not " + udid);
