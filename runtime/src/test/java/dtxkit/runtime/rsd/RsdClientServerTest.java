@@ -268,4 +268,21 @@ class RsdClientServerTest {
     assertEquals("[::1]:58783".replace("::1", "0:0:0:0:0:0:0:1"),
         RsdClient.format(RsdClient.resolve("::1"), 58783));
   }
+
+  @Test
+  void serverHostsACheckinServiceAndAdvertisesItsPort() throws Exception {
+    String name = "com.apple.instruments.dtservicehub.shim.remote";
+    try (RsdServer server = RsdServer.builder(device().build())
+            .checkinService(name, (socket, label) -> socket.getOutputStream().write(label.length()))
+            .start();
+        RsdClient client = RsdClient.connect("127.0.0.1", server.port(), OPTIONS)) {
+      RsdService advertised = client.peerInfo().service(name);
+      assertEquals(server.peerInfo().service(name), advertised);
+      assertTrue(advertised.needsCheckin());
+      try (Socket s = client.openService(name)) {
+        s.setSoTimeout(20_000);
+        assertEquals("dtxkit".length(), s.getInputStream().read());
+      }
+    }
+  }
 }
