@@ -285,4 +285,28 @@ class RsdClientServerTest {
       }
     }
   }
+
+  @Test
+  void pendingRequestsFailWhenTheConnectionDrops() throws Exception {
+    CountDownLatch received = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RsdServer server = RsdServer.builder(device().build()).resetRootAfterPeerInfo(false).requestHandler(r -> {
+      received.countDown();
+      release.await();
+      return XpcDictionary.empty();
+    }).start();
+    try (RsdClient client = RsdClient.connect("127.0.0.1", server.port(), OPTIONS)) {
+      CompletableFuture<XpcMessage> reply = client.xpc().request(XpcDictionary.builder().put("q", "1").build());
+      assertTrue(received.await(20, TimeUnit.SECONDS));
+      server.close();
+      java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> reply.get(20, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof IOException, e.getCause().toString());
+      CompletableFuture<XpcMessage> late = client.xpc().request(XpcDictionary.empty());
+      assertThrows(java.util.concurrent.ExecutionException.class, () -> late.get(20, TimeUnit.SECONDS));
+    } finally {
+      release.countDown();
+      server.close();
+    }
+  }
 }
