@@ -1,0 +1,43 @@
+package dtxkit.processor.diagnostics;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.Element;
+import javax.tools.Diagnostic.Kind;
+
+/** Prints reports through the compiler's {@link Messager}, always as errors, each exactly once. */
+public final class DiagnosticReporter {
+
+    private final Messager messager;
+
+    public DiagnosticReporter(Messager messager) {
+        this.messager = messager;
+    }
+
+    /** Prints every error of {@code report}. */
+    public void report(ValidationReport report) {
+        for (Diagnostic diagnostic : report.diagnostics()) {
+            report(diagnostic);
+        }
+    }
+
+    /** Prints one error, on the annotation value when the diagnostic names one. */
+    public void report(Diagnostic diagnostic) {
+        if (diagnostic.annotation() != null && diagnostic.value() != null) {
+            messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element(), diagnostic.annotation(),
+                    diagnostic.value());
+        } else if (diagnostic.annotation() != null) {
+            messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element(), diagnostic.annotation());
+        } else {
+            messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element());
+        }
+    }
+
+    /** Reports a processor bug on the element being processed, with the stack trace, instead of crashing javac. */
+    public void internalError(Element element, Throwable failure) {
+        StringWriter trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        report(Diagnostic.on(element, Message.INTERNAL_ERROR, element, trace));
+    }
+}
