@@ -2,14 +2,21 @@ package dtxkit.processor.diagnostics;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.Element;
 import javax.tools.Diagnostic.Kind;
 
-/** Prints reports through the compiler's {@link Messager}, always as errors, each exactly once. */
+/**
+ * Prints reports through the compiler's {@link Messager}, always as errors, each exactly once: a record shared by two
+ * services is validated for each, but its problems are printed once.
+ */
 public final class DiagnosticReporter {
 
     private final Messager messager;
+    private final Set<List<Object>> printed = new HashSet<>();
 
     public DiagnosticReporter(Messager messager) {
         this.messager = messager;
@@ -24,6 +31,9 @@ public final class DiagnosticReporter {
 
     /** Prints one error, on the annotation value when the diagnostic names one. */
     public void report(Diagnostic diagnostic) {
+        if (!printed.add(List.of(diagnostic.element(), diagnostic.text()))) {
+            return;
+        }
         if (diagnostic.annotation() != null && diagnostic.value() != null) {
             messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element(), diagnostic.annotation(),
                     diagnostic.value());

@@ -68,7 +68,7 @@ public final class AuxGenerator extends SourceGenerator {
                         : CodeBlock.of("map.get($S)", component.key());
                 arguments.add(i == 0 ? "\n" : ",\n").add("$L", values.decode(component.type(), raw));
             }
-            decoder.addStatement("return new $T($>$L$<)", recordName, arguments.build());
+            decoder.addStatement("return new $T($L)", recordName, arguments.build());
             type.addMethod(decoder.build());
 
             MethodSpec.Builder encoder = MethodSpec.methodBuilder(

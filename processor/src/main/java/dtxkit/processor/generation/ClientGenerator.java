@@ -72,14 +72,14 @@ public final class ClientGenerator extends SourceGenerator {
         }
         CodeBlock call = values.selectorAndArguments(method.selector().text(), method.parameters());
         if (method.oneway()) {
-            spec.addStatement("channel.send($>$L$<)", call);
+            spec.addStatement("channel.send($L)", call);
         } else if (method.isAsync()) {
-            spec.addStatement("return $T.mapAsync(channel.invokeAsync($>$L$<), $L)", RuntimeNames.DTX_CALLS, call,
+            spec.addStatement("return $T.mapAsync(channel.invokeAsync($L), $L)", RuntimeNames.DTX_CALLS, call,
                     replyConverter(method, values));
         } else if (method.returnType().kind() == TypeKind.VOID) {
-            spec.addStatement("channel.invoke($>$L$<)", call);
+            spec.addStatement("channel.invoke($L)", call);
         } else {
-            spec.addStatement("$T reply = channel.invoke($>$L$<)", Object.class, call);
+            spec.addStatement("$T reply = channel.invoke($L)", Object.class, call);
             spec.addStatement("return $L", values.decode(method.returnType(), CodeBlock.of("reply")));
         }
         return spec.build();

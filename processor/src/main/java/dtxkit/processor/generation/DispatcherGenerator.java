@@ -56,7 +56,7 @@ public final class DispatcherGenerator extends SourceGenerator {
             handle.addCode("case $S:\n$>", method.selector().text());
             handle.addStatement("$T.requireArguments(invocation, $L)", RuntimeNames.DTX_DISPATCH,
                     method.parameters().size());
-            CodeBlock call = CodeBlock.of("implementation.$N($>$L$<)", method.name(),
+            CodeBlock call = CodeBlock.of("implementation.$N($L)", method.name(),
                     values.decodedArguments(method.parameters()));
             if (method.isAsync()) {
                 handle.addStatement("return $T.replyAsync($L, $L)", RuntimeNames.DTX_DISPATCH, call,

@@ -46,7 +46,7 @@ public final class EventReceiverGenerator extends SourceGenerator {
             onInvocation.addCode("case $S:\n$>", notification.selector().text())
                     .addStatement("$T.requireArguments(invocation, $L)", RuntimeNames.DTX_DISPATCH,
                             notification.parameters().size())
-                    .addStatement("listener.$N($>$L$<)", notification.name(),
+                    .addStatement("listener.$N($L)", notification.name(),
                             values.decodedArguments(notification.parameters()))
                     .addStatement("return")
                     .addCode("$<");
@@ -58,7 +58,8 @@ public final class EventReceiverGenerator extends SourceGenerator {
                 .endControlFlow();
 
         TypeSpec.Builder type = newClass(GeneratedNames.eventReceiver(service.type()), service,
-                "Channel listener delivering callbacks to a {@link " + events.canonicalName() + "}")
+                "Callback receiver (a channel listener calling {@code "
+                        + service.eventsType().get().nestedName() + "})")
                 .addSuperinterface(RuntimeNames.DTX_CHANNEL_LISTENER)
                 .addField(FieldSpec.builder(events, "listener", Modifier.PRIVATE, Modifier.FINAL).build())
                 .addMethod(MethodSpec.constructorBuilder()

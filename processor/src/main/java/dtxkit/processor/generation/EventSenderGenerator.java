@@ -50,7 +50,7 @@ public final class EventSenderGenerator extends SourceGenerator {
             if (notification.isData()) {
                 method.addStatement("channel.sendData($N)", notification.parameters().get(0).name());
             } else {
-                method.addStatement("channel.send($>$L$<)",
+                method.addStatement("channel.send($L)",
                         values.selectorAndArguments(notification.selector().text(), notification.parameters()));
             }
             type.addMethod(method.build());

@@ -41,7 +41,10 @@ final class MethodValidator {
         int before = context.report.diagnostics().size();
         DtxMethod annotation = method.getAnnotation(DtxMethod.class);
         Optional<Selector> selector = selector(method, DtxMethod.class, annotation.value());
-        checkGeneric(method);
+        if (checkGeneric(method)) {
+            // Type variables in the signature are the same problem; one diagnostic is enough.
+            return Optional.empty();
+        }
         List<ParameterModel> params = parameters(method);
         TypeResolver.Resolution returns = resolver.resolve(method.getReturnType(), TypeResolver.Use.RETURN);
         String name = method.getSimpleName().toString();
@@ -69,7 +72,9 @@ final class MethodValidator {
         int before = context.report.diagnostics().size();
         Optional<Selector> selector = selector(method, OnNotification.class,
                 method.getAnnotation(OnNotification.class).value());
-        checkGeneric(method);
+        if (checkGeneric(method)) {
+            return Optional.empty();
+        }
         List<ParameterModel> params = parameters(method);
         checkVoid(method, "OnNotification");
         if (context.report.diagnostics().size() != before || selector.isEmpty()) {
@@ -81,7 +86,9 @@ final class MethodValidator {
     /** The {@code @OnData} sink; the model is present only when it is clean. */
     Optional<NotificationModel> validateData(ExecutableElement method) {
         int before = context.report.diagnostics().size();
-        checkGeneric(method);
+        if (checkGeneric(method)) {
+            return Optional.empty();
+        }
         List<? extends VariableElement> declared = method.getParameters();
         boolean oneByteArray = declared.size() == 1 && declared.get(0).asType().toString().equals("byte[]");
         if (!oneByteArray) {
@@ -118,12 +125,15 @@ final class MethodValidator {
         return Optional.of(selector);
     }
 
-    private void checkGeneric(ExecutableElement method) {
+    /** Reports type parameters; returns whether there were any. */
+    private boolean checkGeneric(ExecutableElement method) {
         if (!method.getTypeParameters().isEmpty()) {
             context.report.add(Diagnostic.on(method, Message.GENERIC_METHOD, method.getSimpleName(),
                     "<" + String.join(", ", method.getTypeParameters().stream().map(Object::toString).toList())
                             + ">"));
+            return true;
         }
+        return false;
     }
 
     private void checkVoid(ExecutableElement method, String annotation) {

@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
-import com.google.auto.common.AnnotationMirrors;
-import com.google.auto.common.MoreElements;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.ElementFilter;
 
 /** Validates a record carried as an NSDictionary: its keys and its component types. */
 final class RecordValidator {
@@ -30,15 +30,16 @@ final class RecordValidator {
     RecordModel validate(TypeElement record, ClassRef ref) {
         List<RecordModel.Component> components = new ArrayList<>();
         Map<String, String> componentByKey = new LinkedHashMap<>();
-        for (RecordComponentElement component : record.getRecordComponents()) {
+        for (RecordComponentElement recordComponent : record.getRecordComponents()) {
+            // javac gives record components no source position; their private fields carry the component's.
+            Element component = field(record, recordComponent);
             String name = component.getSimpleName().toString();
             String key = name;
-            AnnotationMirror keyMirror = MoreElements.getAnnotationMirror(component, Key.class).orNull();
-            if (keyMirror != null) {
-                key = component.getAnnotation(Key.class).value();
+            Key keyAnnotation = recordComponent.getAnnotation(Key.class);
+            if (keyAnnotation != null) {
+                key = keyAnnotation.value();
                 if (key.isEmpty()) {
-                    context.report.add(Diagnostic.onValue(component, keyMirror,
-                            AnnotationMirrors.getAnnotationValue(keyMirror, "value"), Message.RECORD_KEY, name,
+                    context.report.add(Diagnostic.on(component, Message.RECORD_KEY, name,
                             ref.nestedName(), "has an empty @Key; a dictionary key needs at least one character"));
                     continue;
                 }
@@ -59,5 +60,14 @@ final class RecordValidator {
             components.add(new RecordModel.Component(name, key, type.type()));
         }
         return new RecordModel(ref, components);
+    }
+
+    private static Element field(TypeElement record, RecordComponentElement component) {
+        for (VariableElement field : ElementFilter.fieldsIn(record.getEnclosedElements())) {
+            if (field.getSimpleName().equals(component.getSimpleName())) {
+                return field;
+            }
+        }
+        return component;
     }
 }
