@@ -2,6 +2,7 @@ package dtxkit.runtime;
 
 import dtxkit.runtime.archive.NSError;
 import dtxkit.runtime.wire.DtxMessage;
+import dtxkit.runtime.wire.DtxLimits;
 import dtxkit.runtime.wire.DtxMessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -76,7 +77,10 @@ import org.slf4j.LoggerFactory;
  * {@link DtxChannelListener#onClosed}.
  *
  * <p><b>Tracing.</b> Every message sent and received is logged at DEBUG on the logger {@value #TRACE_LOGGER}, one
- * line per message, in the fixed format of {@link #traceLine}.
+ * line per message, in the fixed format of {@link dtxkit.runtime.wire.DtxTraceFormatter}:
+ * {@code >> ch=1 id=5.0 frag=1/1 DISPATCH sel=runningProcesses len=180} ({@code >>} sent, {@code <<} received; the
+ * channel code as on the wire; {@code frag=I/N} the message's last fragment and its fragment count; {@code len} the
+ * body length). Messages are logged when queued for sending and when completely received.
  */
 public final class DtxConnection implements Closeable {
 
@@ -105,7 +109,7 @@ public final class DtxConnection implements Closeable {
   private final DtxServiceRegistry registry;
   private final Executor deliveryExecutor;
   private final int maxQueuedPerChannel;
-  private final Codec.Limits limits;
+  private final DtxLimits limits;
 
   private final AtomicInteger nextIdentifier = new AtomicInteger(1);
   private final AtomicInteger nextChannelCode = new AtomicInteger(1);
@@ -497,19 +501,13 @@ public final class DtxConnection implements Closeable {
         : new DtxConnectionClosedException("connection " + name + " is closing", null);
   }
 
-  /** Queues a message (the builder's local code is replaced by the wire code here); the message is taken over. */
+  /** Queues a message whose channel code is already the wire code; the message is taken over. */
   private boolean enqueue(int localCode, DtxMessage message, String selector) {
-    int conversation = message.conversationIndex();
-    DtxMessage onWire = message;
-    if (conversation % 2 == 0 && message.channelCode() != localCode) {
-      throw new IllegalStateException("channel code mismatch");
+    OutboundWriter.Outgoing outgoing = Codec.fragments(message);
+    if (TRACE.isDebugEnabled()) {
+      TRACE.debug(Codec.traceLine(true, message, outgoing.fragmentCount(), selector));
     }
-    String trace = TRACE.isDebugEnabled() ? traceLine("->", onWire, selector) : null;
-    return writer.enqueue(localCode, Codec.fragments(onWire, () -> {
-      if (trace != null) {
-        TRACE.debug(trace);
-      }
-    }));
+    return writer.enqueue(localCode, outgoing);
   }
 
   static int wireCode(int localCode, int conversation) {
@@ -614,7 +612,7 @@ public final class DtxConnection implements Closeable {
   // Reading
 
   private void readLoop(InputStream in) {
-    Codec.Decoder decoder = Codec.newDecoder(limits);
+    Codec.Decoder decoder = new Codec.Decoder(limits);
     String why;
     Throwable cause = null;
     try {
@@ -974,23 +972,8 @@ public final class DtxConnection implements Closeable {
 
   private void traceIn(DtxMessage message, String selector) {
     if (TRACE.isDebugEnabled()) {
-      TRACE.debug(traceLine("<-", message, selector));
+      TRACE.debug(Codec.traceLine(false, message, 0, selector));
     }
-  }
-
-  /**
-   * The trace line for one message, in a fixed format:
-   * {@code DIR ch=CODE id=ID.CONV frag=I/N TYPE [SELECTOR] len=BYTES}, where DIR is {@code ->} (sent) or
-   * {@code <-} (received), CODE the wire channel code, I/N the last fragment's index and the fragment count, and
-   * BYTES the aux plus payload length.
-   *
-   * @param direction {@code "->"} or {@code "<-"}
-   * @param message the message
-   * @param selector the selector of a DISPATCH, or null
-   * @return the line
-   */
-  static String traceLine(String direction, DtxMessage message, String selector) {
-    return Codec.traceLine(direction, message, selector);
   }
 
   private static ThreadFactory daemonThreads(String prefix) {
@@ -1017,7 +1000,7 @@ public final class DtxConnection implements Closeable {
     private DtxServiceHandler controlHandler;
     private Executor deliveryExecutor;
     private int maxQueuedPerChannel = 10_000;
-    private Codec.Limits limits = Codec.Limits.DEFAULT;
+    private DtxLimits limits = DtxLimits.defaults();
     private String name;
 
     private Builder(DtxTransport transport) {
@@ -1154,8 +1137,15 @@ public final class DtxConnection implements Closeable {
       return this;
     }
 
-    Builder limits(Codec.Limits limits) {
-      this.limits = limits;
+    /**
+     * The receive limits: message size, fragment size, messages and bytes being reassembled at once (default
+     * {@link DtxLimits#defaults()}). A peer over a limit breaks the protocol and the connection drops.
+     *
+     * @param limits the limits
+     * @return this builder
+     */
+    public Builder limits(DtxLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

@@ -36,8 +36,8 @@ final class OutboundWriter implements Runnable {
     /** True when the whole message is a single fragment. */
     boolean singleFragment();
 
-    /** Called once after the last fragment was written. */
-    void written();
+    /** How many fragments the message is sent in. */
+    int fragmentCount();
 
     /** Releases whatever the message still holds; called when it is dropped unwritten. */
     void discard();
@@ -108,7 +108,6 @@ final class OutboundWriter implements Runnable {
     } catch (IOException e) {
       error = e;
     }
-    message.written();
     synchronized (this) {
       writing = false;
       notifyAll();
@@ -170,9 +169,6 @@ final class OutboundWriter implements Runnable {
             ready.addLast(lane);
           }
           notifyAll();
-        }
-        if (done) {
-          message.written();
         }
       }
     } catch (InterruptedException e) {
