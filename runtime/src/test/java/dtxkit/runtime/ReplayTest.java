@@ -76,9 +76,13 @@ class ReplayTest {
         assertEquals(1, channel.code());
         List<CompletableFuture<Object>> calls = new ArrayList<>();
         calls.add(channel.invokeAsync("_IDE_initiateControlSessionWithProtocolVersion:", DtxArgument.object(36)));
-        for (int i = 0; i < 5; i++) {
-          calls.add(channel.invokeAsync(i % 2 == 0 ? "_IDE_collectNewCrashReportsInDirectories:matchingProcessNames:"
-              : "_IDE_authorizeTestSessionWithProcessID:", DtxArgument.object(i)));
+        // The calls go-ios made next (conn-out2.dump), in its order.
+        for (String selector : List.of("_IDE_collectNewCrashReportsInDirectories:matchingProcessNames:",
+            "_IDE_collectNewCrashReportsInDirectories:matchingProcessNames:", "_IDE_authorizeTestSessionWithProcessID:",
+            "_IDE_collectNewCrashReportsInDirectories:matchingProcessNames:", "_IDE_authorizeTestSessionWithProcessID:")) {
+          calls.add(selector.startsWith("_IDE_collect")
+              ? channel.invokeAsync(selector, DtxArgument.object(List.of("/tmp")), DtxArgument.object(List.of("bla")))
+              : channel.invokeAsync(selector, DtxArgument.object(2175)));
         }
         List<Object> values = new ArrayList<>();
         for (CompletableFuture<Object> call : calls) {
