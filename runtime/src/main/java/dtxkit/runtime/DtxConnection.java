@@ -597,6 +597,8 @@ public final class DtxConnection implements Closeable {
     if (awaitPeerCapabilities) {
       try {
         await(peerCapabilitiesFuture, "peer capabilities (" + NOTIFY_CAPABILITIES + ")", handshakeTimeoutNanos);
+      } catch (DtxConnectionClosedException e) {
+        throw new DtxConnectionClosedException("handshake failed: " + e.getMessage(), e.getCause());
       } catch (DtxException e) {
         end(new DtxConnectionClosedException("handshake failed: " + e.getMessage(), e), e);
         throw e;
