@@ -1,0 +1,41 @@
+package dtxkit.runtime.archive;
+
+/**
+ * Bounds on what {@link NSKeyedUnarchiver} accepts from a peer, checked before anything is allocated for the
+ * offending part: the input size before the plist is parsed, the {@code $objects} count before any object is decoded,
+ * the nesting depth before each nested object is decoded.
+ *
+ * @param maxInputBytes largest archive accepted, in bytes
+ * @param maxObjects largest {@code $objects} count accepted
+ * @param maxDepth deepest nesting of objects accepted (the root is depth 1)
+ */
+public record ArchiveLimits(int maxInputBytes, int maxObjects, int maxDepth) {
+  /**
+   * 128 MiB (the largest DTX message dtxkit accepts by default), one million objects, depth 1000 (deep enough for
+   * any XCTest or sysmontap archive seen, shallow enough for the Java stack).
+   */
+  public static final ArchiveLimits DEFAULT = new ArchiveLimits(128 << 20, 1_000_000, 1000);
+
+  /** Checks that every limit is positive. */
+  public ArchiveLimits {
+    if (maxInputBytes <= 0 || maxObjects <= 0 || maxDepth <= 0) {
+      throw new IllegalArgumentException(
+          "limits must be positive: " + maxInputBytes + ", " + maxObjects + ", " + maxDepth);
+    }
+  }
+
+  /** A copy with another {@link #maxInputBytes()}. */
+  public ArchiveLimits withMaxInputBytes(int value) {
+    return new ArchiveLimits(value, maxObjects, maxDepth);
+  }
+
+  /** A copy with another {@link #maxObjects()}. */
+  public ArchiveLimits withMaxObjects(int value) {
+    return new ArchiveLimits(maxInputBytes, value, maxDepth);
+  }
+
+  /** A copy with another {@link #maxDepth()}. */
+  public ArchiveLimits withMaxDepth(int value) {
+    return new ArchiveLimits(maxInputBytes, maxObjects, value);
+  }
+}

@@ -1,0 +1,427 @@
+package dtxkit.runtime.wire;
+
+import dtxkit.runtime.DtxLimitExceededException;
+import dtxkit.runtime.DtxProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Turns a DTX byte stream, fed in pieces of any size, into {@link DtxMessage}s: parses fragment headers, reassembles
+ * multi-fragment messages, checks the payload header and decompresses LZ4-compressed payloads.
+ *
+ * <p>An explicit state machine ({@link State}): {@code HEADER} waits for 32 header bytes and consumes nothing before
+ * they are all there; {@code HEADER_EXTENSION} skips header bytes beyond 32; {@code BODY} waits for a whole fragment
+ * body. Any protocol error moves it to the terminal {@code FAILED} state, releases everything it holds and is thrown
+ * from {@link #decode}; the stream cannot be trusted after that, so the decoder stops. {@link #close()} moves it to
+ * {@code CLOSED} and releases everything too.
+ *
+ * <p>Reassembly is keyed by (identifier, conversation index, |channel code|): fragment 0 of a multi-fragment message
+ * carries only the total size, the body fragments 1..n-1 must then follow in order (other messages may be
+ * interleaved). Body fragments are kept as zero-copy slices of the input and joined in a composite buffer. A
+ * duplicate fragment, an out-of-order fragment, a body beyond the declared total or short of it at the last
+ * fragment, and anything over a {@link DtxLimits limit} are protocol errors, each checked before anything is
+ * allocated for it.
+ *
+ * <p>Not thread-safe: feed it from one thread (the connection's reader).
+ */
+public final class DtxMessageDecoder implements AutoCloseable {
+
+  /** The decoder's states. */
+  public enum State {
+    /** Waiting for the 32 bytes of a fragment header. */
+    HEADER,
+    /** Skipping header bytes beyond 32 (header length &gt; 32). */
+    HEADER_EXTENSION,
+    /** Waiting for a fragment body. */
+    BODY,
+    /** Terminal: a protocol error was thrown; all buffers were released. */
+    FAILED,
+    /** Terminal: {@link #close()} was called; all buffers were released. */
+    CLOSED
+  }
+
+  private final DtxLimits limits;
+  private final ByteBufAllocator alloc;
+  private final Map<Key, Partial> partials = new LinkedHashMap<>();
+
+  private State state = State.HEADER;
+  /** Unconsumed input; null when there is none. */
+  private ByteBuf cumulation;
+  /** Whether {@link #cumulation} was allocated here (and may be written to) rather than handed in. */
+  private boolean cumulationOwned;
+  /** Stream offset of {@code cumulation.readerIndex()}: bytes consumed so far. */
+  private long offset;
+  /** The header being processed (states HEADER_EXTENSION and BODY). */
+  private DtxFragmentHeader header;
+  private long headerOffset;
+  private int extensionLeft;
+  private long bufferedBytes;
+  private DtxProtocolException failure;
+
+  /** A decoder with {@link DtxLimits#defaults()} allocating from {@link ByteBufAllocator#DEFAULT}. */
+  public DtxMessageDecoder() {
+    this(DtxLimits.defaults(), ByteBufAllocator.DEFAULT);
+  }
+
+  /**
+   * A decoder.
+   *
+   * @param limits the receive limits
+   * @param alloc allocates cumulation and decompression buffers
+   */
+  public DtxMessageDecoder(DtxLimits limits, ByteBufAllocator alloc) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.alloc = Objects.requireNonNull(alloc, "alloc");
+  }
+
+  /**
+   * Feeds bytes and delivers every message they complete, in stream order.
+   *
+   * @param in the next bytes of the stream, any number; <b>released by this method</b> (also on error), the caller must
+   *     not use it afterwards
+   * @param out receives each decoded message together with its reference: the consumer owns it and must release it
+   *     (ownership passes when {@code accept} is called, even if it throws)
+   * @throws DtxProtocolException when the stream breaks the protocol or a limit; the decoder is then {@code FAILED},
+   *     has released everything, and messages completed before the error have been delivered
+   * @throws IllegalStateException when the decoder already failed or was closed
+   */
+  public void decode(ByteBuf in, Consumer<? super DtxMessage> out) throws DtxProtocolException {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(out, "out");
+    if (state == State.FAILED || state == State.CLOSED) {
+      in.release();
+      throw new IllegalStateException("decoder is " + state
+          + (failure != null ? " after: " + failure.getMessage() : ""), failure);
+    }
+    append(in);
+    try {
+      run(out);
+    } catch (DtxProtocolException e) {
+      failure = e;
+      releaseAll(State.FAILED);
+      throw e;
+    } finally {
+      if (cumulation != null && !cumulation.isReadable()) {
+        cumulation.release();
+        cumulation = null;
+      }
+    }
+  }
+
+  private void run(Consumer<? super DtxMessage> out) throws DtxProtocolException {
+    while (true) {
+      switch (state) {
+        case HEADER -> {
+          if (cumulation == null || cumulation.readableBytes() < DtxFragmentHeader.SIZE) {
+            return;
+          }
+          headerOffset = offset;
+          header = DtxFragmentHeader.read(cumulation, offset);
+          offset += DtxFragmentHeader.SIZE;
+          checkHeader(header, headerOffset);
+          extensionLeft = header.headerLength() - DtxFragmentHeader.SIZE;
+          state = extensionLeft > 0 ? State.HEADER_EXTENSION : afterHeader();
+        }
+        case HEADER_EXTENSION -> {
+          int n = cumulation == null ? 0 : Math.min(cumulation.readableBytes(), extensionLeft);
+          if (n > 0) {
+            cumulation.skipBytes(n);
+            offset += n;
+            extensionLeft -= n;
+          }
+          if (extensionLeft > 0) {
+            return;
+          }
+          state = afterHeader();
+        }
+        case BODY -> {
+          int length = (int) header.length();
+          if (cumulation == null || cumulation.readableBytes() < length) {
+            return;
+          }
+          ByteBuf body = cumulation.readRetainedSlice(length);
+          long bodyOffset = offset;
+          offset += length;
+          state = State.HEADER;
+          onBody(header, headerOffset, body, bodyOffset, out);
+        }
+        default -> throw new IllegalStateException("decoder is " + state);
+      }
+    }
+  }
+
+  /**
+   * Checks a header against the limits and the reassembly state; registers fragment 0 of a multi-fragment message.
+   *
+   * @param h the header
+   * @param at its stream offset
+   */
+  private void checkHeader(DtxFragmentHeader h, long at) throws DtxProtocolException {
+    if (h.headerLength() > limits.maxFragmentBytes()) {
+      throw new DtxLimitExceededException("bytes per fragment", limits.maxFragmentBytes(), h.headerLength(), at + 4);
+    }
+    Key key = Key.of(h);
+    if (h.count() == 1) {
+      checkMessageLength(h.length(), at);
+      checkFragmentLength(h, at);
+      return;
+    }
+    if (h.index() == 0) {
+      if (partials.containsKey(key)) {
+        throw new DtxProtocolException("fragment index", partials.get(key).nextIndex
+            + " (duplicate fragment 0 of message " + describe(h) + ")", "0", at + 8);
+      }
+      checkMessageLength(h.length(), at);
+      if (partials.size() >= limits.maxMessagesInFlight()) {
+        throw new DtxLimitExceededException(
+            "messages in flight", limits.maxMessagesInFlight(), partials.size() + 1L, at);
+      }
+      partials.put(key, new Partial(h, at));
+      return;
+    }
+    Partial partial = partials.get(key);
+    if (partial == null) {
+      throw new DtxProtocolException("fragment index",
+          "0 (out of order: no fragment 0 of message " + describe(h) + " seen)", Integer.toString(h.index()), at + 8);
+    }
+    if (h.count() != partial.count) {
+      throw new DtxProtocolException("fragment count", partial.count + " (as in fragment 0 of message "
+          + describe(h) + ")", Integer.toString(h.count()), at + 10);
+    }
+    if (h.index() < partial.nextIndex) {
+      throw new DtxProtocolException("fragment index", partial.nextIndex + " (duplicate fragment of message "
+          + describe(h) + ")", Integer.toString(h.index()), at + 8);
+    }
+    if (h.index() > partial.nextIndex) {
+      throw new DtxProtocolException("fragment index", partial.nextIndex + " (out of order fragment of message "
+          + describe(h) + ")", Integer.toString(h.index()), at + 8);
+    }
+    if (h.length() == 0) {
+      throw new DtxProtocolException("fragment length", "> 0", "0", at + 12);
+    }
+    checkFragmentLength(h, at);
+    long rest = partial.declared - partial.received;
+    if (h.length() > rest) {
+      throw new DtxProtocolException("fragment length", "<= " + rest + " (rest of the declared total "
+          + partial.declared + ")", Long.toString(h.length()), at + 12);
+    }
+    if (bufferedBytes + h.length() > limits.maxBufferedBytes()) {
+      throw new DtxLimitExceededException(
+          "buffered bytes", limits.maxBufferedBytes(), bufferedBytes + h.length(), at + 12);
+    }
+  }
+
+  private void checkMessageLength(long length, long at) throws DtxProtocolException {
+    if (length > limits.maxMessageBytes()) {
+      throw new DtxLimitExceededException("bytes per message", limits.maxMessageBytes(), length, at + 12);
+    }
+    if (length < DtxPayloadHeader.SIZE) {
+      throw new DtxProtocolException(
+          "message length", ">= " + DtxPayloadHeader.SIZE, Long.toString(length), at + 12);
+    }
+  }
+
+  private void checkFragmentLength(DtxFragmentHeader h, long at) throws DtxLimitExceededException {
+    long fragment = h.headerLength() + h.length();
+    if (fragment > limits.maxFragmentBytes()) {
+      throw new DtxLimitExceededException("bytes per fragment", limits.maxFragmentBytes(), fragment, at + 12);
+    }
+  }
+
+  private State afterHeader() {
+    return header.isHeaderOnly() ? State.HEADER : State.BODY;
+  }
+
+  /** Handles a complete fragment body; {@code body} is owned here and released or handed on. */
+  private void onBody(DtxFragmentHeader h, long at, ByteBuf body, long bodyOffset, Consumer<? super DtxMessage> out)
+      throws DtxProtocolException {
+    DtxFragmentInfo info = new DtxFragmentInfo(h.index(), h.count(), h.length());
+    if (h.count() == 1) {
+      out.accept(assemble(h, body, bodyOffset, at, List.of(info)));
+      return;
+    }
+    Partial partial = partials.get(Key.of(h));
+    partial.add(body, info, bodyOffset);
+    bufferedBytes += body.readableBytes();
+    if (h.index() < h.count() - 1) {
+      return;
+    }
+    partials.remove(Key.of(h));
+    bufferedBytes -= partial.received;
+    CompositeByteBuf whole = partial.parts;
+    partial.parts = null;
+    if (partial.received != partial.declared) {
+      whole.release();
+      throw new DtxProtocolException("message length", partial.declared + " (declared by fragment 0 at offset "
+          + partial.streamOffset + ")", partial.received + " bytes in " + (h.count() - 1) + " body fragments",
+          partial.streamOffset + 12);
+    }
+    out.accept(assemble(partial.first, whole, partial.firstBodyOffset, partial.streamOffset, partial.fragments));
+  }
+
+  /**
+   * Builds a message from a complete body.
+   *
+   * @param body the assembled body; released by this method
+   */
+  private DtxMessage assemble(
+      DtxFragmentHeader h, ByteBuf body, long bodyOffset, long streamOffset, List<DtxFragmentInfo> fragments)
+      throws DtxProtocolException {
+    try {
+      DtxPayloadHeader ph = DtxPayloadHeader.read(body, bodyOffset);
+      DtxMessageType type = DtxMessageType.fromCode(ph.typeCode());
+      if (type == null) {
+        throw new DtxProtocolException("message type", "0 to 8", String.format("0x%02X", ph.typeCode()), bodyOffset);
+      }
+      int auxStart = body.readerIndex() + DtxPayloadHeader.SIZE;
+      int payloadStart = auxStart + (int) ph.auxLength();
+      int payloadLength = (int) ph.payloadLength();
+      ByteBuf payload = body.slice(payloadStart, payloadLength);
+      // See DtxPayloadHeader: the compression field alone is not trusted, the 0x0707 type word is.
+      boolean compressed = ph.hasCompressedTypeWord()
+          || ph.compressionBits() != 0 && Lz4BlockStream.looksCompressed(payload);
+      if (compressed) {
+        payload = Lz4BlockStream.decode(
+            payload, limits.maxMessageBytes(), bodyOffset + DtxPayloadHeader.SIZE + ph.auxLength(), alloc);
+      } else {
+        payload = body.retainedSlice(payloadStart, payloadLength);
+      }
+      return DtxMessage.builder(type)
+          .identifier(h.identifier())
+          .conversationIndex(h.conversationIndex())
+          .channelCode(h.channelCode())
+          .expectsReply(h.expectsReply())
+          .payloadFlags(ph.flagsA(), ph.flagsB())
+          .compressed(compressed)
+          .payload(payload)
+          .aux(body.retainedSlice(auxStart, (int) ph.auxLength()))
+          .build(streamOffset, fragments);
+    } finally {
+      body.release();
+    }
+  }
+
+  private static String describe(DtxFragmentHeader h) {
+    return Integer.toUnsignedString(h.identifier()) + "." + h.conversationIndex() + " on channel " + h.channelCode();
+  }
+
+  private void append(ByteBuf in) {
+    if (cumulation == null) {
+      cumulation = in;
+      cumulationOwned = false;
+      return;
+    }
+    if (cumulationOwned && cumulation.refCnt() == 1 && !cumulation.isReadOnly()
+        && cumulation.maxWritableBytes() >= in.readableBytes()) {
+      if (cumulation.writableBytes() < in.readableBytes()) {
+        cumulation.discardSomeReadBytes();
+      }
+      cumulation.writeBytes(in);
+      in.release();
+      return;
+    }
+    // The old cumulation is someone else's memory or pinned by body slices still in use: copy into a new one.
+    ByteBuf merged = alloc.buffer(cumulation.readableBytes() + in.readableBytes());
+    merged.writeBytes(cumulation).writeBytes(in);
+    cumulation.release();
+    in.release();
+    cumulation = merged;
+    cumulationOwned = true;
+  }
+
+  /** The current state. */
+  public State state() {
+    return state;
+  }
+
+  /** Bytes of the stream consumed so far (the stream offset of the next unread byte). */
+  public long offset() {
+    return offset;
+  }
+
+  /** Multi-fragment messages currently being reassembled. */
+  public int messagesInFlight() {
+    return partials.size();
+  }
+
+  /** Fragment bodies currently held for unfinished messages, in bytes. */
+  public long bufferedBytes() {
+    return bufferedBytes;
+  }
+
+  /** The protocol error that failed this decoder, or null. */
+  public DtxProtocolException failure() {
+    return failure;
+  }
+
+  /** Releases all buffered input and partial messages; later {@link #decode} calls are refused. Idempotent. */
+  @Override
+  public void close() {
+    if (state != State.CLOSED && state != State.FAILED) {
+      releaseAll(State.CLOSED);
+    }
+  }
+
+  private void releaseAll(State terminal) {
+    state = terminal;
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+    for (Partial partial : partials.values()) {
+      if (partial.parts != null) {
+        partial.parts.release();
+      }
+    }
+    partials.clear();
+    bufferedBytes = 0;
+    header = null;
+  }
+
+  private record Key(int identifier, int conversationIndex, long channel) {
+    static Key of(DtxFragmentHeader h) {
+      return new Key(h.identifier(), h.conversationIndex(), Math.abs((long) h.channelCode()));
+    }
+  }
+
+  /** A multi-fragment message being reassembled. */
+  private final class Partial {
+    final DtxFragmentHeader first;
+    final int count;
+    final long declared;
+    final long streamOffset;
+    final List<DtxFragmentInfo> fragments = new ArrayList<>();
+    CompositeByteBuf parts;
+    int nextIndex = 1;
+    long received;
+    long firstBodyOffset = -1;
+
+    Partial(DtxFragmentHeader first, long streamOffset) {
+      this.first = first;
+      this.count = first.count();
+      this.declared = first.length();
+      this.streamOffset = streamOffset;
+      fragments.add(new DtxFragmentInfo(0, first.count(), first.length()));
+    }
+
+    /** Adds a body fragment; {@code body} is taken over. */
+    void add(ByteBuf body, DtxFragmentInfo info, long bodyOffset) {
+      if (parts == null) {
+        // One component per body fragment and no consolidation: the body stays zero-copy.
+        parts = alloc.compositeBuffer(Math.max(2, count));
+        firstBodyOffset = bodyOffset;
+      }
+      received += body.readableBytes();
+      parts.addComponent(true, body);
+      fragments.add(info);
+      nextIndex++;
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dtxkit.runtime.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.util.NoSuchElementException;
+
+/**
+ * A message being sent, handed out as wire fragments one at a time by {@link #nextFragment()}.
+ *
+ * <p>Each fragment is one buffer holding its 32-byte header and its body; bodies are zero-copy slices of the
+ * message's aux and payload. The message is released when the last fragment has been handed out, or by
+ * {@link #close()}, whichever is first. Not thread-safe: one writer takes fragments from it.
+ */
+public final class DtxOutboundMessage implements AutoCloseable {
+
+  private final DtxMessage message;
+  private final int fragmentCount;
+  private final long bodyLength;
+  private final int maxFragmentBody;
+  private final ByteBufAllocator alloc;
+  /** Payload header + aux + payload as one composite, built on the first body fragment. */
+  private CompositeByteBuf body;
+  private int nextIndex;
+  private boolean released;
+
+  DtxOutboundMessage(DtxMessage message, int fragmentCount, long bodyLength, int maxFragmentBody,
+      ByteBufAllocator alloc) {
+    this.message = message;
+    this.fragmentCount = fragmentCount;
+    this.bodyLength = bodyLength;
+    this.maxFragmentBody = maxFragmentBody;
+    this.alloc = alloc;
+  }
+
+  /** The message's identifier. */
+  public int identifier() {
+    return message.identifier();
+  }
+
+  /** The message's conversation index. */
+  public int conversationIndex() {
+    return message.conversationIndex();
+  }
+
+  /** The message's channel code as on the wire. */
+  public int channelCode() {
+    return message.channelCode();
+  }
+
+  /** The message's type. */
+  public DtxMessageType type() {
+    return message.type();
+  }
+
+  /** How many fragments the message is sent in. */
+  public int fragmentCount() {
+    return fragmentCount;
+  }
+
+  /** The index of the fragment {@link #nextFragment()} returns next. */
+  public int nextIndex() {
+    return nextIndex;
+  }
+
+  /** Message body length: payload header, aux and payload. */
+  public long bodyLength() {
+    return bodyLength;
+  }
+
+  /** Total bytes on the wire: the body plus one 32-byte header per fragment. */
+  public long wireLength() {
+    return bodyLength + (long) fragmentCount * DtxFragmentHeader.SIZE;
+  }
+
+  /** True while fragments remain and the message was not closed. */
+  public boolean hasNextFragment() {
+    return !released && nextIndex < fragmentCount;
+  }
+
+  /**
+   * The next fragment: header and body in one buffer.
+   *
+   * @return a buffer the caller owns and must release (writing it to a Netty channel does that)
+   * @throws NoSuchElementException when no fragment is left or the message was closed
+   */
+  public ByteBuf nextFragment() {
+    if (!hasNextFragment()) {
+      throw new NoSuchElementException("no fragment left (" + nextIndex + "/" + fragmentCount
+          + (released ? ", closed" : "") + ")");
+    }
+    int index = nextIndex;
+    ByteBuf fragment;
+    if (fragmentCount > 1 && index == 0) {
+      fragment = header(index, bodyLength);
+    } else {
+      CompositeByteBuf whole = body();
+      long start = fragmentCount == 1 ? 0 : (long) (index - 1) * maxFragmentBody;
+      int length = (int) Math.min(maxFragmentBody, bodyLength - start);
+      if (fragmentCount == 1) {
+        length = (int) bodyLength;
+      }
+      ByteBuf header = header(index, length);
+      CompositeByteBuf out = alloc.compositeBuffer(2);
+      out.addComponent(true, header);
+      out.addComponent(true, whole.retainedSlice((int) start, length));
+      fragment = out;
+    }
+    nextIndex++;
+    if (nextIndex == fragmentCount) {
+      close();
+    }
+    return fragment;
+  }
+
+  private ByteBuf header(int index, long length) {
+    ByteBuf header = alloc.buffer(DtxFragmentHeader.SIZE);
+    new DtxFragmentHeader(DtxFragmentHeader.SIZE, index, fragmentCount, length, message.identifier(),
+        message.conversationIndex(), message.channelCode(),
+        message.expectsReply() ? DtxFragmentHeader.FLAG_EXPECTS_REPLY : 0).write(header);
+    return header;
+  }
+
+  private CompositeByteBuf body() {
+    if (body == null) {
+      ByteBuf payloadHeader = alloc.buffer(DtxPayloadHeader.SIZE);
+      long auxLength = message.aux().readableBytes();
+      new DtxPayloadHeader(message.type().code(), message.flagsA(), message.flagsB(), 0, auxLength,
+          auxLength + message.payload().readableBytes()).write(payloadHeader);
+      body = alloc.compositeBuffer(3);
+      body.addComponent(true, payloadHeader);
+      body.addComponent(true, message.aux().retainedDuplicate());
+      body.addComponent(true, message.payload().retainedDuplicate());
+    }
+    return body;
+  }
+
+  /** Releases the message (and anything prepared from it) unless done already; fragments handed out stay valid. */
+  @Override
+  public void close() {
+    if (!released) {
+      released = true;
+      if (body != null) {
+        body.release();
+        body = null;
+      }
+      message.release();
+    }
+  }
+}
