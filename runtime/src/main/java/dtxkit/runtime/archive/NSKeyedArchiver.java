@@ -48,7 +48,7 @@ public final class NSKeyedArchiver {
     this.maxDepth = b.maxDepth;
   }
 
-  /** A builder starting from {@link ArchiveClassRegistry#builtIns()}, immutable collection classes, depth 1000. */
+  /** A builder starting from {@link ArchiveClassRegistry#builtIns()}, immutable collection classes, depth 256. */
   public static Builder builder() {
     return new Builder();
   }
@@ -322,7 +322,7 @@ public final class NSKeyedArchiver {
       return this;
     }
 
-    /** The deepest nesting of objects accepted; deeper values are a caller mistake. Default 1000. */
+    /** The deepest nesting of objects accepted; deeper values are a caller mistake. Default 256. */
     public Builder maxDepth(int value) {
       if (value <= 0) {
         throw new IllegalArgumentException("maxDepth must be positive: " + value);
