@@ -87,7 +87,7 @@ public final class ProcessControl_DtxDispatcher implements DtxServiceHandler {
                 return implementation.session();
             case "bundleURL":
                 DtxDispatch.requireArguments(invocation, 0);
-                return implementation.bundleUrl();
+                return DtxConversions.fromUri(implementation.bundleUrl());
             case "lastError":
                 DtxDispatch.requireArguments(invocation, 0);
                 return implementation.lastError();

@@ -16,7 +16,7 @@ import java.util.List;
  * The code fragments that move values between Java types and what the runtime decodes: type names, decoding an
  * {@code Object} to a declared type, encoding a declared type to something the archiver writes, and the
  * {@code DtxArgument} factory for a parameter. All conversions are calls to {@code DtxConversions}; records go
- * through the service's {@code _DtxAux}.
+ * through the service's {@code _DtxAux}; a {@code URI} is written as an NSURL.
  */
 final class ValueCode {
 
@@ -122,18 +122,19 @@ final class ValueCode {
     }
 
     private CodeBlock encode(TypeRef type, CodeBlock value, int depth) {
-        if (!type.containsRecord()) {
+        if (!type.needsEncoding()) {
             return value;
         }
         ClassName conversions = RuntimeNames.DTX_CONVERSIONS;
         return switch (type.kind()) {
             case RECORD -> CodeBlock.of("$T.$L($L)", GeneratedNames.aux(service.type()),
                     GeneratedNames.recordEncoder(service, type.type()), value);
+            case URI -> CodeBlock.of("$T.fromUri($L)", conversions, value);
             case LIST -> CodeBlock.of("$T.fromList($L, $L)", conversions, value, encoder(type.element(), depth));
             case SET -> CodeBlock.of("$T.fromSet($L, $L)", conversions, value, encoder(type.element(), depth));
             case MAP -> CodeBlock.of("$T.fromMap($L, $L, $L)", conversions, value,
                     encoder(type.arguments().get(0), depth), encoder(type.arguments().get(1), depth));
-            default -> throw new IllegalArgumentException("cannot hold a record: " + type);
+            default -> throw new IllegalArgumentException("needs no encoding: " + type);
         };
     }
 
@@ -142,6 +143,9 @@ final class ValueCode {
         if (type.kind() == TypeKind.RECORD) {
             return CodeBlock.of("$T::$L", GeneratedNames.aux(service.type()),
                     GeneratedNames.recordEncoder(service, type.type()));
+        }
+        if (type.kind() == TypeKind.URI) {
+            return CodeBlock.of("$T::fromUri", RuntimeNames.DTX_CONVERSIONS);
         }
         CodeBlock name = CodeBlock.of("v$L", depth);
         return CodeBlock.of("$L -> $L", name, encode(type, name, depth + 1));

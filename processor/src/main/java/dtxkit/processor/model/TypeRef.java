@@ -33,9 +33,12 @@ public record TypeRef(TypeKind kind, boolean primitive, ClassRef type, List<Type
         return arguments.get(0);
     }
 
-    /** Whether this type or any of its arguments is a record (and so needs mapping, not just a cast). */
-    public boolean containsRecord() {
-        return kind == TypeKind.RECORD || arguments.stream().anyMatch(TypeRef::containsRecord);
+    /**
+     * Whether a value of this type must be converted before the archiver can write it: records become dictionaries
+     * and {@code URI}s become NSURLs, also inside collections. Everything else is written as it is.
+     */
+    public boolean needsEncoding() {
+        return kind == TypeKind.RECORD || kind == TypeKind.URI || arguments.stream().anyMatch(TypeRef::needsEncoding);
     }
 
     /** Source-like spelling for messages and tests, e.g. {@code List<ProcessInfo>}. */

@@ -115,6 +115,10 @@ public final class DtxConversions {
         throw new UnsupportedOperationException("stand-in");
     }
 
+    public static Object fromUri(URI value) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
     public static <E> List<Object> fromList(Collection<E> value, Function<? super E, ?> element) {
         throw new UnsupportedOperationException("stand-in");
     }
