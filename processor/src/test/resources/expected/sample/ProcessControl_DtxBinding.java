@@ -1,6 +1,7 @@
 package sample;
 
 import dtxkit.runtime.DtxChannel;
+import dtxkit.runtime.DtxChannelListener;
 import dtxkit.runtime.DtxServiceHandler;
 import dtxkit.runtime.internal.DtxGeneratedCode;
 import dtxkit.runtime.internal.DtxServiceBinding;
@@ -45,11 +46,13 @@ public final class ProcessControl_DtxBinding implements DtxServiceBinding<Proces
     }
 
     @Override
-    public ProcessControl newClient(DtxChannel channel, Object listener) {
-        if (listener != null) {
-            channel.setListener(new ProcessControl_DtxEventReceiver((ProcessControl.Events) listener));
-        }
+    public ProcessControl newClient(DtxChannel channel) {
         return new ProcessControl_DtxClient(channel);
+    }
+
+    @Override
+    public DtxChannelListener newEventReceiver(Object listener) {
+        return new ProcessControl_DtxEventReceiver((ProcessControl.Events) listener);
     }
 
     @Override

@@ -14,7 +14,7 @@ import javax.lang.model.element.Modifier;
 /**
  * Generates {@code <I>_DtxBinding}, the {@code DtxServiceBinding} the runtime loads through ServiceLoader: the
  * identifier, the interface, and factories for the client, the dispatcher and (with an events interface) the event
- * sender; {@code newClient} installs the event receiver when given a listener.
+ * receiver a client installs and the event sender a server pushes with.
  */
 public final class BindingGenerator extends SourceGenerator {
 
@@ -30,18 +30,27 @@ public final class BindingGenerator extends SourceGenerator {
                 Object.class));
         Optional<ClassName> events = service.eventsType().map(GeneratedNames::className);
 
-        MethodSpec.Builder newClient = MethodSpec.methodBuilder("newClient")
+        MethodSpec newClient = MethodSpec.methodBuilder("newClient")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .returns(serviceName)
                 .addParameter(channel, "channel")
+                .addStatement("return new $T(channel)", GeneratedNames.client(service.type()))
+                .build();
+
+        // The receiver is created before the channel is opened, so nothing the peer sends right away is missed.
+        MethodSpec.Builder newEventReceiver = MethodSpec.methodBuilder("newEventReceiver")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(RuntimeNames.DTX_CHANNEL_LISTENER)
                 .addParameter(Object.class, "listener");
-        events.ifPresent(type -> newClient
-                .beginControlFlow("if (listener != null)")
-                .addStatement("channel.setListener(new $T(($T) listener))",
-                        GeneratedNames.eventReceiver(service.type()), type)
-                .endControlFlow());
-        newClient.addStatement("return new $T(channel)", GeneratedNames.client(service.type()));
+        if (events.isPresent()) {
+            newEventReceiver.addStatement("return new $T(($T) listener)",
+                    GeneratedNames.eventReceiver(service.type()), events.get());
+        } else {
+            newEventReceiver.addStatement("throw new $T($S)", IllegalArgumentException.class,
+                    service.type().nestedName() + " declares no callbacks");
+        }
 
         MethodSpec.Builder newEventSender = MethodSpec.methodBuilder("newEventSender")
                 .addAnnotation(Override.class)
@@ -85,7 +94,8 @@ public final class BindingGenerator extends SourceGenerator {
                                 ? com.palantir.javapoet.CodeBlock.of("return $T.class;\n", events.get())
                                 : com.palantir.javapoet.CodeBlock.of("return null;\n"))
                         .build())
-                .addMethod(newClient.build())
+                .addMethod(newClient)
+                .addMethod(newEventReceiver.build())
                 .addMethod(MethodSpec.methodBuilder("newDispatcher")
                         .addAnnotation(Override.class)
                         .addModifiers(Modifier.PUBLIC)

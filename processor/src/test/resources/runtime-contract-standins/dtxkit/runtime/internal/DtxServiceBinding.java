@@ -3,6 +3,7 @@
 package dtxkit.runtime.internal;
 
 import dtxkit.runtime.DtxChannel;
+import dtxkit.runtime.DtxChannelListener;
 import dtxkit.runtime.DtxServiceHandler;
 
 public interface DtxServiceBinding<T> {
@@ -12,7 +13,9 @@ public interface DtxServiceBinding<T> {
 
     Class<?> eventsType();
 
-    T newClient(DtxChannel channel, Object listener);
+    T newClient(DtxChannel channel);
+
+    DtxChannelListener newEventReceiver(Object listener);
 
     DtxServiceHandler newDispatcher(T implementation);
 
