@@ -4,6 +4,8 @@ import dtxkit.runtime.archive.NSError;
 import dtxkit.runtime.wire.DtxMessageType;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,25 +220,30 @@ public final class DtxChannel {
     if (h != null) {
       try {
         result = h.handle(invocation);
-      } catch (DtxRemoteException e) {
-        error = e.nsError();
       } catch (Exception e) {
-        LOG.debug("handler for {} on channel {} threw", invocation.selector(), code, e);
-        error = new NSError(DtxRemoteException.DTX_DOMAIN, 1,
-            DtxRemoteException.userInfo(e.getClass().getName() + ": " + e.getMessage()));
+        error = errorFor(invocation, "handler", e);
       }
     } else if (l != null) {
       try {
         l.onInvocation(invocation);
       } catch (RuntimeException e) {
-        LOG.debug("listener for {} on channel {} threw", invocation.selector(), code, e);
-        error = new NSError(DtxRemoteException.DTX_DOMAIN, 1,
-            DtxRemoteException.userInfo(e.getClass().getName() + ": " + e.getMessage()));
+        error = errorFor(invocation, "listener", e);
       }
     } else {
       countUnhandled("invocation " + invocation.selector());
       error = DtxUnrecognizedSelectorException.forSelector(invocation.selector(), identifier).nsError();
     }
+    if (result instanceof CompletionStage<?> stage) {
+      // An asynchronous handler (a generated dispatcher for a CompletableFuture method): reply on completion.
+      stage.whenComplete((value, failure) -> finish(invocation, value, failure == null ? null
+          : errorFor(invocation, "handler", failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure)));
+      return;
+    }
+    finish(invocation, result, error);
+  }
+
+  private void finish(DtxInvocation invocation, Object result, NSError error) {
     if (invocation.expectsReply()) {
       connection.replyTo(this, invocation.identifier(), result, error);
     } else if (error != null) {
@@ -245,6 +252,16 @@ public final class DtxChannel {
     } else if (result != null) {
       LOG.debug("{} on channel {} expects no reply; result discarded", invocation.selector(), code);
     }
+  }
+
+  /** A {@link DtxRemoteException} keeps its NSError (e.g. an unknown selector); anything else is DTXMessage code 1. */
+  private NSError errorFor(DtxInvocation invocation, String who, Throwable e) {
+    if (e instanceof DtxRemoteException r) {
+      return r.nsError();
+    }
+    LOG.debug("{} for {} on channel {} threw", who, invocation.selector(), code, e);
+    return new NSError(DtxRemoteException.DTX_DOMAIN, 1,
+        DtxRemoteException.userInfo(e.getClass().getName() + ": " + e.getMessage()));
   }
 
   void deliverNotification(Object value) {

@@ -1,6 +1,8 @@
 package dtxkit.runtime;
 
 import dtxkit.runtime.archive.NSError;
+import dtxkit.runtime.internal.DtxBindings;
+import dtxkit.runtime.internal.DtxServiceBinding;
 import dtxkit.runtime.wire.DtxMessage;
 import dtxkit.runtime.wire.DtxLimits;
 import dtxkit.runtime.wire.DtxMessageType;
@@ -107,6 +109,8 @@ public final class DtxConnection implements Closeable {
   private final long handshakeTimeoutNanos;
   private final long callTimeoutNanos;
   private final DtxServiceRegistry registry;
+  /** Clients handed out by {@link #open(Class)}; guarded by itself. */
+  private final Map<Class<?>, TypedClient> typedClients = new LinkedHashMap<>();
   private final Executor deliveryExecutor;
   private final int maxQueuedPerChannel;
   private final DtxLimits limits;
@@ -266,6 +270,81 @@ public final class DtxConnection implements Closeable {
       return channel;
     });
   }
+
+  /**
+   * A typed client for a {@code @DtxService} interface, over a channel opened on first use. Idempotent: the same
+   * client is returned for as long as its channel stays open; after the channel closes, the next call opens a new
+   * one. Services are found through their generated binding (see {@link DtxBindings}).
+   *
+   * <pre>{@code
+   * DeviceInfo info = connection.open(DeviceInfo.class);
+   * List<ProcessInfo> processes = info.runningProcesses();
+   * }</pre>
+   *
+   * @param service the service interface
+   * @return the client; its calls block with the call timeout or, for {@code CompletableFuture} methods, return at
+   *     once
+   * @throws IllegalArgumentException {@code service} has no generated binding
+   * @throws DtxRemoteException the peer refused the channel
+   * @throws DtxTimeoutException no answer in time
+   * @throws DtxConnectionClosedException the connection closed first
+   */
+  public <T> T open(Class<T> service) {
+    DtxServiceBinding<T> binding = DtxBindings.forType(service);
+    synchronized (typedClients) {
+      TypedClient existing = typedClients.get(service);
+      if (existing != null && existing.channel().isOpen()) {
+        return service.cast(existing.client());
+      }
+      DtxChannel channel = openChannel(binding.identifier());
+      T client = binding.newClient(channel);
+      typedClients.put(service, new TypedClient(channel, client));
+      return client;
+    }
+  }
+
+  /**
+   * A typed client whose channel delivers the peer's callbacks to {@code listener}, an implementation of the
+   * service's nested events interface. Each call opens a new channel; the listener is in place before the channel
+   * is requested, so no early callback is missed. Callbacks run on the channel's delivery executor, in arrival order.
+   *
+   * <pre>{@code
+   * ProcessControl pc = connection.open(ProcessControl.class, new ProcessControl.Events() {
+   *     public void outputReceived(String output, int pid, long machTime) { System.out.print(output); }
+   * });
+   * }</pre>
+   *
+   * @param service the service interface
+   * @param listener an instance of the service's events interface
+   * @throws IllegalArgumentException no binding, no events interface, or {@code listener} does not implement it
+   */
+  public <T> T open(Class<T> service, Object listener) {
+    Objects.requireNonNull(listener, "listener");
+    DtxServiceBinding<T> binding = DtxBindings.forType(service);
+    Class<?> events = binding.eventsType();
+    if (events == null || !events.isInstance(listener)) {
+      throw new IllegalArgumentException(events == null
+          ? service.getName() + " declares no callbacks to listen to"
+          : "listener " + listener.getClass().getName() + " does not implement " + events.getName());
+    }
+    return binding.newClient(openChannel(binding.identifier(), binding.newEventReceiver(listener)));
+  }
+
+  /**
+   * An untyped channel to any service, for selectors nobody has declared yet: explore with
+   * {@link DtxChannel#invoke}, then declare the interface. The same as {@link #openChannel(String)}.
+   *
+   * <pre>{@code
+   * DtxChannel channel = connection.openDynamic("com.apple.instruments.server.services.newThing");
+   * Object reply = channel.invoke("someSelector:", DtxArgument.object(42));
+   * }</pre>
+   */
+  public DtxChannel openDynamic(String identifier) {
+    return openChannel(identifier);
+  }
+
+  /** A typed client and the channel it speaks over, so {@link #open(Class)} can tell when to reopen. */
+  private record TypedClient(DtxChannel channel, Object client) {}
 
   /** The control channel 0 (always open while the connection is). */
   public DtxChannel controlChannel() {

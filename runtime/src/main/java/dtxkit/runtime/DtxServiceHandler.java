@@ -27,7 +27,8 @@ public interface DtxServiceHandler {
    * Handles one invocation.
    *
    * @param invocation the selector, decoded arguments and channel
-   * @return the reply value, or null for OK
+   * @return the reply value, or null for OK; a {@link java.util.concurrent.CompletionStage} is replied to when it
+   *     completes (with its value, or the NSError of the exception it failed with)
    * @throws Exception to reply ERROR (see the class description)
    */
   Object handle(DtxInvocation invocation) throws Exception;

@@ -39,6 +39,32 @@ public final class DtxServiceRegistry {
   }
 
   /**
+   * Serves a {@code @DtxService} implementation under its declared identifier: each channel a peer opens to it gets
+   * the generated dispatcher over {@code implementation} (shared by all channels, so it must be thread-safe if
+   * several clients connect). The returned handle pushes callbacks to the clients.
+   *
+   * <pre>{@code
+   * DtxServiceHandle<ProcessControl> handle = registry.register(ProcessControl.class, new FakeProcessControl());
+   * ...
+   * for (ProcessControl.Events client : handle.events(ProcessControl.Events.class)) {
+   *     client.outputReceived("hello\n", 42, 0L);
+   * }
+   * }</pre>
+   *
+   * @throws IllegalArgumentException {@code service} has no generated binding
+   */
+  public <T> DtxServiceHandle<T> register(Class<T> service, T implementation) {
+    Objects.requireNonNull(implementation, "implementation");
+    dtxkit.runtime.internal.DtxServiceBinding<T> binding = dtxkit.runtime.internal.DtxBindings.forType(service);
+    DtxServiceHandle<T> handle = new DtxServiceHandle<>(binding);
+    register(binding.identifier(), channel -> {
+      handle.attach(channel);
+      return binding.newDispatcher(implementation);
+    });
+    return handle;
+  }
+
+  /**
    * The factory registered for {@code identifier}.
    *
    * @param identifier the service identifier
