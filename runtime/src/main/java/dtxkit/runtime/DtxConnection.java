@@ -79,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Tracing.</b> Every message sent and received is logged at DEBUG on the logger {@value #TRACE_LOGGER}, one
  * line per message, in the fixed format of {@link dtxkit.runtime.wire.DtxTraceFormatter}:
  * {@code >> ch=1 id=5.0 frag=1/1 DISPATCH sel=runningProcesses len=180} ({@code >>} sent, {@code <<} received; the
- * channel code as on the wire; {@code frag=I/N} the message's last fragment and its fragment count; {@code len} the
+ * channel code as on the wire; {@code frag=1/N} with N the number of fragments the message travels in; {@code len} the
  * body length). Messages are logged when queued for sending and when completely received.
  */
 public final class DtxConnection implements Closeable {
