@@ -178,11 +178,16 @@ final class Codec {
     }
   }
 
-  /** See {@link DtxConnection#traceLine}. */
+  /**
+   * The trace line of a whole message, sent or received, in {@link DtxTraceFormatter}'s format with fragment
+   * {@code 1/N} (N the number of fragments it travels in) and the body length.
+   *
+   * @param fragmentCount for a sent message; ignored for a received one (it knows its fragments)
+   */
   static String traceLine(boolean sent, DtxMessage message, int fragmentCount, String selector) {
     if (sent) {
       return DtxTraceFormatter.format(DtxTraceFormatter.Direction.SENT, message.channelCode(), message.identifier(),
-          message.conversationIndex(), fragmentCount - 1, fragmentCount, message.type(), false, selector,
+          message.conversationIndex(), 0, fragmentCount, message.type(), false, selector,
           message.bodyLength());
     }
     return DtxTraceFormatter.format(DtxTraceFormatter.Direction.RECEIVED, message, selector);

@@ -81,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Tracing.</b> Every message sent and received is logged at DEBUG on the logger {@value #TRACE_LOGGER}, one
  * line per message, in the fixed format of {@link dtxkit.runtime.wire.DtxTraceFormatter}:
  * {@code >> ch=1 id=5.0 frag=1/1 DISPATCH sel=runningProcesses len=180} ({@code >>} sent, {@code <<} received; the
- * channel code as on the wire; {@code frag=I/N} the message's last fragment and its fragment count; {@code len} the
+ * channel code as on the wire; {@code frag=1/N} with N the number of fragments the message travels in; {@code len} the
  * body length). Messages are logged when queued for sending and when completely received.
  */
 public final class DtxConnection implements Closeable {
@@ -908,18 +908,21 @@ public final class DtxConnection implements Closeable {
       refusal = new NSError(DtxRemoteException.DTX_DOMAIN, 2,
           DtxRemoteException.userInfo("Unable to find service with identifier \"" + identifier + "\""));
     }
+    boolean expectsReply = message.expectsReply();
     if (refusal != null) {
       LOG.info("{}: refusing channel {} \"{}\": {}", name, code, identifier, refusal.localizedDescription());
-      if (message.expectsReply()) {
-        replyTo(0, id, 1, null, refusal);
+      if (expectsReply) {
+        NSError error = refusal;
+        // Through the control queue, so that replies on channel 0 leave in request order.
+        control.queue.offer(() -> replyTo(0, id, 1, null, error), true);
       }
       return;
     }
-    DtxChannel channel = new DtxChannel(this, local, identifier, DtxChannel.State.OPENING, newQueue());
-    // Routed from now on: messages after the request queue behind the factory call below.
+    // Routed from now on; the channel's own queue holds its messages until the factory has run.
+    DtxChannel channel = new DtxChannel(this, local, identifier, DtxChannel.State.OPENING,
+        new SerialQueue(deliveryExecutor, maxQueuedPerChannel, true));
     channels.put(local, channel);
-    boolean expectsReply = message.expectsReply();
-    channel.queue.offer(() -> {
+    control.queue.offer(() -> {
       NSError error = null;
       try {
         DtxServiceHandler handler = factory.create(channel);
@@ -935,6 +938,7 @@ public final class DtxConnection implements Closeable {
       if (expectsReply) {
         replyTo(0, id, 1, null, error);
       }
+      channel.queue.resume();
     }, true);
   }
 
@@ -957,7 +961,8 @@ public final class DtxConnection implements Closeable {
       }
     }
     if (message.expectsReply()) {
-      replyTo(0, message.identifier(), 1, null, null);
+      int id = message.identifier();
+      control.queue.offer(() -> replyTo(0, id, 1, null, null), true);
     }
   }
 
