@@ -5,6 +5,7 @@ import dtxkit.runtime.wire.DtxMessage;
 import dtxkit.runtime.wire.DtxLimits;
 import dtxkit.runtime.wire.DtxMessageType;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.Closeable;
 import java.io.IOException;
@@ -96,6 +97,7 @@ public final class DtxConnection implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(DtxConnection.class);
   private static final Logger TRACE = LoggerFactory.getLogger(TRACE_LOGGER);
   private static final AtomicInteger CONNECTION_NUMBERS = new AtomicInteger();
+  private static final int READ_CHUNK = 256 * 1024;
 
   /** Shared by connections built without an executor: daemon threads, created on demand, idle ones expire. */
   private static final ExecutorService SHARED_DELIVERY = Executors.newCachedThreadPool(daemonThreads("dtx-delivery-"));
@@ -402,7 +404,7 @@ public final class DtxConnection implements Closeable {
       return future;
     }
     try {
-      payload = Codec.archive(selector);
+      payload = Codec.archiveSelector(selector);
     } catch (RuntimeException e) {
       aux.release();
       future.completeExceptionally(e);
@@ -426,7 +428,7 @@ public final class DtxConnection implements Closeable {
     ByteBuf aux = Codec.encodeArguments(args);
     ByteBuf payload;
     try {
-      payload = Codec.archive(selector);
+      payload = Codec.archiveSelector(selector);
     } catch (RuntimeException e) {
       aux.release();
       throw e;
@@ -619,7 +621,8 @@ public final class DtxConnection implements Closeable {
     Throwable cause = null;
     try {
       while (true) {
-        ByteBuf chunk = Unpooled.buffer(128 * 1024);
+        // Pooled: a fresh zeroed array per read costs as much as the copy itself on bulk transfers.
+        ByteBuf chunk = ByteBufAllocator.DEFAULT.heapBuffer(READ_CHUNK);
         int n;
         try {
           n = chunk.writeBytes(in, chunk.writableBytes());
@@ -716,7 +719,7 @@ public final class DtxConnection implements Closeable {
     String selector;
     List<Object> args;
     try {
-      Object decoded = Codec.unarchive(message.payload(), message.streamOffset());
+      Object decoded = Codec.unarchiveSelector(message.payload(), message.streamOffset());
       if (!(decoded instanceof String s)) {
         throw new DtxProtocolException("selector", "an archived NSString",
             decoded == null ? "null" : decoded.getClass().getSimpleName(), message.streamOffset());
