@@ -67,6 +67,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #unmatchedReplyCount()}) and logged; a reply to a cancelled or timed-out call is counted
  * ({@link #abandonedReplyCount()}) and logged at DEBUG.
  *
+ * <p><b>Compressed messages</b> (decompressed by the decoder) reach the listener as a notification when their payload
+ * is an archive, else as DATA.
+ *
  * <p><b>Unknown traffic.</b> A message on an unknown channel, or of a type the connection does not handle (PRIMITIVE,
  * PROXIED, or an OK/ERROR that is not a reply), is answered with an ERROR (NSError domain {@code DTXMessage}, code 2)
  * when it expects a reply, and counted ({@link #unhandledCount()}) and logged at WARN.
@@ -705,6 +708,21 @@ public final class DtxConnection implements Closeable {
           // Delivered in order like everything else: the listener sees it after every earlier message.
           deliver(channel, channel::deliverBarrier, message, "BARRIER");
         }
+        case COMPRESSED -> {
+          // The decoder has already decompressed the payload (0x0707 type word, LZ4 blocks); what is inside is an
+          // archived object (sysmontap samples) or raw bytes. Deliver it as a notification or as DATA accordingly.
+          traceIn(message, null);
+          if (channel == null) {
+            unknownChannel(message, local, "compressed message");
+            return;
+          }
+          Object value = decodeObjectOrBytes(message);
+          if (value instanceof byte[] bytes) {
+            deliver(channel, () -> channel.deliverData(bytes), message, "compressed DATA");
+          } else {
+            deliver(channel, () -> channel.deliverNotification(value), message, "compressed notification");
+          }
+        }
         default -> {
           traceIn(message, null);
           unsupported(message, local, "message type " + message.type() + " is not supported");
@@ -763,6 +781,16 @@ public final class DtxConnection implements Closeable {
         new DtxInvocation(selector, args, message.expectsReply(), channel, message.identifier());
     if (!channel.queue.offer(() -> channel.handleInvocation(invocation), false)) {
       overflow(channel, message, "invocation " + selector);
+    }
+  }
+
+  /** The payload unarchived when it is a keyed archive, else its bytes. */
+  private static Object decodeObjectOrBytes(DtxMessage message) {
+    byte[] bytes = message.payloadBytes();
+    try {
+      return Codec.unarchive(message.payload(), message.streamOffset());
+    } catch (DtxProtocolException e) {
+      return bytes;
     }
   }
 
@@ -911,6 +939,7 @@ public final class DtxConnection implements Closeable {
         case OK -> value = null;
         case OBJECT -> value = Codec.unarchive(message.payload(), message.streamOffset());
         case DATA -> value = message.payloadBytes();
+        case COMPRESSED -> value = decodeObjectOrBytes(message);
         case ERROR -> {
           Object decoded = Codec.unarchive(message.payload(), message.streamOffset());
           error = decoded instanceof NSError e ? DtxRemoteException.of(e)
