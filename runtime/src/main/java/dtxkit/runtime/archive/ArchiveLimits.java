@@ -7,14 +7,15 @@ package dtxkit.runtime.archive;
  *
  * @param maxInputBytes largest archive accepted, in bytes
  * @param maxObjects largest {@code $objects} count accepted
- * @param maxDepth deepest nesting of objects accepted (the root is depth 1)
+ * @param maxDepth deepest nesting of objects accepted (the root is depth 1); decoding recurses, so a limit above a
+ *     few thousand also needs a thread with a larger stack
  */
 public record ArchiveLimits(int maxInputBytes, int maxObjects, int maxDepth) {
   /**
-   * 128 MiB (the largest DTX message dtxkit accepts by default), one million objects, depth 1000 (deep enough for
-   * any XCTest or sysmontap archive seen, shallow enough for the Java stack).
+   * 128 MiB (the largest DTX message dtxkit accepts by default), one million objects, depth 256 (recorded XCTest,
+   * sysmontap and accessibility-audit archives nest about ten deep; 256 levels fit a default 512 KiB thread stack).
    */
-  public static final ArchiveLimits DEFAULT = new ArchiveLimits(128 << 20, 1_000_000, 1000);
+  public static final ArchiveLimits DEFAULT = new ArchiveLimits(128 << 20, 1_000_000, 256);
 
   /** Checks that every limit is positive. */
   public ArchiveLimits {

@@ -107,7 +107,7 @@ final class BuiltInCodecs {
 
     @Override
     public void encode(ArchivedObject value, ArchiveWriter out) {
-      Set<String> inline = value instanceof GenericArchivedObject g ? g.inlineKeys() : Set.of();
+      Set<String> inline = value instanceof AbstractArchivedObject a ? a.inlineKeys() : Set.of();
       for (Map.Entry<String, Object> e : value.fields().entrySet()) {
         if (inline.contains(e.getKey()) && e.getValue() != null) {
           out.encodeInline(e.getKey(), e.getValue());

@@ -117,7 +117,7 @@ public final class NSKeyedUnarchiver {
     }
     NSObject parsed;
     try {
-      parsed = PropertyListParser.parse(data);
+      parsed = PropertyListParser.parse(isXml(data) ? realsAsReals(data) : data);
     } catch (Exception | StackOverflowError e) {
       throw new ArchiveFormatException("plist", "not a property list (" + e + ")", e);
     }
@@ -153,10 +153,44 @@ public final class NSKeyedUnarchiver {
     }
     Decoding decoding = new Decoding(objectArray.getArray());
     Map<String, Object> result = new LinkedHashMap<>();
-    for (String key : topKeysInOrder(topDict)) {
-      result.put(key, decoding.follow(topDict.get(key), "$top." + key, 0, false));
+    try {
+      for (String key : topKeysInOrder(topDict)) {
+        result.put(key, decoding.follow(topDict.get(key), "$top." + key, 0, false));
+      }
+    } catch (StackOverflowError e) {
+      // Only reachable when maxDepth was raised beyond what this thread's stack holds; the archive is abandoned
+      // and the stack unwound, so the thread is fine to go on.
+      throw new ArchiveFormatException(
+          "$objects", "nests deeper than this thread's stack allows (maxDepth " + limits.maxDepth() + ")", e);
     }
     return Collections.unmodifiableMap(result);
+  }
+
+  private static final java.util.regex.Pattern INTEGRAL_REAL =
+      java.util.regex.Pattern.compile("<real>\\s*([+-]?\\d+)\\s*</real>");
+
+  private static boolean isXml(byte[] data) {
+    int i = 0;
+    if (data.length >= 3 && (data[0] & 0xFF) == 0xEF && (data[1] & 0xFF) == 0xBB && (data[2] & 0xFF) == 0xBF) {
+      i = 3;
+    }
+    while (i < data.length && Character.isWhitespace(data[i])) {
+      i++;
+    }
+    return i < data.length && data[i] == '<';
+  }
+
+  /**
+   * dd-plist's XML parser reads {@code <real>1</real>} as an integer, while the same archive in binary form has a real;
+   * writing such reals as {@code 1.0} first keeps the XML and binary forms decoding to the same Java values.
+   */
+  private static byte[] realsAsReals(byte[] xml) {
+    String text = new String(xml, java.nio.charset.StandardCharsets.UTF_8);
+    java.util.regex.Matcher m = INTEGRAL_REAL.matcher(text);
+    if (!m.find()) {
+      return xml;
+    }
+    return m.replaceAll("<real>$1.0</real>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void checkHeader(NSDictionary root) throws ArchiveFormatException {
@@ -457,8 +491,10 @@ public final class NSKeyedUnarchiver {
       public <T> T decode(String key, Class<T> type) throws DtxProtocolException {
         Object v = decode(key);
         if (v != null && !type.isInstance(v)) {
-          throw ArchiveFormatException.wrongValue(
-              location() + "." + key, "a " + type.getSimpleName(), "a " + v.getClass().getSimpleName());
+          String shown = String.valueOf(v);
+          throw new ArchiveFormatException(location() + "." + key, "expected a " + type.getSimpleName()
+              + ", found " + v.getClass().getSimpleName() + " "
+              + (shown.length() > 64 ? shown.substring(0, 64) + "..." : shown), null);
         }
         return type.cast(v);
       }
@@ -511,7 +547,7 @@ public final class NSKeyedUnarchiver {
             inline.add(key);
           }
         }
-        GenericArchivedObject g = new GenericArchivedObject(info.chain(), inline);
+        GenericArchivedObject g = new GenericArchivedObject(info.chain(), Map.of(), inline);
         publish(g);
         for (String key : keys()) {
           g.putDecoded(key, decode(key));
