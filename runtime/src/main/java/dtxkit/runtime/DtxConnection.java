@@ -385,34 +385,23 @@ public final class DtxConnection implements Closeable {
     return callTimeoutNanos;
   }
 
+  /**
+   * Sends an invocation that expects a reply.
+   *
+   * @throws IllegalArgumentException when an argument cannot be archived (a caller mistake, reported at once)
+   */
   CompletableFuture<Object> call(DtxChannel channel, String selector, DtxArgument[] args, boolean async) {
+    ByteBuf aux = Codec.encodeArguments(args);
     int id = nextIdentifier.getAndIncrement();
     CallFuture future = new CallFuture(this, id);
     DtxConnectionClosedException closed = closedBecause;
-    if (closed != null) {
-      future.completeExceptionally(closed);
-      return future;
-    }
-    if (channel.state() == DtxChannel.State.CLOSED) {
-      future.completeExceptionally(new DtxException("channel " + channel.code() + " (" + channel.identifier()
-          + ") is closed"));
-      return future;
-    }
-    ByteBuf aux;
-    ByteBuf payload;
-    try {
-      aux = Codec.encodeArguments(args);
-    } catch (RuntimeException e) {
-      future.completeExceptionally(e);
-      return future;
-    }
-    try {
-      payload = Codec.archiveSelector(selector);
-    } catch (RuntimeException e) {
+    if (closed != null || channel.state() == DtxChannel.State.CLOSED) {
       aux.release();
-      future.completeExceptionally(e);
+      future.completeExceptionally(closed != null ? closed : new DtxException("channel " + channel.code() + " ("
+          + channel.identifier() + ") is closed"));
       return future;
     }
+    ByteBuf payload = Codec.archiveSelector(selector);
     pending.put(id, new Pending(future, async, selector));
     DtxMessage message = DtxMessage.builder(DtxMessageType.DISPATCH).identifier(id).conversationIndex(0)
         .channelCode(channel.code()).expectsReply(true).aux(aux).payload(payload).build();

@@ -88,6 +88,17 @@ class UnexpectedTrafficTest {
   }
 
   @Test
+  void anArgumentThatCannotBeArchivedIsTheCallersMistake() throws Exception {
+    connect(builder());
+    DtxChannel control = client.controlChannel();
+    assertThrows(IllegalArgumentException.class, () -> control.invokeAsync("x:", DtxArgument.object(new Object())));
+    assertThrows(IllegalArgumentException.class, () -> control.send("x:", DtxArgument.object(new Thread())));
+    // Nothing was sent, and the connection is fine.
+    control.send("after");
+    assertEquals("after", peer.next().payload());
+  }
+
+  @Test
   void replyWithNoWaiterIsCounted() throws Exception {
     connect(builder());
     peer.write(DtxMessage.builder(DtxMessageType.OK).identifier(999).conversationIndex(1).build());
