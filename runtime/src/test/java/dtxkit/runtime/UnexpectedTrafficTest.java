@@ -98,6 +98,41 @@ class UnexpectedTrafficTest {
     assertEquals("after", peer.next().payload());
   }
 
+  /** The sign rules seen from the wire, against a peer that is not dtxkit. */
+  @Test
+  void channelCodeSignsOnTheWire() throws Exception {
+    LinkedBlockingQueue<Object> got = new LinkedBlockingQueue<>();
+    connect(builder());
+    CompletableFuture<DtxChannel> opening = client.openChannelAsync("svc", new DtxChannelListener() {
+      @Override
+      public void onNotification(Object value) {
+        got.add(value);
+      }
+    });
+    Seen request = peer.next();
+    assertEquals(1, request.identifier(), "our identifiers start at 1");
+    assertEquals(0, request.channelCode());
+    assertEquals(List.of(1, "svc"), request.arguments(), "code as int32, identifier archived");
+    peer.write(DtxMessage.builder(DtxMessageType.OK).identifier(1).conversationIndex(1).build());
+    DtxChannel channel = opening.get(5, TimeUnit.SECONDS);
+
+    channel.invokeAsync("ping");
+    Seen call = peer.next();
+    assertEquals(1, call.channelCode(), "we start conversations on our channel with its code");
+    assertEquals(2, call.identifier());
+    // The peer answers with the code kept, and starts its own message on our channel with the code negated.
+    peer.write(DtxMessage.builder(DtxMessageType.OBJECT).identifier(2).conversationIndex(1).channelCode(1)
+        .payload(Codec.archive("pong")).build());
+    peer.write(DtxMessage.builder(DtxMessageType.OBJECT).identifier(50).channelCode(-1)
+        .payload(Codec.archive("sample")).build());
+    assertEquals("sample", got.poll(5, TimeUnit.SECONDS));
+    // +1 with conversation 0 would be a channel the peer opened: unknown here, so not delivered to ours.
+    peer.write(DtxMessage.builder(DtxMessageType.OBJECT).identifier(51).channelCode(1)
+        .payload(Codec.archive("wrong sign")).build());
+    DtxChannelListenerTestSupport.waitFor(() -> client.unhandledCount() == 1);
+    assertEquals(null, got.poll());
+  }
+
   @Test
   void replyWithNoWaiterIsCounted() throws Exception {
     connect(builder());
