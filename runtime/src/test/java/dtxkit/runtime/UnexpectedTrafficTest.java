@@ -133,6 +133,23 @@ class UnexpectedTrafficTest {
     assertEquals(null, got.poll());
   }
 
+  /** Bytes already waiting before connect() reach the listener given to the builder: nothing lost to a race. */
+  @Test
+  void listenersFromTheBuilderSeeTheVeryFirstMessages() throws Exception {
+    DtxConnection.Builder b = builder();
+    LinkedBlockingQueue<String> seenFirst = new LinkedBlockingQueue<>();
+    peer.write(dispatch(1, 0, false, DtxConnection.NOTIFY_CAPABILITIES, DtxArgument.object(Map.of("a", 1))));
+    peer.write(dispatch(2, 0, false, "hostInspectorCurrentElementChanged:", DtxArgument.object("first")));
+    client = b.controlListener(new DtxChannelListener() {
+      @Override
+      public void onInvocation(DtxInvocation invocation) {
+        seenFirst.add(invocation.selector() + " " + invocation.arguments());
+      }
+    }).connect();
+    assertEquals("hostInspectorCurrentElementChanged: [first]", seenFirst.poll(5, TimeUnit.SECONDS));
+    assertEquals(Map.of("a", 1), client.peerCapabilities());
+  }
+
   @Test
   void replyWithNoWaiterIsCounted() throws Exception {
     connect(builder());
