@@ -88,6 +88,69 @@ class UnexpectedTrafficTest {
   }
 
   @Test
+  void anArgumentThatCannotBeArchivedIsTheCallersMistake() throws Exception {
+    connect(builder());
+    DtxChannel control = client.controlChannel();
+    assertThrows(IllegalArgumentException.class, () -> control.invokeAsync("x:", DtxArgument.object(new Object())));
+    assertThrows(IllegalArgumentException.class, () -> control.send("x:", DtxArgument.object(new Thread())));
+    // Nothing was sent, and the connection is fine.
+    control.send("after");
+    assertEquals("after", peer.next().payload());
+  }
+
+  /** The sign rules seen from the wire, against a peer that is not dtxkit. */
+  @Test
+  void channelCodeSignsOnTheWire() throws Exception {
+    LinkedBlockingQueue<Object> got = new LinkedBlockingQueue<>();
+    connect(builder());
+    CompletableFuture<DtxChannel> opening = client.openChannelAsync("svc", new DtxChannelListener() {
+      @Override
+      public void onNotification(Object value) {
+        got.add(value);
+      }
+    });
+    Seen request = peer.next();
+    assertEquals(1, request.identifier(), "our identifiers start at 1");
+    assertEquals(0, request.channelCode());
+    assertEquals(List.of(1, "svc"), request.arguments(), "code as int32, identifier archived");
+    peer.write(DtxMessage.builder(DtxMessageType.OK).identifier(1).conversationIndex(1).build());
+    DtxChannel channel = opening.get(5, TimeUnit.SECONDS);
+
+    channel.invokeAsync("ping");
+    Seen call = peer.next();
+    assertEquals(1, call.channelCode(), "we start conversations on our channel with its code");
+    assertEquals(2, call.identifier());
+    // The peer answers with the code kept, and starts its own message on our channel with the code negated.
+    peer.write(DtxMessage.builder(DtxMessageType.OBJECT).identifier(2).conversationIndex(1).channelCode(1)
+        .payload(Codec.archive("pong")).build());
+    peer.write(DtxMessage.builder(DtxMessageType.OBJECT).identifier(50).channelCode(-1)
+        .payload(Codec.archive("sample")).build());
+    assertEquals("sample", got.poll(5, TimeUnit.SECONDS));
+    // +1 with conversation 0 would be a channel the peer opened: unknown here, so not delivered to ours.
+    peer.write(DtxMessage.builder(DtxMessageType.OBJECT).identifier(51).channelCode(1)
+        .payload(Codec.archive("wrong sign")).build());
+    DtxChannelListenerTestSupport.waitFor(() -> client.unhandledCount() == 1);
+    assertEquals(null, got.poll());
+  }
+
+  /** Bytes already waiting before connect() reach the listener given to the builder: nothing lost to a race. */
+  @Test
+  void listenersFromTheBuilderSeeTheVeryFirstMessages() throws Exception {
+    DtxConnection.Builder b = builder();
+    LinkedBlockingQueue<String> seenFirst = new LinkedBlockingQueue<>();
+    peer.write(dispatch(1, 0, false, DtxConnection.NOTIFY_CAPABILITIES, DtxArgument.object(Map.of("a", 1))));
+    peer.write(dispatch(2, 0, false, "hostInspectorCurrentElementChanged:", DtxArgument.object("first")));
+    client = b.controlListener(new DtxChannelListener() {
+      @Override
+      public void onInvocation(DtxInvocation invocation) {
+        seenFirst.add(invocation.selector() + " " + invocation.arguments());
+      }
+    }).connect();
+    assertEquals("hostInspectorCurrentElementChanged: [first]", seenFirst.poll(5, TimeUnit.SECONDS));
+    assertEquals(Map.of("a", 1), client.peerCapabilities());
+  }
+
+  @Test
   void replyWithNoWaiterIsCounted() throws Exception {
     connect(builder());
     peer.write(DtxMessage.builder(DtxMessageType.OK).identifier(999).conversationIndex(1).build());
