@@ -289,6 +289,19 @@ class TypedServicesLoopbackTest {
   }
 
   @Test
+  void openReopensAfterItsChannelIsCancelled() {
+    Typed first = client.open(Typed.class);
+    DtxChannel channel = client.channels().stream()
+        .filter(c -> c.identifier().equals("dtxkit.test.typed"))
+        .findFirst()
+        .orElseThrow();
+    channel.cancel();
+    Typed second = client.open(Typed.class);
+    assertFalse(first == second, "a cancelled channel is not reused");
+    assertEquals("again", second.echoString("again"));
+  }
+
+  @Test
   void largeArgumentsFragmentAndReassemble() {
     Typed typed = client.open(Typed.class);
     byte[] large = new byte[600_000];
