@@ -1,0 +1,9 @@
+package bad;
+
+import dtxkit.annotations.*;
+
+@DtxService("") // <- DtxIdentifier empty
+public interface EmptyNames {
+    @DtxMethod("") // <- DtxSelectorSyntax empty
+    void nothing();
+}

@@ -1,0 +1,10 @@
+package bad;
+
+import dtxkit.annotations.*;
+import java.util.concurrent.CompletableFuture;
+
+@DtxService("com.example.selector")
+public interface SelectorSyntax {
+    @DtxMethod("kill Pid:") // <- DtxSelectorSyntax
+    void kill(int pid);
+}

@@ -1,0 +1,5 @@
+package bad;
+
+public record SharedSample(String name,
+        Thread owner) { // <- DtxUnsupportedComponentType
+}

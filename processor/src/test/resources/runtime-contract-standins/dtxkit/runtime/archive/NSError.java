@@ -1,0 +1,6 @@
+// TEST-ONLY STAND-IN for the runtime contract (docs/runtime-contract.md), so processor tests can compile generated
+// code without depending on the runtime module. Signatures only; never executed.
+package dtxkit.runtime.archive;
+
+public final class NSError {
+}

@@ -1,0 +1,81 @@
+package dtxkit.runtime;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Service identifier → {@link DtxServiceFactory}: which channels a peer may open on a connection. One registry can
+ * serve many connections ({@link DtxServer}); each opened channel gets its own handler from the factory.
+ *
+ * <pre>{@code
+ * DtxServiceRegistry registry = new DtxServiceRegistry()
+ *     .register("com.apple.instruments.server.services.deviceinfo", channel -> invocation -> switch (invocation.selector()) {
+ *       case "runningProcesses" -> List.of();
+ *       default -> throw DtxUnrecognizedSelectorException.forSelector(invocation.selector(), "DTDeviceInfoService");
+ *     });
+ * }</pre>
+ *
+ * <p>Thread-safe; registering while connections are served affects channels opened afterwards.
+ */
+public final class DtxServiceRegistry {
+
+  private final Map<String, DtxServiceFactory> factories = new LinkedHashMap<>();
+
+  /** An empty registry. */
+  public DtxServiceRegistry() {}
+
+  /**
+   * Registers (or replaces) the factory for an identifier.
+   *
+   * @param identifier the service identifier a peer names in {@code _requestChannelWithCode:identifier:}
+   * @param factory creates a handler per opened channel
+   * @return this registry
+   */
+  public synchronized DtxServiceRegistry register(String identifier, DtxServiceFactory factory) {
+    factories.put(Objects.requireNonNull(identifier, "identifier"), Objects.requireNonNull(factory, "factory"));
+    return this;
+  }
+
+  /**
+   * Serves a {@code @DtxService} implementation under its declared identifier: each channel a peer opens to it gets
+   * the generated dispatcher over {@code implementation} (shared by all channels, so it must be thread-safe if
+   * several clients connect). The returned handle pushes callbacks to the clients.
+   *
+   * <pre>{@code
+   * DtxServiceHandle<ProcessControl> handle = registry.register(ProcessControl.class, new FakeProcessControl());
+   * ...
+   * for (ProcessControl.Events client : handle.events(ProcessControl.Events.class)) {
+   *     client.outputReceived("hello\n", 42, 0L);
+   * }
+   * }</pre>
+   *
+   * @throws IllegalArgumentException {@code service} has no generated binding
+   */
+  public <T> DtxServiceHandle<T> register(Class<T> service, T implementation) {
+    Objects.requireNonNull(implementation, "implementation");
+    dtxkit.runtime.internal.DtxServiceBinding<T> binding = dtxkit.runtime.internal.DtxBindings.forType(service);
+    DtxServiceHandle<T> handle = new DtxServiceHandle<>(binding);
+    register(binding.identifier(), channel -> {
+      handle.attach(channel);
+      return binding.newDispatcher(implementation);
+    });
+    return handle;
+  }
+
+  /**
+   * The factory registered for {@code identifier}.
+   *
+   * @param identifier the service identifier
+   * @return the factory, or null when none is registered
+   */
+  public synchronized DtxServiceFactory lookup(String identifier) {
+    return factories.get(identifier);
+  }
+
+  /** The registered identifiers, in registration order. */
+  public synchronized List<String> identifiers() {
+    return List.copyOf(factories.keySet());
+  }
+}

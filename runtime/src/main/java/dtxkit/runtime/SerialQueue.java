@@ -1,0 +1,109 @@
+package dtxkit.runtime;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared executor: the delivery queue of one channel. Holds at
+ * most {@code capacity} waiting tasks; {@link #offer} refuses more so that the reader never blocks on a slow
+ * listener. A turn runs a bounded batch and then yields the executor thread, so busy channels share it fairly.
+ */
+final class SerialQueue implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SerialQueue.class);
+  private static final int BATCH = 64;
+
+  private final Executor executor;
+  private final int capacity;
+  private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+  private boolean scheduled;
+  private boolean suspended;
+
+  SerialQueue(Executor executor, int capacity) {
+    this(executor, capacity, false);
+  }
+
+  /**
+   * @param suspended hold tasks until {@link #resume()} (a peer-opened channel waits for its service factory)
+   */
+  SerialQueue(Executor executor, int capacity, boolean suspended) {
+    this.executor = executor;
+    this.capacity = capacity;
+    this.suspended = suspended;
+  }
+
+  /** Starts running tasks held while suspended. */
+  void resume() {
+    synchronized (this) {
+      if (!suspended) {
+        return;
+      }
+      suspended = false;
+      if (scheduled || tasks.isEmpty()) {
+        return;
+      }
+      scheduled = true;
+    }
+    schedule();
+  }
+
+  /**
+   * Queues a task.
+   *
+   * @param force queue even when full (for the few bookkeeping tasks that must run, such as the closing callback)
+   * @return false when the queue is full and the task was not queued
+   */
+  boolean offer(Runnable task, boolean force) {
+    synchronized (this) {
+      if (!force && tasks.size() >= capacity) {
+        return false;
+      }
+      tasks.addLast(task);
+      if (scheduled || suspended) {
+        return true;
+      }
+      scheduled = true;
+    }
+    schedule();
+    return true;
+  }
+
+  private void schedule() {
+    try {
+      executor.execute(this);
+    } catch (RejectedExecutionException e) {
+      // The application shut its executor down: run here rather than lose the tasks (they include onClosed).
+      LOG.warn("delivery executor rejected a task; running it on the calling thread", e);
+      run();
+    }
+  }
+
+  @Override
+  public void run() {
+    for (int i = 0; i < BATCH; i++) {
+      Runnable task;
+      synchronized (this) {
+        task = tasks.pollFirst();
+        if (task == null) {
+          scheduled = false;
+          return;
+        }
+      }
+      try {
+        task.run();
+      } catch (Throwable t) {
+        LOG.warn("channel listener or handler threw; delivery continues", t);
+      }
+    }
+    synchronized (this) {
+      if (tasks.isEmpty()) {
+        scheduled = false;
+        return;
+      }
+    }
+    schedule();
+  }
+}
