@@ -79,11 +79,12 @@ final class DecodeCommand implements Callable<Integer> {
     try (InputStream in = open(); DtxMessageDecoder decoder = new DtxMessageDecoder()) {
       byte[] chunk = new byte[CHUNK];
       DtxProtocolException[] payloadError = {null};
+      // Lines of the messages completed by the current chunk; printed even when the chunk then fails.
+      java.util.List<String> lines = new java.util.ArrayList<>();
       try {
         int n;
         while ((n = in.read(chunk)) > 0) {
           fed += n;
-          java.util.List<String> lines = new java.util.ArrayList<>();
           decoder.decode(Unpooled.copiedBuffer(chunk, 0, n), message -> {
             try {
               if (payloadError[0] == null) {
@@ -95,10 +96,7 @@ final class DecodeCommand implements Callable<Integer> {
               message.release();
             }
           });
-          for (String line : lines) {
-            out.println(line);
-            decoded++;
-          }
+          decoded += printAll(out, lines);
           if (payloadError[0] != null) {
             throw payloadError[0];
           }
@@ -107,12 +105,15 @@ final class DecodeCommand implements Callable<Integer> {
             || decoder.messagesInFlight() > 0) {
           throw new DtxProtocolException(
               "stream",
-              "truncated: the input ends inside a message (" + decoder.messagesInFlight()
-                  + " multi-fragment message(s) incomplete, " + (fed - decoder.offset())
-                  + " byte(s) of an unfinished fragment)",
-              decoder.offset(), true, null);
+              "truncated: the input ends inside "
+                  + (decoder.state() == DtxMessageDecoder.State.HEADER ? "a fragment header" : "a fragment body")
+                  + (decoder.messagesInFlight() > 0
+                      ? " with " + decoder.messagesInFlight() + " multi-fragment message(s) incomplete"
+                      : ""),
+              fed, true, null);
         }
       } catch (DtxProtocolException e) {
+        decoded += printAll(out, lines);
         printError(factory, out, e);
         out.flush();
         err.println("dtxkit decode: " + e.getMessage() + " (" + decoded + " message(s) decoded before it)");
@@ -121,6 +122,13 @@ final class DecodeCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static int printAll(PrintWriter out, java.util.List<String> lines) {
+    int n = lines.size();
+    lines.forEach(out::println);
+    lines.clear();
+    return n;
   }
 
   private InputStream open() throws IOException {
