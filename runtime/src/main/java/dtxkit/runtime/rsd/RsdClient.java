@@ -1,5 +1,7 @@
 package dtxkit.runtime.rsd;
 
+import dtxkit.runtime.DtxConnection;
+import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.xpc.XpcBool;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcFlags;
@@ -12,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A connection to a device's RemoteServiceDiscovery port: the RemoteXPC handshake, the {@code Handshake} message with
@@ -160,8 +163,7 @@ public final class RsdClient implements AutoCloseable {
   public Socket openService(String serviceName) throws IOException {
     RsdService service = peerInfo.service(serviceName);
     if (service == null) {
-      throw new IOException("device " + peerInfo.udid() + " does not advertise " + serviceName + " (it has "
-          + peerInfo.services().size() + " services)");
+      throw new ServiceNotAdvertisedException(peerInfo.udid(), serviceName, peerInfo.services().keySet());
     }
     Socket socket = new Socket();
     try {
@@ -171,6 +173,42 @@ public final class RsdClient implements AutoCloseable {
         RsdCheckin.perform(socket.getInputStream(), socket.getOutputStream(), options.checkinLabel());
       }
       return socket;
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens an advertised DTX service, e.g. {@code com.apple.instruments.dtservicehub}, and returns a connected
+   * {@link DtxConnection} on it with the default capabilities handshake done.
+   *
+   * <pre>{@code
+   * try (RsdClient rsd = RsdClient.connect("fd12:3456::1", 58783);
+   *      DtxConnection dtx = rsd.openDtx("com.apple.instruments.dtservicehub")) {
+   *   DeviceInfo info = dtx.open(DeviceInfo.class);
+   * }
+   * }</pre>
+   *
+   * @return a ready connection, owned by the caller (it outlives this RSD connection)
+   * @throws ServiceNotAdvertisedException when the catalogue does not list the service
+   * @throws IOException when the port cannot be reached or the DTX handshake fails
+   */
+  public DtxConnection openDtx(String serviceName) throws IOException {
+    return openDtx(serviceName, builder -> {});
+  }
+
+  /**
+   * Like {@link #openDtx(String)}, with the connection's builder handed to {@code configure} first (capabilities,
+   * timeouts, a service registry for peer-opened channels, listeners that must see the first messages).
+   */
+  public DtxConnection openDtx(String serviceName, Consumer<DtxConnection.Builder> configure) throws IOException {
+    Socket socket = openService(serviceName);
+    try {
+      DtxConnection.Builder builder =
+          DtxConnection.builder(DtxTransport.of(socket)).name(serviceName + "@" + peerInfo.udid());
+      configure.accept(builder);
+      return builder.connect();
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
