@@ -37,23 +37,23 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface DtxMethod {
 
-    /**
-     * The selector, e.g. {@code "execnameForPid:"} or {@code "sendSignal:toPid:"}.
-     *
-     * @return the selector; its colon count equals the method's parameter count
-     */
-    String value();
+  /**
+   * The selector, e.g. {@code "execnameForPid:"} or {@code "sendSignal:toPid:"}.
+   *
+   * @return the selector; its colon count equals the method's parameter count
+   */
+  String value();
 
-    /**
-     * Sends the message without asking for a reply (fire and forget). Only for selectors the peer never answers,
-     * such as {@code killPid:} or {@code setConfig:}; the method must return {@code void}.
-     *
-     * <pre>{@code
-     * @DtxMethod(value = "setConfig:", oneway = true)
-     * void setConfig(Map<String, Object> config);
-     * }</pre>
-     *
-     * @return {@code true} to send with expects-reply clear
-     */
-    boolean oneway() default false;
+  /**
+   * Sends the message without asking for a reply (fire and forget). Only for selectors the peer never answers,
+   * such as {@code killPid:} or {@code setConfig:}; the method must return {@code void}.
+   *
+   * <pre>{@code
+   * @DtxMethod(value = "setConfig:", oneway = true)
+   * void setConfig(Map<String, Object> config);
+   * }</pre>
+   *
+   * @return {@code true} to send with expects-reply clear
+   */
+  boolean oneway() default false;
 }

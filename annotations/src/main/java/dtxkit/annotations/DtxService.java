@@ -31,11 +31,11 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface DtxService {
 
-    /**
-     * The service identifier, e.g. {@code "com.apple.instruments.server.services.deviceinfo"}: letters, digits,
-     * {@code '_'} and {@code '-'} in dot-separated parts, none of them empty.
-     *
-     * @return the identifier a peer passes to {@code _requestChannelWithCode:identifier:}
-     */
-    String value();
+  /**
+   * The service identifier, e.g. {@code "com.apple.instruments.server.services.deviceinfo"}: letters, digits,
+   * {@code '_'} and {@code '-'} in dot-separated parts, none of them empty.
+   *
+   * @return the identifier a peer passes to {@code _requestChannelWithCode:identifier:}
+   */
+  String value();
 }

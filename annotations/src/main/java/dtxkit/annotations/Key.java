@@ -28,10 +28,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Key {
 
-    /**
-     * The dictionary key, e.g. {@code "CPU_TotalLoad"}.
-     *
-     * @return the key the component is read from and written to
-     */
-    String value();
+  /**
+   * The dictionary key, e.g. {@code "CPU_TotalLoad"}.
+   *
+   * @return the key the component is read from and written to
+   */
+  String value();
 }

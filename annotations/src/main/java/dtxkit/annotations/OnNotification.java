@@ -44,10 +44,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface OnNotification {
 
-    /**
-     * The selector the peer sends, e.g. {@code "outputReceived:fromProcess:atTime:"}.
-     *
-     * @return the selector; its colon count equals the method's parameter count
-     */
-    String value();
+  /**
+   * The selector the peer sends, e.g. {@code "outputReceived:fromProcess:atTime:"}.
+   *
+   * @return the selector; its colon count equals the method's parameter count
+   */
+  String value();
 }

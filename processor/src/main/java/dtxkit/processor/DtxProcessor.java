@@ -46,106 +46,106 @@ import javax.lang.model.element.TypeElement;
 @AutoService(Processor.class)
 public final class DtxProcessor extends BasicAnnotationProcessor {
 
-    @Override
-    public SourceVersion getSupportedSourceVersion() {
-        return SourceVersion.latestSupported();
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  protected Iterable<? extends Step> steps() {
+    DiagnosticReporter reporter = new DiagnosticReporter(processingEnv.getMessager());
+    boolean jdkGenerated = processingEnv.getElementUtils()
+        .getTypeElement(RuntimeNames.GENERATED.canonicalName()) != null;
+    List<SourceGenerator> generators = List.of(
+        new ClientGenerator(jdkGenerated),
+        new DispatcherGenerator(jdkGenerated),
+        new BindingGenerator(jdkGenerated),
+        new AuxGenerator(jdkGenerated),
+        new EventReceiverGenerator(jdkGenerated),
+        new EventSenderGenerator(jdkGenerated));
+    PlacementValidator placement = new PlacementValidator();
+    return ImmutableList.of(
+        new ServiceStep(reporter, generators),
+        new PlacementStep(reporter, DtxMethod.class.getCanonicalName(),
+            element -> placement.validateMethod(element)),
+        new PlacementStep(reporter, OnNotification.class.getCanonicalName(),
+            element -> placement.validateCallback(element, "OnNotification")),
+        new PlacementStep(reporter, OnData.class.getCanonicalName(),
+            element -> placement.validateCallback(element, "OnData")));
+  }
+
+  /** Validates and generates each {@code @DtxService} type. */
+  private final class ServiceStep implements Step {
+
+    private final DiagnosticReporter reporter;
+    private final List<SourceGenerator> generators;
+
+    ServiceStep(DiagnosticReporter reporter, List<SourceGenerator> generators) {
+      this.reporter = reporter;
+      this.generators = generators;
     }
 
     @Override
-    protected Iterable<? extends Step> steps() {
-        DiagnosticReporter reporter = new DiagnosticReporter(processingEnv.getMessager());
-        boolean jdkGenerated = processingEnv.getElementUtils()
-                .getTypeElement(RuntimeNames.GENERATED.canonicalName()) != null;
-        List<SourceGenerator> generators = List.of(
-                new ClientGenerator(jdkGenerated),
-                new DispatcherGenerator(jdkGenerated),
-                new BindingGenerator(jdkGenerated),
-                new AuxGenerator(jdkGenerated),
-                new EventReceiverGenerator(jdkGenerated),
-                new EventSenderGenerator(jdkGenerated));
-        PlacementValidator placement = new PlacementValidator();
-        return ImmutableList.of(
-                new ServiceStep(reporter, generators),
-                new PlacementStep(reporter, DtxMethod.class.getCanonicalName(),
-                        element -> placement.validateMethod(element)),
-                new PlacementStep(reporter, OnNotification.class.getCanonicalName(),
-                        element -> placement.validateCallback(element, "OnNotification")),
-                new PlacementStep(reporter, OnData.class.getCanonicalName(),
-                        element -> placement.validateCallback(element, "OnData")));
+    public Set<String> annotations() {
+      return ImmutableSet.of(DtxService.class.getCanonicalName());
     }
 
-    /** Validates and generates each {@code @DtxService} type. */
-    private final class ServiceStep implements Step {
-
-        private final DiagnosticReporter reporter;
-        private final List<SourceGenerator> generators;
-
-        ServiceStep(DiagnosticReporter reporter, List<SourceGenerator> generators) {
-            this.reporter = reporter;
-            this.generators = generators;
+    @Override
+    public Set<? extends Element> process(ImmutableSetMultimap<String, Element> elementsByAnnotation) {
+      for (Element element : elementsByAnnotation.get(DtxService.class.getCanonicalName())) {
+        try {
+          TypeElement service = MoreElements.asType(element);
+          ServiceValidator.Result result = new ServiceValidator(processingEnv).validate(service);
+          reporter.report(result.report());
+          if (result.model().isPresent()) {
+            write(result.model().get());
+          }
+        } catch (RuntimeException | IOException | Error e) {
+          reporter.internalError(element, e);
         }
-
-        @Override
-        public Set<String> annotations() {
-            return ImmutableSet.of(DtxService.class.getCanonicalName());
-        }
-
-        @Override
-        public Set<? extends Element> process(ImmutableSetMultimap<String, Element> elementsByAnnotation) {
-            for (Element element : elementsByAnnotation.get(DtxService.class.getCanonicalName())) {
-                try {
-                    TypeElement service = MoreElements.asType(element);
-                    ServiceValidator.Result result = new ServiceValidator(processingEnv).validate(service);
-                    reporter.report(result.report());
-                    if (result.model().isPresent()) {
-                        write(result.model().get());
-                    }
-                } catch (RuntimeException | IOException | Error e) {
-                    reporter.internalError(element, e);
-                }
-            }
-            return ImmutableSet.of();
-        }
-
-        private void write(ServiceModel model) throws IOException {
-            for (SourceGenerator generator : generators) {
-                Optional<JavaFile> file = generator.generate(model);
-                if (file.isPresent()) {
-                    file.get().writeTo(processingEnv.getFiler());
-                }
-            }
-        }
+      }
+      return ImmutableSet.of();
     }
 
-    /** Reports a method annotation that no service will see. */
-    private static final class PlacementStep implements Step {
-
-        private final DiagnosticReporter reporter;
-        private final String annotation;
-        private final java.util.function.Function<Element, dtxkit.processor.diagnostics.ValidationReport> check;
-
-        PlacementStep(DiagnosticReporter reporter, String annotation,
-                java.util.function.Function<Element, dtxkit.processor.diagnostics.ValidationReport> check) {
-            this.reporter = reporter;
-            this.annotation = annotation;
-            this.check = check;
+    private void write(ServiceModel model) throws IOException {
+      for (SourceGenerator generator : generators) {
+        Optional<JavaFile> file = generator.generate(model);
+        if (file.isPresent()) {
+          file.get().writeTo(processingEnv.getFiler());
         }
-
-        @Override
-        public Set<String> annotations() {
-            return ImmutableSet.of(annotation);
-        }
-
-        @Override
-        public Set<? extends Element> process(ImmutableSetMultimap<String, Element> elementsByAnnotation) {
-            for (Element element : elementsByAnnotation.get(annotation)) {
-                try {
-                    reporter.report(check.apply(element));
-                } catch (RuntimeException | Error e) {
-                    reporter.internalError(element, e);
-                }
-            }
-            return ImmutableSet.of();
-        }
+      }
     }
+  }
+
+  /** Reports a method annotation that no service will see. */
+  private static final class PlacementStep implements Step {
+
+    private final DiagnosticReporter reporter;
+    private final String annotation;
+    private final java.util.function.Function<Element, dtxkit.processor.diagnostics.ValidationReport> check;
+
+    PlacementStep(DiagnosticReporter reporter, String annotation,
+        java.util.function.Function<Element, dtxkit.processor.diagnostics.ValidationReport> check) {
+      this.reporter = reporter;
+      this.annotation = annotation;
+      this.check = check;
+    }
+
+    @Override
+    public Set<String> annotations() {
+      return ImmutableSet.of(annotation);
+    }
+
+    @Override
+    public Set<? extends Element> process(ImmutableSetMultimap<String, Element> elementsByAnnotation) {
+      for (Element element : elementsByAnnotation.get(annotation)) {
+        try {
+          reporter.report(check.apply(element));
+        } catch (RuntimeException | Error e) {
+          reporter.internalError(element, e);
+        }
+      }
+      return ImmutableSet.of();
+    }
+  }
 }

@@ -35,67 +35,67 @@ import javax.tools.StandardLocation;
 @AutoService(Processor.class)
 public final class DtxServicesFileProcessor extends AbstractProcessor {
 
-    /** Binding class name → originating interface; sorted for reproducible output. */
-    private final TreeMap<String, TypeElement> bindings = new TreeMap<>();
+  /** Binding class name → originating interface; sorted for reproducible output. */
+  private final TreeMap<String, TypeElement> bindings = new TreeMap<>();
 
-    @Override
-    public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(DtxService.class.getCanonicalName());
-    }
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(DtxService.class.getCanonicalName());
+  }
 
-    @Override
-    public SourceVersion getSupportedSourceVersion() {
-        return SourceVersion.latestSupported();
-    }
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
 
-    @Override
-    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-        for (Element element : round.getElementsAnnotatedWith(DtxService.class)) {
-            if (element.getKind() == ElementKind.INTERFACE) {
-                TypeElement type = (TypeElement) element;
-                bindings.put(GeneratedNames.binding(classRef(type)).canonicalName(), type);
-            }
-        }
-        if (round.processingOver() && !bindings.isEmpty()) {
-            write();
-        }
-        return false;
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    for (Element element : round.getElementsAnnotatedWith(DtxService.class)) {
+      if (element.getKind() == ElementKind.INTERFACE) {
+        TypeElement type = (TypeElement) element;
+        bindings.put(GeneratedNames.binding(classRef(type)).canonicalName(), type);
+      }
     }
+    if (round.processingOver() && !bindings.isEmpty()) {
+      write();
+    }
+    return false;
+  }
 
-    private void write() {
-        List<String> lines = new ArrayList<>();
-        List<Element> origins = new ArrayList<>();
-        bindings.forEach((binding, service) -> {
-            if (processingEnv.getElementUtils().getTypeElement(binding) != null) {
-                lines.add(binding);
-                origins.add(service);
-            }
-        });
-        if (lines.isEmpty()) {
-            return;
-        }
-        try {
-            FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
-                    GeneratedNames.SERVICES_FILE, origins.toArray(new Element[0]));
-            try (Writer writer = new java.io.OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
-                for (String line : lines) {
-                    writer.write(line);
-                    writer.write('\n');
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-                    "[DtxInternalError] could not write " + GeneratedNames.SERVICES_FILE + ": " + e);
-        }
+  private void write() {
+    List<String> lines = new ArrayList<>();
+    List<Element> origins = new ArrayList<>();
+    bindings.forEach((binding, service) -> {
+      if (processingEnv.getElementUtils().getTypeElement(binding) != null) {
+        lines.add(binding);
+        origins.add(service);
+      }
+    });
+    if (lines.isEmpty()) {
+      return;
     }
+    try {
+      FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
+          GeneratedNames.SERVICES_FILE, origins.toArray(new Element[0]));
+      try (Writer writer = new java.io.OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+        for (String line : lines) {
+          writer.write(line);
+          writer.write('\n');
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+          "[DtxInternalError] could not write " + GeneratedNames.SERVICES_FILE + ": " + e);
+    }
+  }
 
-    private static ClassRef classRef(TypeElement type) {
-        List<String> names = new ArrayList<>();
-        Element e = type;
-        while (e.getKind() != ElementKind.PACKAGE) {
-            names.add(0, e.getSimpleName().toString());
-            e = e.getEnclosingElement();
-        }
-        return new ClassRef(((PackageElement) e).getQualifiedName().toString(), names);
+  private static ClassRef classRef(TypeElement type) {
+    List<String> names = new ArrayList<>();
+    Element e = type;
+    while (e.getKind() != ElementKind.PACKAGE) {
+      names.add(0, e.getSimpleName().toString());
+      e = e.getEnclosingElement();
     }
+    return new ClassRef(((PackageElement) e).getQualifiedName().toString(), names);
+  }
 }

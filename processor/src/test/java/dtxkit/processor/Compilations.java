@@ -22,107 +22,107 @@ import javax.tools.ToolProvider;
 /** Compiles test inputs with both dtxkit processors and the test-only runtime-contract stand-ins. */
 final class Compilations {
 
-    /** The stand-ins under {@code src/test/resources/runtime-contract-standins/}, so generated code compiles. */
-    private static final List<String> STANDINS = List.of(
-            "dtxkit/runtime/DtxArgument.java",
-            "dtxkit/runtime/DtxChannel.java",
-            "dtxkit/runtime/DtxChannelListener.java",
-            "dtxkit/runtime/DtxInvocation.java",
-            "dtxkit/runtime/DtxServiceHandler.java",
-            "dtxkit/runtime/DtxUnrecognizedSelectorException.java",
-            "dtxkit/runtime/archive/NSError.java",
-            "dtxkit/runtime/internal/DtxCalls.java",
-            "dtxkit/runtime/internal/DtxConversions.java",
-            "dtxkit/runtime/internal/DtxDispatch.java",
-            "dtxkit/runtime/internal/DtxGeneratedCode.java",
-            "dtxkit/runtime/internal/DtxServiceBinding.java");
+  /** The stand-ins under {@code src/test/resources/runtime-contract-standins/}, so generated code compiles. */
+  private static final List<String> STANDINS = List.of(
+      "dtxkit/runtime/DtxArgument.java",
+      "dtxkit/runtime/DtxChannel.java",
+      "dtxkit/runtime/DtxChannelListener.java",
+      "dtxkit/runtime/DtxInvocation.java",
+      "dtxkit/runtime/DtxServiceHandler.java",
+      "dtxkit/runtime/DtxUnrecognizedSelectorException.java",
+      "dtxkit/runtime/archive/NSError.java",
+      "dtxkit/runtime/internal/DtxCalls.java",
+      "dtxkit/runtime/internal/DtxConversions.java",
+      "dtxkit/runtime/internal/DtxDispatch.java",
+      "dtxkit/runtime/internal/DtxGeneratedCode.java",
+      "dtxkit/runtime/internal/DtxServiceBinding.java");
 
-    private Compilations() {
-    }
+  private Compilations() {
+  }
 
-    /** Compiles resources such as {@code "bad/SelectorArity.java"} together with the stand-ins. */
-    static Compilation compile(String... resources) {
-        List<JavaFileObject> sources = new ArrayList<>();
-        for (String resource : resources) {
-            sources.add(source(resource));
-        }
-        for (String standin : STANDINS) {
-            sources.add(JavaFileObjects.forResource("runtime-contract-standins/" + standin));
-        }
-        return javac()
-                .withProcessors(new DtxProcessor(), new DtxServicesFileProcessor())
-                .withOptions("-Xlint:all,-processing", "-Werror")
-                .compile(sources);
+  /** Compiles resources such as {@code "bad/SelectorArity.java"} together with the stand-ins. */
+  static Compilation compile(String... resources) {
+    List<JavaFileObject> sources = new ArrayList<>();
+    for (String resource : resources) {
+      sources.add(source(resource));
     }
+    for (String standin : STANDINS) {
+      sources.add(JavaFileObjects.forResource("runtime-contract-standins/" + standin));
+    }
+    return javac()
+        .withProcessors(new DtxProcessor(), new DtxServicesFileProcessor())
+        .withOptions("-Xlint:all,-processing", "-Werror")
+        .compile(sources);
+  }
 
-    /** What {@link #compileToDisk} leaves behind: the error messages and the directories written to. */
-    record DiskCompilation(boolean success, List<String> errors, Path sourceOutput, Path classOutput) {
-    }
+  /** What {@link #compileToDisk} leaves behind: the error messages and the directories written to. */
+  record DiskCompilation(boolean success, List<String> errors, Path sourceOutput, Path classOutput) {
+  }
 
-    /**
-     * Compiles with the real {@code javac} into {@code directory}, keeping what the processors wrote even when the
-     * compilation fails (compile-testing hides generated files then), for "keeps going" and determinism checks.
-     */
-    static DiskCompilation compileToDisk(Path directory, String... resources) throws IOException {
-        Path sourceOutput = Files.createDirectories(directory.resolve("generated-sources"));
-        Path classOutput = Files.createDirectories(directory.resolve("classes"));
-        List<JavaFileObject> sources = new ArrayList<>();
-        for (String resource : resources) {
-            sources.add(source(resource));
-        }
-        for (String standin : STANDINS) {
-            sources.add(JavaFileObjects.forResource("runtime-contract-standins/" + standin));
-        }
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
-                StandardCharsets.UTF_8)) {
-            JavaCompiler.CompilationTask task = compiler.getTask(null, files, diagnostics,
-                    List.of("-d", classOutput.toString(), "-s", sourceOutput.toString(),
-                            "-classpath", System.getProperty("java.class.path"), "-proc:only"),
-                    null, sources);
-            task.setProcessors(List.of(new DtxProcessor(), new DtxServicesFileProcessor()));
-            boolean success = task.call();
-            List<String> errors = new ArrayList<>();
-            for (javax.tools.Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-                if (d.getKind() == javax.tools.Diagnostic.Kind.ERROR) {
-                    errors.add(d.getMessage(Locale.ROOT));
-                }
-            }
-            return new DiskCompilation(success, errors, sourceOutput, classOutput);
-        }
+  /**
+   * Compiles with the real {@code javac} into {@code directory}, keeping what the processors wrote even when the
+   * compilation fails (compile-testing hides generated files then), for "keeps going" and determinism checks.
+   */
+  static DiskCompilation compileToDisk(Path directory, String... resources) throws IOException {
+    Path sourceOutput = Files.createDirectories(directory.resolve("generated-sources"));
+    Path classOutput = Files.createDirectories(directory.resolve("classes"));
+    List<JavaFileObject> sources = new ArrayList<>();
+    for (String resource : resources) {
+      sources.add(source(resource));
     }
+    for (String standin : STANDINS) {
+      sources.add(JavaFileObjects.forResource("runtime-contract-standins/" + standin));
+    }
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
+        StandardCharsets.UTF_8)) {
+      JavaCompiler.CompilationTask task = compiler.getTask(null, files, diagnostics,
+          List.of("-d", classOutput.toString(), "-s", sourceOutput.toString(),
+              "-classpath", System.getProperty("java.class.path"), "-proc:only"),
+          null, sources);
+      task.setProcessors(List.of(new DtxProcessor(), new DtxServicesFileProcessor()));
+      boolean success = task.call();
+      List<String> errors = new ArrayList<>();
+      for (javax.tools.Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+        if (d.getKind() == javax.tools.Diagnostic.Kind.ERROR) {
+          errors.add(d.getMessage(Locale.ROOT));
+        }
+      }
+      return new DiskCompilation(success, errors, sourceOutput, classOutput);
+    }
+  }
 
-    static JavaFileObject source(String resource) {
-        return JavaFileObjects.forResource(resource);
-    }
+  static JavaFileObject source(String resource) {
+    return JavaFileObjects.forResource(resource);
+  }
 
-    /** The 1-based line of {@code resource} that contains {@code marker}; fails when there is not exactly one. */
-    static long lineOf(String resource, String marker) {
-        String[] lines = text(resource).split("\n", -1);
-        long found = -1;
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].contains(marker)) {
-                if (found != -1) {
-                    throw new AssertionError(marker + " occurs twice in " + resource);
-                }
-                found = i + 1;
-            }
+  /** The 1-based line of {@code resource} that contains {@code marker}; fails when there is not exactly one. */
+  static long lineOf(String resource, String marker) {
+    String[] lines = text(resource).split("\n", -1);
+    long found = -1;
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].contains(marker)) {
+        if (found != -1) {
+          throw new AssertionError(marker + " occurs twice in " + resource);
         }
-        if (found == -1) {
-            throw new AssertionError(marker + " not found in " + resource);
-        }
-        return found;
+        found = i + 1;
+      }
     }
+    if (found == -1) {
+      throw new AssertionError(marker + " not found in " + resource);
+    }
+    return found;
+  }
 
-    static String text(String resource) {
-        try (InputStream in = Compilations.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new AssertionError("no resource " + resource);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  static String text(String resource) {
+    try (InputStream in = Compilations.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new AssertionError("no resource " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 }

@@ -16,19 +16,19 @@ import javax.lang.model.element.Element;
  */
 public record Diagnostic(String text, Element element, AnnotationMirror annotation, AnnotationValue value) {
 
-    public Diagnostic {
-        Objects.requireNonNull(text, "text");
-        Objects.requireNonNull(element, "element");
-    }
+  public Diagnostic {
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(element, "element");
+  }
 
-    /** An error on {@code element}. */
-    public static Diagnostic on(Element element, Message message, Object... args) {
-        return new Diagnostic(message.format(args), element, null, null);
-    }
+  /** An error on {@code element}. */
+  public static Diagnostic on(Element element, Message message, Object... args) {
+    return new Diagnostic(message.format(args), element, null, null);
+  }
 
-    /** An error on a value of {@code annotation} (or on the whole annotation when {@code value} is null). */
-    public static Diagnostic onValue(Element element, AnnotationMirror annotation, AnnotationValue value,
-            Message message, Object... args) {
-        return new Diagnostic(message.format(args), element, annotation, value);
-    }
+  /** An error on a value of {@code annotation} (or on the whole annotation when {@code value} is null). */
+  public static Diagnostic onValue(Element element, AnnotationMirror annotation, AnnotationValue value,
+      Message message, Object... args) {
+    return new Diagnostic(message.format(args), element, annotation, value);
+  }
 }

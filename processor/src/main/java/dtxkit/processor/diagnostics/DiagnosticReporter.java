@@ -15,39 +15,39 @@ import javax.tools.Diagnostic.Kind;
  */
 public final class DiagnosticReporter {
 
-    private final Messager messager;
-    private final Set<List<Object>> printed = new HashSet<>();
+  private final Messager messager;
+  private final Set<List<Object>> printed = new HashSet<>();
 
-    public DiagnosticReporter(Messager messager) {
-        this.messager = messager;
-    }
+  public DiagnosticReporter(Messager messager) {
+    this.messager = messager;
+  }
 
-    /** Prints every error of {@code report}. */
-    public void report(ValidationReport report) {
-        for (Diagnostic diagnostic : report.diagnostics()) {
-            report(diagnostic);
-        }
+  /** Prints every error of {@code report}. */
+  public void report(ValidationReport report) {
+    for (Diagnostic diagnostic : report.diagnostics()) {
+      report(diagnostic);
     }
+  }
 
-    /** Prints one error, on the annotation value when the diagnostic names one. */
-    public void report(Diagnostic diagnostic) {
-        if (!printed.add(List.of(diagnostic.element(), diagnostic.text()))) {
-            return;
-        }
-        if (diagnostic.annotation() != null && diagnostic.value() != null) {
-            messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element(), diagnostic.annotation(),
-                    diagnostic.value());
-        } else if (diagnostic.annotation() != null) {
-            messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element(), diagnostic.annotation());
-        } else {
-            messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element());
-        }
+  /** Prints one error, on the annotation value when the diagnostic names one. */
+  public void report(Diagnostic diagnostic) {
+    if (!printed.add(List.of(diagnostic.element(), diagnostic.text()))) {
+      return;
     }
+    if (diagnostic.annotation() != null && diagnostic.value() != null) {
+      messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element(), diagnostic.annotation(),
+          diagnostic.value());
+    } else if (diagnostic.annotation() != null) {
+      messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element(), diagnostic.annotation());
+    } else {
+      messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element());
+    }
+  }
 
-    /** Reports a processor bug on the element being processed, with the stack trace, instead of crashing javac. */
-    public void internalError(Element element, Throwable failure) {
-        StringWriter trace = new StringWriter();
-        failure.printStackTrace(new PrintWriter(trace));
-        report(Diagnostic.on(element, Message.INTERNAL_ERROR, element, trace));
-    }
+  /** Reports a processor bug on the element being processed, with the stack trace, instead of crashing javac. */
+  public void internalError(Element element, Throwable failure) {
+    StringWriter trace = new StringWriter();
+    failure.printStackTrace(new PrintWriter(trace));
+    report(Diagnostic.on(element, Message.INTERNAL_ERROR, element, trace));
+  }
 }

@@ -9,75 +9,75 @@ import java.util.Locale;
  */
 public enum Message {
 
-    SERVICE_NOT_INTERFACE("DtxServiceNotInterface",
-            "@DtxService is on %s %s, but only an interface can declare a DTX service"),
-    SERVICE_SHAPE("DtxServiceShape",
-            "service interface %s %s; a service interface must be accessible, non-generic and extend no interface"),
-    IDENTIFIER("DtxIdentifier",
-            "service identifier \"%s\" is %s; expected dot-separated parts of letters, digits, '_' or '-', such as"
-                    + " \"com.apple.instruments.server.services.deviceinfo\""),
-    SELECTOR_SYNTAX("DtxSelectorSyntax",
-            "selector \"%s\" on %s() is %s; expected a name (\"runningProcesses\") or keywords each ending in a colon"
-                    + " (\"sendSignal:toPid:\")"),
-    SELECTOR_ARITY("DtxSelectorArity",
-            "selector \"%s\" takes %d argument%s but %s() declares %d parameter%s"),
-    DUPLICATE_SELECTOR("DtxDuplicateSelector",
-            "selector \"%s\" on %s() is already bound to %s(); each selector maps to one method"),
-    UNANNOTATED_METHOD("DtxUnannotatedMethod",
-            "abstract method %s() in %s has no %s; annotate it, or make it default or static"),
-    GENERIC_METHOD("DtxGenericMethod",
-            "%s() declares type parameters %s; generated code must know the exact types it sends and receives"),
-    UNSUPPORTED_PARAMETER_TYPE("DtxUnsupportedParameterType",
-            "parameter %s of %s() has type %s, which %s; supported: String, primitive and boxed numbers, boolean,"
-                    + " byte[], List, Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types and records"),
-    UNSUPPORTED_RETURN_TYPE("DtxUnsupportedReturnType",
-            "%s() returns %s, which %s; supported: void, a value (String, primitive and boxed numbers, boolean,"
-                    + " byte[], List, Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types, records)"
-                    + " or CompletableFuture of one"),
-    UNSUPPORTED_COMPONENT_TYPE("DtxUnsupportedComponentType",
-            "record component %s of %s has type %s, which %s; record components take the same types as parameters"),
-    ENCODING_MISMATCH("DtxEncodingMismatch",
-            "@%s on parameter %s of %s() needs %s, but the parameter is %s"),
-    ENCODING_CONFLICT("DtxEncodingConflict",
-            "parameter %s of %s() carries both @%s and @%s; choose one encoding"),
-    ONEWAY_RETURN("DtxOnewayReturn",
-            "oneway method %s() returns %s; a oneway selector gets no reply, so it must return void"),
-    NOTIFICATION_RETURN("DtxNotificationReturn",
-            "@%s method %s() returns %s; the peer expects no value back, so it must return void"),
-    DATA_SIGNATURE("DtxDataSignature",
-            "@OnData method %s() takes (%s); it must take exactly one byte[] parameter"),
-    DUPLICATE_DATA("DtxDuplicateData",
-            "@OnData method %s() duplicates %s(); a channel has one DATA stream, so a service declares one @OnData"),
-    EVENTS_INTERFACE("DtxEventsInterface",
-            "%s declares callbacks in both %s and %s; put every @OnNotification and @OnData of a service in one nested"
-                    + " interface"),
-    MISPLACED_ANNOTATION("DtxMisplacedAnnotation",
-            "@%s on %s() %s; %s"),
-    RECORD_KEY("DtxRecordKey",
-            "record component %s of %s %s"),
-    INTERNAL_ERROR("DtxInternalError",
-            "the dtxkit processor failed on %s; please file a bug with this output:%n%s");
+  SERVICE_NOT_INTERFACE("DtxServiceNotInterface",
+      "@DtxService is on %s %s, but only an interface can declare a DTX service"),
+  SERVICE_SHAPE("DtxServiceShape",
+      "service interface %s %s; a service interface must be accessible, non-generic and extend no interface"),
+  IDENTIFIER("DtxIdentifier",
+      "service identifier \"%s\" is %s; expected dot-separated parts of letters, digits, '_' or '-', such as"
+          + " \"com.apple.instruments.server.services.deviceinfo\""),
+  SELECTOR_SYNTAX("DtxSelectorSyntax",
+      "selector \"%s\" on %s() is %s; expected a name (\"runningProcesses\") or keywords each ending in a colon"
+          + " (\"sendSignal:toPid:\")"),
+  SELECTOR_ARITY("DtxSelectorArity",
+      "selector \"%s\" takes %d argument%s but %s() declares %d parameter%s"),
+  DUPLICATE_SELECTOR("DtxDuplicateSelector",
+      "selector \"%s\" on %s() is already bound to %s(); each selector maps to one method"),
+  UNANNOTATED_METHOD("DtxUnannotatedMethod",
+      "abstract method %s() in %s has no %s; annotate it, or make it default or static"),
+  GENERIC_METHOD("DtxGenericMethod",
+      "%s() declares type parameters %s; generated code must know the exact types it sends and receives"),
+  UNSUPPORTED_PARAMETER_TYPE("DtxUnsupportedParameterType",
+      "parameter %s of %s() has type %s, which %s; supported: String, primitive and boxed numbers, boolean,"
+          + " byte[], List, Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types and records"),
+  UNSUPPORTED_RETURN_TYPE("DtxUnsupportedReturnType",
+      "%s() returns %s, which %s; supported: void, a value (String, primitive and boxed numbers, boolean,"
+          + " byte[], List, Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types, records)"
+          + " or CompletableFuture of one"),
+  UNSUPPORTED_COMPONENT_TYPE("DtxUnsupportedComponentType",
+      "record component %s of %s has type %s, which %s; record components take the same types as parameters"),
+  ENCODING_MISMATCH("DtxEncodingMismatch",
+      "@%s on parameter %s of %s() needs %s, but the parameter is %s"),
+  ENCODING_CONFLICT("DtxEncodingConflict",
+      "parameter %s of %s() carries both @%s and @%s; choose one encoding"),
+  ONEWAY_RETURN("DtxOnewayReturn",
+      "oneway method %s() returns %s; a oneway selector gets no reply, so it must return void"),
+  NOTIFICATION_RETURN("DtxNotificationReturn",
+      "@%s method %s() returns %s; the peer expects no value back, so it must return void"),
+  DATA_SIGNATURE("DtxDataSignature",
+      "@OnData method %s() takes (%s); it must take exactly one byte[] parameter"),
+  DUPLICATE_DATA("DtxDuplicateData",
+      "@OnData method %s() duplicates %s(); a channel has one DATA stream, so a service declares one @OnData"),
+  EVENTS_INTERFACE("DtxEventsInterface",
+      "%s declares callbacks in both %s and %s; put every @OnNotification and @OnData of a service in one nested"
+          + " interface"),
+  MISPLACED_ANNOTATION("DtxMisplacedAnnotation",
+      "@%s on %s() %s; %s"),
+  RECORD_KEY("DtxRecordKey",
+      "record component %s of %s %s"),
+  INTERNAL_ERROR("DtxInternalError",
+      "the dtxkit processor failed on %s; please file a bug with this output:%n%s");
 
-    private final String tag;
-    private final String format;
+  private final String tag;
+  private final String format;
 
-    Message(String tag, String format) {
-        this.tag = tag;
-        this.format = format;
-    }
+  Message(String tag, String format) {
+    this.tag = tag;
+    this.format = format;
+  }
 
-    /** The stable tag without brackets, e.g. {@code DtxSelectorArity}. */
-    public String tag() {
-        return tag;
-    }
+  /** The stable tag without brackets, e.g. {@code DtxSelectorArity}. */
+  public String tag() {
+    return tag;
+  }
 
-    /** The full text: {@code [Tag] } followed by the formatted message. */
-    public String format(Object... args) {
-        return "[" + tag + "] " + String.format(Locale.ROOT, format, args);
-    }
+  /** The full text: {@code [Tag] } followed by the formatted message. */
+  public String format(Object... args) {
+    return "[" + tag + "] " + String.format(Locale.ROOT, format, args);
+  }
 
-    /** {@code "s"} unless {@code n} is one: for "1 parameter", "2 parameters". */
-    public static String plural(int n) {
-        return n == 1 ? "" : "s";
-    }
+  /** {@code "s"} unless {@code n} is one: for "1 parameter", "2 parameters". */
+  public static String plural(int n) {
+    return n == 1 ? "" : "s";
+  }
 }

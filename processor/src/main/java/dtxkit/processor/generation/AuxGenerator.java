@@ -28,67 +28,67 @@ import javax.lang.model.element.Modifier;
  */
 public final class AuxGenerator extends SourceGenerator {
 
-    public AuxGenerator(boolean jdkGeneratedAvailable) {
-        super(jdkGeneratedAvailable);
+  public AuxGenerator(boolean jdkGeneratedAvailable) {
+    super(jdkGeneratedAvailable);
+  }
+
+  @Override
+  protected Optional<TypeSpec> type(ServiceModel service) {
+    if (service.records().isEmpty()) {
+      return Optional.empty();
     }
+    ValueCode values = new ValueCode(service);
+    TypeName dictionary = ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class),
+        ClassName.OBJECT);
+    TypeSpec.Builder type = newClass(GeneratedNames.aux(service.type()), service, "Record mapping")
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    for (RecordModel record : service.records()) {
+      ClassName recordName = GeneratedNames.className(record.type());
+      String display = record.type().nestedName();
 
-    @Override
-    protected Optional<TypeSpec> type(ServiceModel service) {
-        if (service.records().isEmpty()) {
-            return Optional.empty();
-        }
-        ValueCode values = new ValueCode(service);
-        TypeName dictionary = ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class),
-                ClassName.OBJECT);
-        TypeSpec.Builder type = newClass(GeneratedNames.aux(service.type()), service, "Record mapping")
-                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-        for (RecordModel record : service.records()) {
-            ClassName recordName = GeneratedNames.className(record.type());
-            String display = record.type().nestedName();
+      MethodSpec.Builder decoder = MethodSpec.methodBuilder(
+              GeneratedNames.recordDecoder(service, record.type()))
+          .addJavadoc("Decodes a {@link $T} from a dictionary; {@code null} stays {@code null}.\n",
+              recordName)
+          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .returns(recordName)
+          .addParameter(Object.class, "value")
+          .addStatement("$T map = $T.dictionary(value, $S)", dictionary, RuntimeNames.DTX_CONVERSIONS,
+              display)
+          .beginControlFlow("if (map == null)")
+          .addStatement("return null")
+          .endControlFlow();
+      CodeBlock.Builder arguments = CodeBlock.builder();
+      for (int i = 0; i < record.components().size(); i++) {
+        RecordModel.Component component = record.components().get(i);
+        // A primitive component cannot take null: a missing key is an error naming the key.
+        CodeBlock raw = component.type().primitive()
+            ? CodeBlock.of("$T.required(map, $S, $S)", RuntimeNames.DTX_CONVERSIONS, component.key(),
+                display)
+            : CodeBlock.of("map.get($S)", component.key());
+        arguments.add(i == 0 ? "\n" : ",\n").add("$L", values.decode(component.type(), raw));
+      }
+      decoder.addStatement("return new $T($L)", recordName, arguments.build());
+      type.addMethod(decoder.build());
 
-            MethodSpec.Builder decoder = MethodSpec.methodBuilder(
-                            GeneratedNames.recordDecoder(service, record.type()))
-                    .addJavadoc("Decodes a {@link $T} from a dictionary; {@code null} stays {@code null}.\n",
-                            recordName)
-                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                    .returns(recordName)
-                    .addParameter(Object.class, "value")
-                    .addStatement("$T map = $T.dictionary(value, $S)", dictionary, RuntimeNames.DTX_CONVERSIONS,
-                            display)
-                    .beginControlFlow("if (map == null)")
-                    .addStatement("return null")
-                    .endControlFlow();
-            CodeBlock.Builder arguments = CodeBlock.builder();
-            for (int i = 0; i < record.components().size(); i++) {
-                RecordModel.Component component = record.components().get(i);
-                // A primitive component cannot take null: a missing key is an error naming the key.
-                CodeBlock raw = component.type().primitive()
-                        ? CodeBlock.of("$T.required(map, $S, $S)", RuntimeNames.DTX_CONVERSIONS, component.key(),
-                                display)
-                        : CodeBlock.of("map.get($S)", component.key());
-                arguments.add(i == 0 ? "\n" : ",\n").add("$L", values.decode(component.type(), raw));
-            }
-            decoder.addStatement("return new $T($L)", recordName, arguments.build());
-            type.addMethod(decoder.build());
-
-            MethodSpec.Builder encoder = MethodSpec.methodBuilder(
-                            GeneratedNames.recordEncoder(service, record.type()))
-                    .addJavadoc("Encodes a {@link $T} as an insertion-ordered dictionary; {@code null} stays"
-                            + " {@code null}.\n", recordName)
-                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                    .returns(dictionary)
-                    .addParameter(recordName, "value")
-                    .beginControlFlow("if (value == null)")
-                    .addStatement("return null")
-                    .endControlFlow()
-                    .addStatement("$T map = new $T<>()", dictionary, LinkedHashMap.class);
-            for (RecordModel.Component component : record.components()) {
-                encoder.addStatement("map.put($S, $L)", component.key(),
-                        values.encode(component.type(), CodeBlock.of("value.$N()", component.name())));
-            }
-            encoder.addStatement("return map");
-            type.addMethod(encoder.build());
-        }
-        return Optional.of(type.build());
+      MethodSpec.Builder encoder = MethodSpec.methodBuilder(
+              GeneratedNames.recordEncoder(service, record.type()))
+          .addJavadoc("Encodes a {@link $T} as an insertion-ordered dictionary; {@code null} stays"
+              + " {@code null}.\n", recordName)
+          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .returns(dictionary)
+          .addParameter(recordName, "value")
+          .beginControlFlow("if (value == null)")
+          .addStatement("return null")
+          .endControlFlow()
+          .addStatement("$T map = new $T<>()", dictionary, LinkedHashMap.class);
+      for (RecordModel.Component component : record.components()) {
+        encoder.addStatement("map.put($S, $L)", component.key(),
+            values.encode(component.type(), CodeBlock.of("value.$N()", component.name())));
+      }
+      encoder.addStatement("return map");
+      type.addMethod(encoder.build());
     }
+    return Optional.of(type.build());
+  }
 }

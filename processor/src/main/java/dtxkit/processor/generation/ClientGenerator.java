@@ -36,60 +36,60 @@ import javax.lang.model.element.Modifier;
  */
 public final class ClientGenerator extends SourceGenerator {
 
-    public ClientGenerator(boolean jdkGeneratedAvailable) {
-        super(jdkGeneratedAvailable);
-    }
+  public ClientGenerator(boolean jdkGeneratedAvailable) {
+    super(jdkGeneratedAvailable);
+  }
 
-    @Override
-    protected Optional<TypeSpec> type(ServiceModel service) {
-        ValueCode values = new ValueCode(service);
-        TypeSpec.Builder type = newClass(GeneratedNames.client(service.type()), service, "Client proxy")
-                .addSuperinterface(GeneratedNames.className(service.type()))
-                .addField(FieldSpec.builder(RuntimeNames.DTX_CHANNEL, "channel", Modifier.PRIVATE, Modifier.FINAL)
-                        .build())
-                .addMethod(MethodSpec.constructorBuilder()
-                        .addModifiers(Modifier.PUBLIC)
-                        .addJavadoc("Sends every call over {@code channel}, which must be open to the service.\n")
-                        .addParameter(RuntimeNames.DTX_CHANNEL, "channel")
-                        .addStatement("this.channel = $T.requireNonNull(channel, $S)", Objects.class, "channel")
-                        .build());
-        for (MethodModel method : service.methods()) {
-            type.addMethod(method(method, values));
-        }
-        return Optional.of(type.build());
+  @Override
+  protected Optional<TypeSpec> type(ServiceModel service) {
+    ValueCode values = new ValueCode(service);
+    TypeSpec.Builder type = newClass(GeneratedNames.client(service.type()), service, "Client proxy")
+        .addSuperinterface(GeneratedNames.className(service.type()))
+        .addField(FieldSpec.builder(RuntimeNames.DTX_CHANNEL, "channel", Modifier.PRIVATE, Modifier.FINAL)
+            .build())
+        .addMethod(MethodSpec.constructorBuilder()
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc("Sends every call over {@code channel}, which must be open to the service.\n")
+            .addParameter(RuntimeNames.DTX_CHANNEL, "channel")
+            .addStatement("this.channel = $T.requireNonNull(channel, $S)", Objects.class, "channel")
+            .build());
+    for (MethodModel method : service.methods()) {
+      type.addMethod(method(method, values));
     }
+    return Optional.of(type.build());
+  }
 
-    private MethodSpec method(MethodModel method, ValueCode values) {
-        MethodSpec.Builder spec = MethodSpec.methodBuilder(method.name())
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(values.typeName(method.returnType()));
-        for (ParameterModel parameter : method.parameters()) {
-            spec.addParameter(ParameterSpec.builder(values.typeName(parameter.type()), parameter.name()).build());
-        }
-        for (ClassRef thrown : method.thrownTypes()) {
-            spec.addException(GeneratedNames.className(thrown));
-        }
-        CodeBlock call = values.selectorAndArguments(method.selector().text(), method.parameters());
-        if (method.oneway()) {
-            spec.addStatement("channel.send($L)", call);
-        } else if (method.isAsync()) {
-            spec.addStatement("return $T.mapAsync(channel.invokeAsync($L), $L)", RuntimeNames.DTX_CALLS, call,
-                    replyConverter(method, values));
-        } else if (method.returnType().kind() == TypeKind.VOID) {
-            spec.addStatement("channel.invoke($L)", call);
-        } else {
-            spec.addStatement("$T reply = channel.invoke($L)", Object.class, call);
-            spec.addStatement("return $L", values.decode(method.returnType(), CodeBlock.of("reply")));
-        }
-        return spec.build();
+  private MethodSpec method(MethodModel method, ValueCode values) {
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(method.name())
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(values.typeName(method.returnType()));
+    for (ParameterModel parameter : method.parameters()) {
+      spec.addParameter(ParameterSpec.builder(values.typeName(parameter.type()), parameter.name()).build());
     }
+    for (ClassRef thrown : method.thrownTypes()) {
+      spec.addException(GeneratedNames.className(thrown));
+    }
+    CodeBlock call = values.selectorAndArguments(method.selector().text(), method.parameters());
+    if (method.oneway()) {
+      spec.addStatement("channel.send($L)", call);
+    } else if (method.isAsync()) {
+      spec.addStatement("return $T.mapAsync(channel.invokeAsync($L), $L)", RuntimeNames.DTX_CALLS, call,
+          replyConverter(method, values));
+    } else if (method.returnType().kind() == TypeKind.VOID) {
+      spec.addStatement("channel.invoke($L)", call);
+    } else {
+      spec.addStatement("$T reply = channel.invoke($L)", Object.class, call);
+      spec.addStatement("return $L", values.decode(method.returnType(), CodeBlock.of("reply")));
+    }
+    return spec.build();
+  }
 
-    /** {@code reply -> <decode>}; a {@code CompletableFuture<Void>} completes with {@code null} whatever came back. */
-    private static CodeBlock replyConverter(MethodModel method, ValueCode values) {
-        if (method.replyType().kind() == TypeKind.VOID) {
-            return CodeBlock.of("reply -> null");
-        }
-        return CodeBlock.of("reply -> $L", values.decode(method.replyType(), CodeBlock.of("reply")));
+  /** {@code reply -> <decode>}; a {@code CompletableFuture<Void>} completes with {@code null} whatever came back. */
+  private static CodeBlock replyConverter(MethodModel method, ValueCode values) {
+    if (method.replyType().kind() == TypeKind.VOID) {
+      return CodeBlock.of("reply -> null");
     }
+    return CodeBlock.of("reply -> $L", values.decode(method.replyType(), CodeBlock.of("reply")));
+  }
 }

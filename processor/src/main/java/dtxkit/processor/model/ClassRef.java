@@ -11,35 +11,35 @@ import java.util.List;
  */
 public record ClassRef(String packageName, List<String> simpleNames) {
 
-    public ClassRef {
-        simpleNames = List.copyOf(simpleNames);
-        if (simpleNames.isEmpty()) {
-            throw new IllegalArgumentException("a class needs at least one simple name");
-        }
+  public ClassRef {
+    simpleNames = List.copyOf(simpleNames);
+    if (simpleNames.isEmpty()) {
+      throw new IllegalArgumentException("a class needs at least one simple name");
     }
+  }
 
-    /** A top-level or nested class: {@code of("java.util", "Map", "Entry")}. */
-    public static ClassRef of(String packageName, String... simpleNames) {
-        return new ClassRef(packageName, List.of(simpleNames));
-    }
+  /** A top-level or nested class: {@code of("java.util", "Map", "Entry")}. */
+  public static ClassRef of(String packageName, String... simpleNames) {
+    return new ClassRef(packageName, List.of(simpleNames));
+  }
 
-    /** The simple names joined with dots, as written in source: {@code Outer.Inner}. */
-    public String nestedName() {
-        return String.join(".", simpleNames);
-    }
+  /** The simple names joined with dots, as written in source: {@code Outer.Inner}. */
+  public String nestedName() {
+    return String.join(".", simpleNames);
+  }
 
-    /** The canonical name: {@code dtxkit.services.Outer.Inner}. */
-    public String canonicalName() {
-        return packageName.isEmpty() ? nestedName() : packageName + "." + nestedName();
-    }
+  /** The canonical name: {@code dtxkit.services.Outer.Inner}. */
+  public String canonicalName() {
+    return packageName.isEmpty() ? nestedName() : packageName + "." + nestedName();
+  }
 
-    /** The innermost simple name. */
-    public String simpleName() {
-        return simpleNames.get(simpleNames.size() - 1);
-    }
+  /** The innermost simple name. */
+  public String simpleName() {
+    return simpleNames.get(simpleNames.size() - 1);
+  }
 
-    @Override
-    public String toString() {
-        return canonicalName();
-    }
+  @Override
+  public String toString() {
+    return canonicalName();
+  }
 }

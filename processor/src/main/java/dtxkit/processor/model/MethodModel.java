@@ -13,25 +13,25 @@ import java.util.List;
  * @param thrownTypes the declared {@code throws} clause, kept so the client can override the method
  */
 public record MethodModel(
-        String name,
-        Selector selector,
-        boolean oneway,
-        List<ParameterModel> parameters,
-        TypeRef returnType,
-        List<ClassRef> thrownTypes) {
+    String name,
+    Selector selector,
+    boolean oneway,
+    List<ParameterModel> parameters,
+    TypeRef returnType,
+    List<ClassRef> thrownTypes) {
 
-    public MethodModel {
-        parameters = List.copyOf(parameters);
-        thrownTypes = List.copyOf(thrownTypes);
-    }
+  public MethodModel {
+    parameters = List.copyOf(parameters);
+    thrownTypes = List.copyOf(thrownTypes);
+  }
 
-    /** Whether the caller gets a future instead of blocking. */
-    public boolean isAsync() {
-        return returnType.kind() == TypeKind.FUTURE;
-    }
+  /** Whether the caller gets a future instead of blocking. */
+  public boolean isAsync() {
+    return returnType.kind() == TypeKind.FUTURE;
+  }
 
-    /** The type of the reply value: the future's argument, or the return type itself. */
-    public TypeRef replyType() {
-        return isAsync() ? returnType.element() : returnType;
-    }
+  /** The type of the reply value: the future's argument, or the return type itself. */
+  public TypeRef replyType() {
+    return isAsync() ? returnType.element() : returnType;
+  }
 }

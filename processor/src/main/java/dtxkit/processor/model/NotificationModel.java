@@ -12,12 +12,12 @@ import java.util.List;
  */
 public record NotificationModel(String name, Selector selector, List<ParameterModel> parameters) {
 
-    public NotificationModel {
-        parameters = List.copyOf(parameters);
-    }
+  public NotificationModel {
+    parameters = List.copyOf(parameters);
+  }
 
-    /** Whether this is the {@code @OnData} sink. */
-    public boolean isData() {
-        return selector == null;
-    }
+  /** Whether this is the {@code @OnData} sink. */
+  public boolean isData() {
+    return selector == null;
+  }
 }

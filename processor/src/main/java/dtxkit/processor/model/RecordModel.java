@@ -10,17 +10,17 @@ import java.util.List;
  */
 public record RecordModel(ClassRef type, List<Component> components) {
 
-    public RecordModel {
-        components = List.copyOf(components);
-    }
+  public RecordModel {
+    components = List.copyOf(components);
+  }
 
-    /**
-     * One record component.
-     *
-     * @param name the component (and accessor) name
-     * @param key  the dictionary key: the {@code @Key} value, else the name
-     * @param type the component type
-     */
-    public record Component(String name, String key, TypeRef type) {
-    }
+  /**
+   * One record component.
+   *
+   * @param name the component (and accessor) name
+   * @param key  the dictionary key: the {@code @Key} value, else the name
+   * @param type the component type
+   */
+  public record Component(String name, String key, TypeRef type) {
+  }
 }

@@ -19,32 +19,32 @@ import javax.lang.model.element.TypeElement;
  * @param originatingElement the interface element, or {@code null} for a hand-built model
  */
 public record ServiceModel(
-        ClassRef type,
-        String identifier,
-        List<MethodModel> methods,
-        Optional<ClassRef> eventsType,
-        List<NotificationModel> notifications,
-        List<RecordModel> records,
-        TypeElement originatingElement) {
+    ClassRef type,
+    String identifier,
+    List<MethodModel> methods,
+    Optional<ClassRef> eventsType,
+    List<NotificationModel> notifications,
+    List<RecordModel> records,
+    TypeElement originatingElement) {
 
-    public ServiceModel {
-        methods = List.copyOf(methods);
-        notifications = List.copyOf(notifications);
-        records = List.copyOf(records);
-    }
+  public ServiceModel {
+    methods = List.copyOf(methods);
+    notifications = List.copyOf(notifications);
+    records = List.copyOf(records);
+  }
 
-    /** The record model for {@code type}; every RECORD {@link TypeRef} of this service has one. */
-    public RecordModel record(ClassRef recordType) {
-        for (RecordModel record : records) {
-            if (record.type().equals(recordType)) {
-                return record;
-            }
-        }
-        throw new IllegalArgumentException("no record model for " + recordType + " in " + type);
+  /** The record model for {@code type}; every RECORD {@link TypeRef} of this service has one. */
+  public RecordModel record(ClassRef recordType) {
+    for (RecordModel record : records) {
+      if (record.type().equals(recordType)) {
+        return record;
+      }
     }
+    throw new IllegalArgumentException("no record model for " + recordType + " in " + type);
+  }
 
-    /** The {@code @OnData} sink, if the events interface declares one. */
-    public Optional<NotificationModel> dataSink() {
-        return notifications.stream().filter(NotificationModel::isData).findFirst();
-    }
+  /** The {@code @OnData} sink, if the events interface declares one. */
+  public Optional<NotificationModel> dataSink() {
+    return notifications.stream().filter(NotificationModel::isData).findFirst();
+  }
 }

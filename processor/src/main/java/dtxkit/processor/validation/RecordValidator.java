@@ -18,56 +18,56 @@ import javax.lang.model.util.ElementFilter;
 /** Validates a record carried as an NSDictionary: its keys and its component types. */
 final class RecordValidator {
 
-    private final ServiceContext context;
-    private final TypeResolver resolver;
+  private final ServiceContext context;
+  private final TypeResolver resolver;
 
-    RecordValidator(ServiceContext context, TypeResolver resolver) {
-        this.context = context;
-        this.resolver = resolver;
-    }
+  RecordValidator(ServiceContext context, TypeResolver resolver) {
+    this.context = context;
+    this.resolver = resolver;
+  }
 
-    /** Reports component problems into the service report and returns the model (partial when not clean). */
-    RecordModel validate(TypeElement record, ClassRef ref) {
-        List<RecordModel.Component> components = new ArrayList<>();
-        Map<String, String> componentByKey = new LinkedHashMap<>();
-        for (RecordComponentElement recordComponent : record.getRecordComponents()) {
-            // javac gives record components no source position; their private fields carry the component's.
-            Element component = field(record, recordComponent);
-            String name = component.getSimpleName().toString();
-            String key = name;
-            Key keyAnnotation = recordComponent.getAnnotation(Key.class);
-            if (keyAnnotation != null) {
-                key = keyAnnotation.value();
-                if (key.isEmpty()) {
-                    context.report.add(Diagnostic.on(component, Message.RECORD_KEY, name,
-                            ref.nestedName(), "has an empty @Key; a dictionary key needs at least one character"));
-                    continue;
-                }
-            }
-            String previous = componentByKey.putIfAbsent(key, name);
-            if (previous != null) {
-                context.report.add(Diagnostic.on(component, Message.RECORD_KEY, name, ref.nestedName(),
-                        "maps to key \"" + key + "\", already used by component " + previous
-                                + "; each key maps to one component"));
-                continue;
-            }
-            TypeResolver.Resolution type = resolver.resolve(component.asType(), TypeResolver.Use.NESTED);
-            if (!type.isOk()) {
-                context.report.add(Diagnostic.on(component, Message.UNSUPPORTED_COMPONENT_TYPE, name,
-                        ref.nestedName(), component.asType(), type.problem()));
-                continue;
-            }
-            components.add(new RecordModel.Component(name, key, type.type()));
+  /** Reports component problems into the service report and returns the model (partial when not clean). */
+  RecordModel validate(TypeElement record, ClassRef ref) {
+    List<RecordModel.Component> components = new ArrayList<>();
+    Map<String, String> componentByKey = new LinkedHashMap<>();
+    for (RecordComponentElement recordComponent : record.getRecordComponents()) {
+      // javac gives record components no source position; their private fields carry the component's.
+      Element component = field(record, recordComponent);
+      String name = component.getSimpleName().toString();
+      String key = name;
+      Key keyAnnotation = recordComponent.getAnnotation(Key.class);
+      if (keyAnnotation != null) {
+        key = keyAnnotation.value();
+        if (key.isEmpty()) {
+          context.report.add(Diagnostic.on(component, Message.RECORD_KEY, name,
+              ref.nestedName(), "has an empty @Key; a dictionary key needs at least one character"));
+          continue;
         }
-        return new RecordModel(ref, components);
+      }
+      String previous = componentByKey.putIfAbsent(key, name);
+      if (previous != null) {
+        context.report.add(Diagnostic.on(component, Message.RECORD_KEY, name, ref.nestedName(),
+            "maps to key \"" + key + "\", already used by component " + previous
+                + "; each key maps to one component"));
+        continue;
+      }
+      TypeResolver.Resolution type = resolver.resolve(component.asType(), TypeResolver.Use.NESTED);
+      if (!type.isOk()) {
+        context.report.add(Diagnostic.on(component, Message.UNSUPPORTED_COMPONENT_TYPE, name,
+            ref.nestedName(), component.asType(), type.problem()));
+        continue;
+      }
+      components.add(new RecordModel.Component(name, key, type.type()));
     }
+    return new RecordModel(ref, components);
+  }
 
-    private static Element field(TypeElement record, RecordComponentElement component) {
-        for (VariableElement field : ElementFilter.fieldsIn(record.getEnclosedElements())) {
-            if (field.getSimpleName().equals(component.getSimpleName())) {
-                return field;
-            }
-        }
-        return component;
+  private static Element field(TypeElement record, RecordComponentElement component) {
+    for (VariableElement field : ElementFilter.fieldsIn(record.getEnclosedElements())) {
+      if (field.getSimpleName().equals(component.getSimpleName())) {
+        return field;
+      }
     }
+    return component;
+  }
 }

@@ -21,39 +21,39 @@ import javax.lang.model.util.Types;
  */
 final class ServiceContext {
 
-    final Elements elements;
-    final Types types;
-    final ValidationReport report = new ValidationReport();
-    final String servicePackage;
-    /** Records by canonical name; an entry is added before its components are resolved, so recursion terminates. */
-    private final Map<String, RecordModel> records = new LinkedHashMap<>();
+  final Elements elements;
+  final Types types;
+  final ValidationReport report = new ValidationReport();
+  final String servicePackage;
+  /** Records by canonical name; an entry is added before its components are resolved, so recursion terminates. */
+  private final Map<String, RecordModel> records = new LinkedHashMap<>();
 
-    ServiceContext(ProcessingEnvironment env, TypeElement service) {
-        this.elements = env.getElementUtils();
-        this.types = env.getTypeUtils();
-        this.servicePackage = elements.getPackageOf(service).getQualifiedName().toString();
-    }
+  ServiceContext(ProcessingEnvironment env, TypeElement service) {
+    this.elements = env.getElementUtils();
+    this.types = env.getTypeUtils();
+    this.servicePackage = elements.getPackageOf(service).getQualifiedName().toString();
+  }
 
-    boolean knowsRecord(String canonicalName) {
-        return records.containsKey(canonicalName);
-    }
+  boolean knowsRecord(String canonicalName) {
+    return records.containsKey(canonicalName);
+  }
 
-    void putRecord(String canonicalName, RecordModel model) {
-        records.put(canonicalName, model);
-    }
+  void putRecord(String canonicalName, RecordModel model) {
+    records.put(canonicalName, model);
+  }
 
-    List<RecordModel> records() {
-        return new ArrayList<>(records.values());
-    }
+  List<RecordModel> records() {
+    return new ArrayList<>(records.values());
+  }
 
-    /** {@code dtxkit.services.Outer.Inner} as package and simple names. */
-    ClassRef classRef(TypeElement type) {
-        List<String> names = new ArrayList<>();
-        Element e = type;
-        while (e.getKind() != ElementKind.PACKAGE) {
-            names.add(0, e.getSimpleName().toString());
-            e = e.getEnclosingElement();
-        }
-        return new ClassRef(((PackageElement) e).getQualifiedName().toString(), names);
+  /** {@code dtxkit.services.Outer.Inner} as package and simple names. */
+  ClassRef classRef(TypeElement type) {
+    List<String> names = new ArrayList<>();
+    Element e = type;
+    while (e.getKind() != ElementKind.PACKAGE) {
+      names.add(0, e.getSimpleName().toString());
+      e = e.getEnclosingElement();
     }
+    return new ClassRef(((PackageElement) e).getQualifiedName().toString(), names);
+  }
 }
