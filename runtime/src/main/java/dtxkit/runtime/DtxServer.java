@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Each accepted connection sends its capabilities at once and does not wait for the client's (clients that never
- * send any still work). {@link #close()} stops accepting, closes every connection and waits for the accept thread.
+ * send any still work). As a device's DTServiceHub does, it publishes the services it serves:
+ * {@link DtxServiceRegistry#publishedCapabilities()} unless {@link Builder#configureConnections} sets others. {@link #close()} stops accepting, closes every connection and waits for the accept thread.
  */
 public final class DtxServer implements Closeable {
 
@@ -91,7 +92,7 @@ public final class DtxServer implements Closeable {
       }
       try {
         DtxConnection.Builder builder = DtxConnection.builder(DtxTransport.of(socket)).registry(registry)
-            .awaitPeerCapabilities(false).name("dtx-server-" + port() + "-" + socket.getPort());
+            .capabilities(registry.publishedCapabilities()).awaitPeerCapabilities(false).name("dtx-server-" + port() + "-" + socket.getPort());
         configurer.accept(builder);
         DtxConnection connection = builder.connect();
         connections.add(connection);

@@ -22,6 +22,7 @@ import java.util.Objects;
 public final class DtxServiceRegistry {
 
   private final Map<String, DtxServiceFactory> factories = new LinkedHashMap<>();
+  private final Map<String, Integer> versions = new LinkedHashMap<>();
 
   /** An empty registry. */
   public DtxServiceRegistry() {}
@@ -35,7 +36,39 @@ public final class DtxServiceRegistry {
    */
   public synchronized DtxServiceRegistry register(String identifier, DtxServiceFactory factory) {
     factories.put(Objects.requireNonNull(identifier, "identifier"), Objects.requireNonNull(factory, "factory"));
+    versions.putIfAbsent(identifier, 1);
     return this;
+  }
+
+  /**
+   * Sets the version a service is published with in {@link #publishedCapabilities()} (a device publishes e.g.
+   * {@code com.apple.instruments.server.services.deviceinfo} = 2); registering gives version 1.
+   *
+   * @return this registry
+   * @throws IllegalArgumentException when nothing is registered under {@code identifier}
+   */
+  public synchronized DtxServiceRegistry version(String identifier, int version) {
+    if (!factories.containsKey(identifier)) {
+      throw new IllegalArgumentException("no service registered as " + identifier);
+    }
+    versions.put(identifier, version);
+    return this;
+  }
+
+  /**
+   * The capabilities a server serving this registry publishes in its {@code _notifyOfPublishedCapabilities:}, the
+   * way a device's DTServiceHub does: {@code com.apple.private.DTXBlockCompression} = 0 (dtxkit never sends
+   * compressed messages), {@code com.apple.private.DTXConnection} = 1, then every registered identifier with its
+   * version, in registration order.
+   *
+   * @return a new, modifiable, ordered map
+   */
+  public synchronized Map<String, Object> publishedCapabilities() {
+    Map<String, Object> caps = new LinkedHashMap<>();
+    caps.put("com.apple.private.DTXBlockCompression", 0);
+    caps.put("com.apple.private.DTXConnection", 1);
+    caps.putAll(versions);
+    return caps;
   }
 
   /**

@@ -25,6 +25,23 @@ class DtxServerTest {
   }
 
   @Test
+  void publishesTheServicesItServesAsADeviceDoes() throws Exception {
+    DtxServiceRegistry registry = registry().register("com.example.other", TestService::new)
+        .version("com.example.other", 3);
+    try (DtxServer server = DtxServer.builder(registry).start();
+        DtxConnection c = DtxConnection.connect("127.0.0.1", server.port())) {
+      Map<String, Object> published = c.peerCapabilities();
+      assertEquals(List.of("com.apple.private.DTXBlockCompression", "com.apple.private.DTXConnection", TestService.ID,
+          "com.example.other"), new ArrayList<>(published.keySet()));
+      assertEquals(1, published.get(TestService.ID));
+      assertEquals(3, published.get("com.example.other"));
+      assertFalse(published.containsKey(
+          "com.apple.instruments.client.processcontrol.capability.terminationCallback"), "a client-only capability");
+    }
+    assertThrows(IllegalArgumentException.class, () -> registry.version("not.registered", 1));
+  }
+
+  @Test
   void servesManyClientsAtOnceAndStopsCleanly() throws Exception {
     DtxServer server = DtxServer.builder(registry())
         .configureConnections(b -> b.capabilities(Map.of("com.apple.instruments.server.services.deviceinfo", 1)))
