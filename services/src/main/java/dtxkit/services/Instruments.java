@@ -104,7 +104,20 @@ public final class Instruments implements AutoCloseable {
      * @throws IOException RSD or DTX cannot be reached, or the device does not advertise the service
      */
     public static Instruments connect(String rsdHost, int rsdPort) throws IOException {
-        RsdClient client = RsdClient.connect(rsdHost, rsdPort);
+        return connect(rsdHost, rsdPort, RsdClient.Options.DEFAULT);
+    }
+
+    /**
+     * {@link #connect(String, int)} with RSD options, e.g. another host UUID.
+     *
+     * @param rsdHost the device's tunnel address (an IP literal) or host name
+     * @param rsdPort the RSD port
+     * @param options the RSD client options
+     * @return the connected client; closing it closes the DTX and RSD connections
+     * @throws IOException RSD or DTX cannot be reached, or the device does not advertise the service
+     */
+    public static Instruments connect(String rsdHost, int rsdPort, RsdClient.Options options) throws IOException {
+        RsdClient client = RsdClient.connect(rsdHost, rsdPort, options);
         try {
             return new Instruments(open(client), true, client);
         } catch (IOException | RuntimeException e) {

@@ -6,6 +6,7 @@ import dtxkit.runtime.DtxServiceFactory;
 import dtxkit.runtime.DtxServiceHandle;
 import dtxkit.runtime.DtxServiceRegistry;
 import dtxkit.runtime.rsd.PeerInfo;
+import dtxkit.runtime.rsd.RsdClient;
 import dtxkit.runtime.rsd.RsdServer;
 import dtxkit.runtime.rsd.RsdService;
 import dtxkit.runtime.xpc.XpcString;
@@ -389,13 +390,14 @@ public final class MockDevice implements AutoCloseable {
     }
 
     /**
-     * A client for this device, connected the way a user connects to a real one: through RSD discovery.
+     * A client for this device, connected the way a user connects to a real one: through RSD discovery. It sends a
+     * fresh random host UUID (a mock does not care), so nothing is written to the user's configuration.
      *
      * @return a new client, owned by the caller
      * @throws IOException discovery or the DTX connection fails
      */
     public Instruments connect() throws IOException {
-        return Instruments.connect(rsdHost(), rsdPort());
+        return Instruments.connect(rsdHost(), rsdPort(), RsdClient.Options.DEFAULT.withHostUuid(UUID.randomUUID()));
     }
 
     /**

@@ -59,7 +59,7 @@ final class TraceCodes {
         "destroy", "attach", "detach", "grant", "revoke", "throttle", "boost", "sample", "flush"};
 
     /** Codes per subclass: enough for a table of about 400 KiB, as on an iOS 17 device. */
-    private static final int CODES_PER_SUBCLASS = 48;
+    private static final int CODES_PER_SUBCLASS = 64;
 
     private static volatile String table;
 
