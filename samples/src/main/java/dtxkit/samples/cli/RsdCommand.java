@@ -35,7 +35,7 @@ public final class RsdCommand implements Runnable {
   static final class Info implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--rsd", arity = "2", paramLabel = "HOST PORT",
+    @Option(names = "--rsd", arity = "2", paramLabel = "HOST PORT", hideParamSyntax = true,
         description = "Connect to this RSD address and port (IPv6 with %%scope allowed).")
     List<String> rsd;
 
@@ -54,7 +54,18 @@ public final class RsdCommand implements Runnable {
     boolean json;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
+      try {
+        return info();
+      } catch (IOException e) {
+        // Device and daemon failures are expected outcomes for a CLI: one line, not a stack trace.
+        spec.commandLine().getErr().println("dtxkit rsd info: " + e.getMessage());
+        spec.commandLine().getErr().flush();
+        return 1;
+      }
+    }
+
+    private int info() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       String host;
       int port;
@@ -75,7 +86,7 @@ public final class RsdCommand implements Runnable {
         host = pick.address();
         port = pick.rsdPort();
       }
-      try (RsdClient client = RsdClient.connect(host, port)) {
+      try (RsdClient client = RsdClient.connect(host, port, RsdClient.Options.DEFAULT)) {
         PeerInfo info = client.peerInfo();
         if (udid != null && !udid.equals(info.udid())) {
           spec.commandLine().getErr().println("warning: device at " + host + " is " + info.udid() + ", not " + udid);
