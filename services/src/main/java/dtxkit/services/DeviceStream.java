@@ -381,7 +381,19 @@ public final class DeviceStream<T> implements Flow.Publisher<T> {
                     }
                     return;
                 }
-                subscriber.onNext(item);
+                try {
+                    subscriber.onNext(item);
+                } catch (RuntimeException e) {
+                    // A throwing subscriber breaks rule 2.13; treat it as a cancellation so the channel still closes.
+                    synchronized (this) {
+                        draining = false;
+                        delivered = true;
+                        terminal = true;
+                        buffer.clear();
+                    }
+                    stop();
+                    throw e;
+                }
             }
         }
 
