@@ -452,7 +452,8 @@ public final class Instruments implements AutoCloseable {
      */
     public DeviceStream<NetworkEvent> network() {
         return new DeviceStream<>("network events", sink -> {
-            DtxChannel channel = connection.openChannel(NetworkMonitor_DtxBinding.IDENTIFIER, new Forwarder<>(sink, false) {
+            String id = NetworkMonitor_DtxBinding.IDENTIFIER;
+            DtxChannel channel = connection.openChannel(id, new Forwarder<>(sink, false) {
                 @Override
                 void accept(Object value) throws DtxProtocolException {
                     sink.next(NetworkEvent.of(value));
@@ -518,7 +519,8 @@ public final class Instruments implements AutoCloseable {
      */
     public DeviceStream<byte[]> activityTrace(Map<String, Object> config) {
         return new DeviceStream<>("activitytracetap data", sink -> {
-            DtxChannel channel = connection.openChannel(ActivityTraceTap_DtxBinding.IDENTIFIER, new Forwarder<>(sink, true));
+            DtxChannel channel = connection.openChannel(ActivityTraceTap_DtxBinding.IDENTIFIER,
+                    new Forwarder<>(sink, true));
             ActivityTraceTap tap = new ActivityTraceTap_DtxClient(channel);
             tap.setConfig(config);
             tap.start();

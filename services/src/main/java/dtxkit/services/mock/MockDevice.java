@@ -1,9 +1,12 @@
 package dtxkit.services.mock;
 
+import dtxkit.runtime.DtxChannel;
+import dtxkit.runtime.DtxChannelListener;
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxServer;
 import dtxkit.runtime.DtxServiceFactory;
 import dtxkit.runtime.DtxServiceHandle;
+import dtxkit.runtime.DtxServiceHandler;
 import dtxkit.runtime.DtxServiceRegistry;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RsdClient;
@@ -188,23 +191,52 @@ public final class MockDevice implements AutoCloseable {
         MockLocationSimulation location = new MockLocationSimulation(state);
         MockApplicationListing apps = new MockApplicationListing(state);
         registry.register(DeviceInfo_DtxBinding.IDENTIFIER, ch -> new DeviceInfo_DtxDispatcher(deviceInfo));
-        registry.register(ProcessControl_DtxBinding.IDENTIFIER,
-                ch -> new ProcessControl_DtxDispatcher(new MockProcessControl(state, ch)));
-        registry.register(Sysmontap_DtxBinding.IDENTIFIER, ch -> new Sysmontap_DtxDispatcher(new MockSysmontap(state, ch)));
+        registry.register(ProcessControl_DtxBinding.IDENTIFIER, ch -> {
+            MockProcessControl pc = new MockProcessControl(state, ch);
+            return onClose(ch, () -> state.removeListener(pc), new ProcessControl_DtxDispatcher(pc));
+        });
+        registry.register(Sysmontap_DtxBinding.IDENTIFIER, ch -> {
+            MockSysmontap tap = new MockSysmontap(state, ch);
+            return onClose(ch, tap::stop, new Sysmontap_DtxDispatcher(tap));
+        });
         registry.register(Screenshot_DtxBinding.IDENTIFIER, ch -> new Screenshot_DtxDispatcher(screenshot));
-        registry.register(Graphics_DtxBinding.IDENTIFIER, ch -> new Graphics_DtxDispatcher(new MockGraphics(state, ch)));
-        registry.register(NetworkMonitor_DtxBinding.IDENTIFIER,
-                ch -> new NetworkMonitor_DtxDispatcher(new MockNetworkMonitor(state, ch)));
+        registry.register(Graphics_DtxBinding.IDENTIFIER, ch -> {
+            MockGraphics graphics = new MockGraphics(state, ch);
+            return onClose(ch, graphics::stopSampling, new Graphics_DtxDispatcher(graphics));
+        });
+        registry.register(NetworkMonitor_DtxBinding.IDENTIFIER, ch -> {
+            MockNetworkMonitor monitor = new MockNetworkMonitor(state, ch);
+            return onClose(ch, monitor::stopMonitoring, new NetworkMonitor_DtxDispatcher(monitor));
+        });
         registry.register(ConditionInducer_DtxBinding.IDENTIFIER, ch -> new ConditionInducer_DtxDispatcher(conditions));
-        registry.register(LocationSimulation_DtxBinding.IDENTIFIER, ch -> new LocationSimulation_DtxDispatcher(location));
+        registry.register(LocationSimulation_DtxBinding.IDENTIFIER,
+                ch -> new LocationSimulation_DtxDispatcher(location));
         registry.register(ApplicationListing_DtxBinding.IDENTIFIER, ch -> new ApplicationListing_DtxDispatcher(apps));
-        registry.register(MobileNotifications_DtxBinding.IDENTIFIER,
-                ch -> new MobileNotifications_DtxDispatcher(new MockMobileNotifications(state, ch)));
+        registry.register(MobileNotifications_DtxBinding.IDENTIFIER, ch -> {
+            MockMobileNotifications notifications = new MockMobileNotifications(state, ch);
+            return onClose(ch, () -> state.removeListener(notifications),
+                    new MobileNotifications_DtxDispatcher(notifications));
+        });
         registry.register(Energy_DtxBinding.IDENTIFIER, ch -> new Energy_DtxDispatcher(energy));
-        registry.register(ActivityTraceTap_DtxBinding.IDENTIFIER,
-                ch -> new ActivityTraceTap_DtxDispatcher(new MockActivityTraceTap(state, ch)));
-        registry.register(CoreProfileSessionTap_DtxBinding.IDENTIFIER,
-                ch -> new CoreProfileSessionTap_DtxDispatcher(new MockCoreProfileSessionTap(state, ch)));
+        registry.register(ActivityTraceTap_DtxBinding.IDENTIFIER, ch -> {
+            MockActivityTraceTap tap = new MockActivityTraceTap(state, ch);
+            return onClose(ch, tap::stop, new ActivityTraceTap_DtxDispatcher(tap));
+        });
+        registry.register(CoreProfileSessionTap_DtxBinding.IDENTIFIER, ch -> {
+            MockCoreProfileSessionTap tap = new MockCoreProfileSessionTap(state, ch);
+            return onClose(ch, tap::stop, new CoreProfileSessionTap_DtxDispatcher(tap));
+        });
+    }
+
+    /** Stops what a channel's fake pushes as soon as the channel ends (cancelled, or the connection dropped). */
+    private static DtxServiceHandler onClose(DtxChannel channel, Runnable cleanup, DtxServiceHandler handler) {
+        channel.setListener(new DtxChannelListener() {
+            @Override
+            public void onClosed(Throwable causeOrNull) {
+                cleanup.run();
+            }
+        });
+        return handler;
     }
 
     /**

@@ -86,8 +86,8 @@ final class MockDeviceInfo implements DeviceInfo {
             String name = normalized.substring(normalized.lastIndexOf('/') + 1);
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("NSFilePath", normalized);
-            info.put("NSLocalizedDescription", "The file \u201c" + name + "\u201d couldn\u2019t be opened because there "
-                    + "is no such file.");
+            info.put("NSLocalizedDescription", "The file \u201c" + name
+                    + "\u201d couldn\u2019t be opened because there is no such file.");
             info.put("NSUnderlyingError", new NSError("NSPOSIXErrorDomain", 2, Map.of("NSLocalizedDescription",
                     "No such file or directory")));
             throw new DtxRemoteException(new NSError("NSCocoaErrorDomain", 260, info));
@@ -146,7 +146,8 @@ final class MockDeviceInfo implements DeviceInfo {
 
     @Override
     public String machKernelName() {
-        return "Darwin Kernel Version 23.4.0: Fri Mar  8 23:17:28 PST 2024; root:xnu-10063.102.14~67/RELEASE_ARM64_T8120";
+        return "Darwin Kernel Version 23.4.0: Fri Mar  8 23:17:28 PST 2024; "
+                + "root:xnu-10063.102.14~67/RELEASE_ARM64_T8120";
     }
 
     @Override
