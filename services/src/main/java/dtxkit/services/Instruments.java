@@ -185,6 +185,7 @@ public final class Instruments implements AutoCloseable {
      * A typed client of any declared service (one channel per service, reused).
      *
      * @param type the {@code @DtxService} interface
+     * @param <T> the interface type
      * @return the client
      */
     public <T> T service(Class<T> type) {

@@ -24,7 +24,15 @@ import java.util.Objects;
 public record LaunchRequest(String bundleIdentifier, Map<String, String> environment, List<String> arguments,
         boolean killExisting, boolean startSuspended) {
 
-    /** Checks and copies. */
+    /**
+     * Checks and copies.
+     *
+     * @param bundleIdentifier the app's bundle id
+     * @param environment extra environment variables
+     * @param arguments command-line arguments
+     * @param killExisting kill a running instance first
+     * @param startSuspended start it suspended (for a debugger)
+     */
     public LaunchRequest {
         Objects.requireNonNull(bundleIdentifier, "bundleIdentifier");
         environment = Map.copyOf(environment);

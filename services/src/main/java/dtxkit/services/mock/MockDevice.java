@@ -97,7 +97,16 @@ public final class MockDevice implements AutoCloseable {
     public record Identity(String udid, String productType, String osVersion, String buildVersion,
             String hardwareModel, String deviceName) {
 
-        /** Checks that nothing is null. */
+        /**
+         * Checks that nothing is null.
+         *
+         * @param udid {@code UniqueDeviceID}
+         * @param productType e.g. {@code iPhone15,2}
+         * @param osVersion e.g. {@code 17.4}
+         * @param buildVersion e.g. {@code 21E219}
+         * @param hardwareModel e.g. {@code D73AP}
+         * @param deviceName the user-visible name
+         */
         public Identity {
             Objects.requireNonNull(udid, "udid");
             Objects.requireNonNull(productType, "productType");
@@ -334,6 +343,7 @@ public final class MockDevice implements AutoCloseable {
      * The handle of a service registered with {@link Builder#service(Class, Object)}, to push its callbacks.
      *
      * @param type the service interface
+     * @param <T> the interface type
      * @return the handle
      * @throws IllegalArgumentException no implementation of {@code type} was given to the builder
      */
@@ -566,6 +576,7 @@ public final class MockDevice implements AutoCloseable {
          *
          * @param type the service interface
          * @param implementation the implementation
+         * @param <T> the interface type
          * @return this builder
          */
         public <T> Builder service(Class<T> type, T implementation) {

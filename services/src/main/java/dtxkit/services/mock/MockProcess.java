@@ -20,7 +20,18 @@ import java.util.Objects;
 public record MockProcess(int pid, String name, String executablePath, String bundleIdentifier, Instant startDate,
         int uid, Map<String, String> environment, List<String> arguments) {
 
-    /** Checks and copies. */
+    /**
+     * Checks and copies.
+     *
+     * @param pid the process id
+     * @param name the executable's file name, as {@code runningProcesses} reports it
+     * @param executablePath the executable's full path ({@code execnameForPid:})
+     * @param bundleIdentifier the bundle id of an app, or null for a daemon
+     * @param startDate when it started
+     * @param uid the user it runs as (0 root, 501 mobile)
+     * @param environment the environment it was launched with (empty for daemons)
+     * @param arguments the arguments it was launched with (empty for daemons)
+     */
     public MockProcess {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(executablePath, "executablePath");
