@@ -28,6 +28,9 @@ final class DeviceState {
         }
     }
 
+    /** The error domain of DTServiceHub's process control. */
+    static final String PROCESS_CONTROL_DOMAIN = "com.apple.dt.deviceprocesscontrolservice";
+
     static final int UID_ROOT = 0;
     static final int UID_MOBILE = 501;
 
@@ -198,20 +201,21 @@ final class DeviceState {
 
     // ---- errors a device sends ---------------------------------------------------------------------------------
 
-    /** What DTServiceHub answers when FrontBoard does not know the bundle id. */
+    /**
+     * What DTServiceHub answers when FrontBoard does not know the bundle id: its own error, wrapping FrontBoard's.
+     */
     static DtxRemoteException notInstalled(String bundleIdentifier) {
         String reason = "Application info provider (FBSApplicationLibrary) returned nil for \"" + bundleIdentifier
                 + "\"";
         Map<String, Object> underlyingInfo = new LinkedHashMap<>();
-        underlyingInfo.put("NSLocalizedDescription", "The request to open \"" + bundleIdentifier + "\" failed.");
-        underlyingInfo.put("NSLocalizedFailureReason", reason);
-        underlyingInfo.put("BSErrorCodeDescription", "RequestDenied");
-        NSError underlying = new NSError("FBSOpenApplicationServiceErrorDomain", 1, underlyingInfo);
+        underlyingInfo.put("NSLocalizedDescription", reason);
+        underlyingInfo.put("BSErrorCodeDescription", "NotFound");
+        NSError underlying = new NSError("FBSOpenApplicationErrorDomain", 4, underlyingInfo);
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("NSLocalizedDescription", "The operation couldn\u2019t be completed. " + reason);
-        info.put("NSLocalizedFailureReason", reason);
+        info.put("NSLocalizedDescription", "Request to launch " + bundleIdentifier + " failed.");
+        info.put("NSLocalizedFailureReason", "The operation couldn\u2019t be completed. " + reason);
         info.put("NSUnderlyingError", underlying);
-        return new DtxRemoteException(new NSError("FBSOpenApplicationErrorDomain", 4, info));
+        return new DtxRemoteException(new NSError(PROCESS_CONTROL_DOMAIN, 1, info));
     }
 
     /** A POSIX error as processcontrol reports a failed signal. */

@@ -16,6 +16,7 @@ import dtxkit.runtime.DtxChannel;
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxRemoteException;
 import dtxkit.runtime.DtxUnrecognizedSelectorException;
+import dtxkit.runtime.archive.NSError;
 import dtxkit.services.DeviceStream;
 import dtxkit.services.Instruments;
 import dtxkit.services.LaunchRequest;
@@ -177,10 +178,16 @@ class MockDeviceCatalogueTest {
     @Test
     void launchingAMissingBundleAnswersTheDevicesNSError() {
         DtxRemoteException e = assertThrows(DtxRemoteException.class, () -> instruments.launch("com.example.absent"));
-        assertEquals("FBSOpenApplicationErrorDomain", e.domain());
-        assertEquals(4, e.code());
-        assertTrue(e.nsError().localizedDescription().contains("returned nil for \"com.example.absent\""),
-                e.nsError().localizedDescription());
+        assertEquals("com.apple.dt.deviceprocesscontrolservice", e.domain());
+        assertEquals(1, e.code());
+        assertEquals("Request to launch com.example.absent failed.", e.nsError().localizedDescription());
+        NSError underlying = (NSError) e.nsError().userInfo().get("NSUnderlyingError");
+        assertEquals("FBSOpenApplicationErrorDomain", underlying.domain());
+        assertEquals(4, underlying.code());
+        assertTrue(underlying.localizedDescription().contains("returned nil for \"com.example.absent\""));
+        // an app extension is installed but cannot be launched either
+        assertThrows(DtxRemoteException.class,
+                () -> instruments.launch("com.apple.mobilesafari.SafariWidgetExtension"));
     }
 
     @Test
