@@ -32,6 +32,9 @@ import dtxkit.services.notifications.MobileNotifications_DtxBinding;
 import dtxkit.services.notifications.MobileNotifications_DtxClient;
 import dtxkit.services.notifications.MobileNotifications_DtxEventReceiver;
 import dtxkit.services.processcontrol.ProcessControl;
+import dtxkit.services.processcontrol.ProcessControl_DtxBinding;
+import dtxkit.services.processcontrol.ProcessControl_DtxClient;
+import dtxkit.services.processcontrol.ProcessControl_DtxEventReceiver;
 import dtxkit.services.screenshot.Screenshot;
 import dtxkit.services.sysmontap.SysmonConfig;
 import dtxkit.services.sysmontap.SysmonDecoder;
@@ -55,7 +58,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
  * The common Instruments jobs over one DTX connection: processes, launch and kill, screenshots, sysmon, graphics,
@@ -83,9 +85,10 @@ public final class Instruments implements AutoCloseable {
     private final DtxConnection connection;
     private final boolean ownsConnection;
     private final RsdClient rsd;
-    private final List<Consumer<ProcessEvent>> processListeners = new CopyOnWriteArrayList<>();
+    private final List<DeviceStream.Sink<ProcessEvent>> processSinks = new CopyOnWriteArrayList<>();
     private final Set<Integer> energyPids = ConcurrentHashMap.newKeySet();
     private ProcessControl processControl;
+    private DtxChannel processChannel;
 
     private Instruments(DtxConnection connection, boolean ownsConnection, RsdClient rsd) {
         this.connection = connection;
@@ -259,23 +262,27 @@ public final class Instruments implements AutoCloseable {
     }
 
     /**
-     * Output and termination of the processes launched or killed through this object (all subscribers share one
-     * processcontrol channel, which stays open until {@link #close()}; cancelling only unsubscribes).
+     * Output and termination of the processes launched through this object (all subscribers share one
+     * processcontrol channel, which stays open until {@link #close()}; cancelling only unsubscribes; the streams end
+     * when that channel does).
      *
      * @return the events
      */
     public DeviceStream<ProcessEvent> processEvents() {
         return new DeviceStream<>("process events", sink -> {
             processControl();
-            Consumer<ProcessEvent> listener = sink::next;
-            processListeners.add(listener);
-            return () -> processListeners.remove(listener);
+            processSinks.add(sink);
+            return () -> processSinks.remove(sink);
         });
     }
 
+    /**
+     * The shared processcontrol client, over a channel whose callbacks go to the {@link #processEvents()}
+     * subscribers; when the channel ends, so do their streams, and the next call opens a new channel.
+     */
     private synchronized ProcessControl processControl() {
-        if (processControl == null) {
-            processControl = connection.open(ProcessControl.class, new ProcessControl.Events() {
+        if (processControl == null || !processChannel.isOpen()) {
+            ProcessControl_DtxEventReceiver receiver = new ProcessControl_DtxEventReceiver(new ProcessControl.Events() {
                 @Override
                 public void outputReceived(String output, int pid, long machTime) {
                     publish(new ProcessEvent.Output(pid, output, machTime));
@@ -286,13 +293,27 @@ public final class Instruments implements AutoCloseable {
                     publish(new ProcessEvent.Terminated(pid, exitCode, crashingSignal));
                 }
             });
+            processChannel = connection.openChannel(ProcessControl_DtxBinding.IDENTIFIER, new DtxChannelListener() {
+                @Override
+                public void onInvocation(DtxInvocation invocation) {
+                    receiver.onInvocation(invocation);
+                }
+
+                @Override
+                public void onClosed(Throwable causeOrNull) {
+                    for (DeviceStream.Sink<ProcessEvent> sink : processSinks) {
+                        sink.end(causeOrNull);
+                    }
+                }
+            });
+            processControl = new ProcessControl_DtxClient(processChannel);
         }
         return processControl;
     }
 
     private void publish(ProcessEvent event) {
-        for (Consumer<ProcessEvent> listener : processListeners) {
-            listener.accept(event);
+        for (DeviceStream.Sink<ProcessEvent> sink : processSinks) {
+            sink.next(event);
         }
     }
 

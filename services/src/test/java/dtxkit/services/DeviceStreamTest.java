@@ -188,4 +188,25 @@ class DeviceStreamTest {
             device.close();
         }
     }
+
+    @Test
+    void processEventsEndWhenTheDeviceGoesAway() throws Exception {
+        MockDevice device = MockDevice.start();
+        try (Instruments instruments = device.connect();
+                DeviceStream.Iterator<ProcessEvent> events = instruments.processEvents().iterator()) {
+            instruments.launch("com.apple.calculator");
+            assertNotNull(events.poll(Duration.ofSeconds(10)));
+            device.close();
+            try {
+                while (events.hasNext()) {
+                    events.next();
+                }
+            } catch (DtxException dropped) {
+                assertNotNull(dropped.getMessage());
+            }
+            assertFalse(events.hasNext());
+        } finally {
+            device.close();
+        }
+    }
 }
