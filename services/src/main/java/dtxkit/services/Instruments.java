@@ -5,7 +5,9 @@ import dtxkit.runtime.DtxChannelListener;
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxInvocation;
 import dtxkit.runtime.DtxProtocolException;
+import dtxkit.runtime.DtxRemoteException;
 import dtxkit.runtime.DtxTransport;
+import dtxkit.runtime.DtxUnrecognizedSelectorException;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RsdClient;
 import dtxkit.services.applications.AppInfo;
@@ -363,9 +365,21 @@ public final class Instruments implements AutoCloseable {
         return service(ConditionInducer.class).enableCondition(identifier, profileIdentifier);
     }
 
-    /** Turns the active condition off. */
-    public void disableCondition() {
-        service(ConditionInducer.class).disableActiveCondition();
+    /**
+     * Turns the active condition off.
+     *
+     * @return true when a condition was active and is now off; false when none was active (the device answers that
+     *     with an NSError, which this method does not throw)
+     * @throws dtxkit.runtime.DtxUnrecognizedSelectorException when the device has no condition inducer
+     */
+    public boolean disableCondition() {
+        try {
+            return service(ConditionInducer.class).disableActiveCondition();
+        } catch (DtxUnrecognizedSelectorException e) {
+            throw e;
+        } catch (DtxRemoteException e) {
+            return false;
+        }
     }
 
     /**

@@ -35,7 +35,11 @@ public interface ConditionInducer {
     @DtxMethod("enableConditionWithIdentifier:profileIdentifier:")
     boolean enableCondition(String identifier, String profileIdentifier);
 
-    /** Turns the active condition off (no reply). */
-    @DtxMethod(value = "disableActiveCondition", oneway = true)
-    void disableActiveCondition();
+    /**
+     * Turns the active condition off. A device answers {@code true}, or an NSError when no condition is active
+     * (thrown here as a {@link dtxkit.runtime.DtxRemoteException}). Clients that send it without asking for a reply
+     * (pymobiledevice3) get none.
+     */
+    @DtxMethod("disableActiveCondition")
+    boolean disableActiveCondition();
 }

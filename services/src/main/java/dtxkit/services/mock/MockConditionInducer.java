@@ -76,8 +76,12 @@ final class MockConditionInducer implements ConditionInducer {
     }
 
     @Override
-    public synchronized void disableActiveCondition() {
+    public synchronized boolean disableActiveCondition() {
+        if (state.activeCondition() == null) {
+            throw error(3, "No condition is active.");
+        }
         state.activeCondition(null);
+        return true;
     }
 
     private static DtxRemoteException error(int code, String description) {

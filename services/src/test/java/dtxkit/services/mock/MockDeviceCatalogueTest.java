@@ -414,9 +414,11 @@ class MockDeviceCatalogueTest {
         assertThrows(DtxRemoteException.class, () -> instruments.enableCondition("ThermalCondition", "ThermalFair"));
 
         ConditionInducer inducer = instruments.service(ConditionInducer.class);
-        inducer.disableActiveCondition();
-        assertFalse(inducer.availableConditionInducers().get(0).isActive()); // answered after the oneway
+        assertTrue(inducer.disableActiveCondition());
+        assertFalse(inducer.availableConditionInducers().get(0).isActive());
         assertNull(device.activeCondition());
+        assertThrows(DtxRemoteException.class, inducer::disableActiveCondition, "nothing is active: the device's NSError");
+        assertFalse(instruments.disableCondition());
         assertThrows(DtxRemoteException.class, () -> instruments.enableCondition("NoSuchCondition", "x"));
     }
 
