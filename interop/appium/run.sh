@@ -66,7 +66,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # npm's package cache may stay shared (it is only a download cache); everything else lives in $work.
-export npm_config_cache="${npm_config_cache:-$HOME/.npm}"
+export npm_config_cache="${npm_config_cache:-${HOME:-$work}/.npm}"
 # The client keeps state under the user's data directory: never the real one.
 export HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share" XDG_CONFIG_HOME="$work/home/.config"
 export XDG_CACHE_HOME="$work/home/.cache" XDG_STATE_HOME="$work/home/.local/state"

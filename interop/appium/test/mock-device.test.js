@@ -189,6 +189,26 @@ test('an unknown selector answers with an NSError and the channel stays usable',
     });
   });
 
+test('requests sent back to back on one channel are answered in request order', {timeout: TEST_TIMEOUT_MS},
+  async () => {
+    // Releases before 5.19 took the next message on the channel as the reply: a large, slow reply
+    // first, then two small ones, must still come back in that order.
+    await withDvt(async (dvt) => {
+      const channel = await within('makeChannel(deviceinfo)', dvt.dvtService.makeChannel(DEVICE_INFO));
+      for (const selector of ['traceCodesFile', 'machKernelName', 'machTimeInfo']) {
+        await within(`send ${selector}`, channel.call(selector)());
+      }
+      const codes = await within('first reply', channel.receivePlist());
+      const kernel = await within('second reply', channel.receivePlist());
+      const time = await within('third reply', channel.receivePlist());
+      assert.equal(typeof codes, 'string', 'traceCodesFile answered first');
+      assert.ok(codes.length > 128 * 1024, `traceCodesFile is ${codes.length} characters`);
+      assert.equal(typeof kernel, 'string', `machKernelName answered second: ${show(kernel)}`);
+      assert.ok(kernel.length > 0 && kernel.length < 1024, `machKernelName: ${show(kernel)}`);
+      assert.ok(Array.isArray(time), `machTimeInfo answered third: ${show(time)}`);
+    });
+  });
+
 test('processcontrol launch: a pid, the process runs, and its output arrives as events', {timeout: TEST_TIMEOUT_MS},
   async () => {
     await withDvt(async (dvt) => {
