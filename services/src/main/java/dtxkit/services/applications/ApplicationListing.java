@@ -15,13 +15,13 @@ import java.util.Map;
 @DtxService("com.apple.instruments.server.services.device.applictionListing")
 public interface ApplicationListing {
 
-    /**
-     * The installed applications.
-     *
-     * @param matching a filter dictionary; empty for every app
-     * @param updateToken a token to register for update notifications; {@code ""} for none
-     * @return one entry per app or extension
-     */
-    @DtxMethod("installedApplicationsMatching:registerUpdateToken:")
-    List<AppInfo> installedApplicationsMatching(Map<String, Object> matching, String updateToken);
+  /**
+   * The installed applications.
+   *
+   * @param matching a filter dictionary; empty for every app
+   * @param updateToken a token to register for update notifications; {@code ""} for none
+   * @return one entry per app or extension
+   */
+  @DtxMethod("installedApplicationsMatching:registerUpdateToken:")
+  List<AppInfo> installedApplicationsMatching(Map<String, Object> matching, String updateToken);
 }

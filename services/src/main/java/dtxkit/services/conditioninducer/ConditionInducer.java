@@ -16,30 +16,30 @@ import java.util.List;
 @DtxService("com.apple.instruments.server.services.ConditionInducer")
 public interface ConditionInducer {
 
-    /**
-     * The condition groups and their profiles.
-     *
-     * @return the groups
-     */
-    @DtxMethod("availableConditionInducers")
-    List<ConditionGroup> availableConditionInducers();
+  /**
+   * The condition groups and their profiles.
+   *
+   * @return the groups
+   */
+  @DtxMethod("availableConditionInducers")
+  List<ConditionGroup> availableConditionInducers();
 
-    /**
-     * Turns a condition on; only one is active at a time.
-     *
-     * @param identifier the group, e.g. {@code "SlowNetworkCondition"}
-     * @param profileIdentifier the profile, e.g. {@code "SlowNetwork3GGood"}
-     * @return whether the device enabled it
-     * @throws dtxkit.runtime.DtxRemoteException unknown identifiers, or a condition is already active
-     */
-    @DtxMethod("enableConditionWithIdentifier:profileIdentifier:")
-    boolean enableCondition(String identifier, String profileIdentifier);
+  /**
+   * Turns a condition on; only one is active at a time.
+   *
+   * @param identifier the group, e.g. {@code "SlowNetworkCondition"}
+   * @param profileIdentifier the profile, e.g. {@code "SlowNetwork3GGood"}
+   * @return whether the device enabled it
+   * @throws dtxkit.runtime.DtxRemoteException unknown identifiers, or a condition is already active
+   */
+  @DtxMethod("enableConditionWithIdentifier:profileIdentifier:")
+  boolean enableCondition(String identifier, String profileIdentifier);
 
-    /**
-     * Turns the active condition off. A device answers {@code true}, or an NSError when no condition is active
-     * (thrown here as a {@link dtxkit.runtime.DtxRemoteException}). Clients that send it without asking for a reply
-     * (pymobiledevice3) get none.
-     */
-    @DtxMethod("disableActiveCondition")
-    boolean disableActiveCondition();
+  /**
+   * Turns the active condition off. A device answers {@code true}, or an NSError when no condition is active
+   * (thrown here as a {@link dtxkit.runtime.DtxRemoteException}). Clients that send it without asking for a reply
+   * (pymobiledevice3) get none.
+   */
+  @DtxMethod("disableActiveCondition")
+  boolean disableActiveCondition();
 }

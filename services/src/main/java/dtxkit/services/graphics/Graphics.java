@@ -12,15 +12,15 @@ import dtxkit.annotations.DtxService;
 @DtxService("com.apple.instruments.server.services.graphics.opengl")
 public interface Graphics {
 
-    /**
-     * Starts sampling.
-     *
-     * @param interval the interval in seconds; 0.0 lets the device choose (about one sample a second)
-     */
-    @DtxMethod("startSamplingAtTimeInterval:")
-    void startSamplingAtTimeInterval(double interval);
+  /**
+   * Starts sampling.
+   *
+   * @param interval the interval in seconds; 0.0 lets the device choose (about one sample a second)
+   */
+  @DtxMethod("startSamplingAtTimeInterval:")
+  void startSamplingAtTimeInterval(double interval);
 
-    /** Stops sampling (no reply). */
-    @DtxMethod(value = "stopSampling", oneway = true)
-    void stopSampling();
+  /** Stops sampling (no reply). */
+  @DtxMethod(value = "stopSampling", oneway = true)
+  void stopSampling();
 }

@@ -15,16 +15,16 @@ import dtxkit.annotations.DtxService;
 @DtxService("com.apple.instruments.server.services.LocationSimulation")
 public interface LocationSimulation {
 
-    /**
-     * Sets the simulated position.
-     *
-     * @param latitude degrees, -90 to 90
-     * @param longitude degrees, -180 to 180
-     */
-    @DtxMethod("simulateLocationWithLatitude:longitude:")
-    void simulateLocation(double latitude, double longitude);
+  /**
+   * Sets the simulated position.
+   *
+   * @param latitude degrees, -90 to 90
+   * @param longitude degrees, -180 to 180
+   */
+  @DtxMethod("simulateLocationWithLatitude:longitude:")
+  void simulateLocation(double latitude, double longitude);
 
-    /** Returns to the real position (no reply). */
-    @DtxMethod(value = "stopLocationSimulation", oneway = true)
-    void stopLocationSimulation();
+  /** Returns to the real position (no reply). */
+  @DtxMethod(value = "stopLocationSimulation", oneway = true)
+  void stopLocationSimulation();
 }

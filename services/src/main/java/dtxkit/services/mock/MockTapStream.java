@@ -17,63 +17,63 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class MockTapStream {
 
-    static final long CHUNK_PERIOD_MILLIS = 50;
+  static final long CHUNK_PERIOD_MILLIS = 50;
 
-    final DeviceState state;
-    private final DtxChannel channel;
-    private Map<String, Object> config = Map.of();
-    private ScheduledFuture<?> streaming;
-    private long sequence;
+  final DeviceState state;
+  private final DtxChannel channel;
+  private Map<String, Object> config = Map.of();
+  private ScheduledFuture<?> streaming;
+  private long sequence;
 
-    MockTapStream(DeviceState state, DtxChannel channel) {
-        this.state = state;
-        this.channel = channel;
+  MockTapStream(DeviceState state, DtxChannel channel) {
+    this.state = state;
+    this.channel = channel;
+  }
+
+  public synchronized void setConfig(Map<String, Object> newConfig) {
+    config = new LinkedHashMap<>(newConfig);
+  }
+
+  public synchronized void start() {
+    if (streaming != null) {
+      return;
     }
+    sequence = 0;
+    channel.sendData(opening(config));
+    streaming = state.scheduler.scheduleAtFixedRate(this::next, CHUNK_PERIOD_MILLIS, CHUNK_PERIOD_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
 
-    public synchronized void setConfig(Map<String, Object> newConfig) {
-        config = new LinkedHashMap<>(newConfig);
+  public synchronized void stop() {
+    if (streaming != null) {
+      streaming.cancel(false);
+      streaming = null;
     }
+  }
 
-    public synchronized void start() {
-        if (streaming != null) {
-            return;
-        }
-        sequence = 0;
-        channel.sendData(opening(config));
-        streaming = state.scheduler.scheduleAtFixedRate(this::next, CHUNK_PERIOD_MILLIS, CHUNK_PERIOD_MILLIS,
-                TimeUnit.MILLISECONDS);
+  private synchronized void next() {
+    if (!channel.isOpen()) {
+      stop();
+      return;
     }
-
-    public synchronized void stop() {
-        if (streaming != null) {
-            streaming.cancel(false);
-            streaming = null;
-        }
+    try {
+      channel.sendData(chunk(sequence++, config));
+    } catch (DtxException closed) {
+      stop();
     }
+  }
 
-    private synchronized void next() {
-        if (!channel.isOpen()) {
-            stop();
-            return;
-        }
-        try {
-            channel.sendData(chunk(sequence++, config));
-        } catch (DtxException closed) {
-            stop();
-        }
+  /** The first DATA message after {@code start}. */
+  abstract byte[] opening(Map<String, Object> config);
+
+  /** The DATA message number {@code sequence} (0-based) after the opening one. */
+  abstract byte[] chunk(long sequence, Map<String, Object> config);
+
+  static byte[] binaryPlist(NSDictionary dictionary) {
+    try {
+      return BinaryPropertyListWriter.writeToArray(dictionary);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing a tap notice", e);
     }
-
-    /** The first DATA message after {@code start}. */
-    abstract byte[] opening(Map<String, Object> config);
-
-    /** The DATA message number {@code sequence} (0-based) after the opening one. */
-    abstract byte[] chunk(long sequence, Map<String, Object> config);
-
-    static byte[] binaryPlist(NSDictionary dictionary) {
-        try {
-            return BinaryPropertyListWriter.writeToArray(dictionary);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing a tap notice", e);
-        }
-    }
+  }
 }

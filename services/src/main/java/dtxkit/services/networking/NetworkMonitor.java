@@ -12,11 +12,11 @@ import dtxkit.annotations.DtxService;
 @DtxService("com.apple.instruments.server.services.networking")
 public interface NetworkMonitor {
 
-    /** Starts monitoring (no reply). */
-    @DtxMethod(value = "startMonitoring", oneway = true)
-    void startMonitoring();
+  /** Starts monitoring (no reply). */
+  @DtxMethod(value = "startMonitoring", oneway = true)
+  void startMonitoring();
 
-    /** Stops monitoring and waits for the device to confirm. */
-    @DtxMethod("stopMonitoring")
-    void stopMonitoring();
+  /** Stops monitoring and waits for the device to confirm. */
+  @DtxMethod("stopMonitoring")
+  void stopMonitoring();
 }

@@ -19,41 +19,41 @@ import dtxkit.annotations.OnNotification;
 @DtxService("com.apple.instruments.server.services.mobilenotifications")
 public interface MobileNotifications {
 
-    /**
-     * Turns app state notifications on or off (no reply).
-     *
-     * @param enabled on or off
-     */
-    @DtxMethod(value = "setApplicationStateNotificationsEnabled:", oneway = true)
-    void setApplicationStateNotificationsEnabled(boolean enabled);
+  /**
+   * Turns app state notifications on or off (no reply).
+   *
+   * @param enabled on or off
+   */
+  @DtxMethod(value = "setApplicationStateNotificationsEnabled:", oneway = true)
+  void setApplicationStateNotificationsEnabled(boolean enabled);
+
+  /**
+   * Turns memory level notifications on or off (no reply).
+   *
+   * @param enabled on or off
+   */
+  @DtxMethod(value = "setMemoryNotificationsEnabled:", oneway = true)
+  void setMemoryNotificationsEnabled(boolean enabled);
+
+  /** Notifications the device sends once enabled. */
+  interface Events {
 
     /**
-     * Turns memory level notifications on or off (no reply).
+     * An app changed state (launched, went to the background, ...).
      *
-     * @param enabled on or off
+     * @param notification the change
      */
-    @DtxMethod(value = "setMemoryNotificationsEnabled:", oneway = true)
-    void setMemoryNotificationsEnabled(boolean enabled);
-
-    /** Notifications the device sends once enabled. */
-    interface Events {
-
-        /**
-         * An app changed state (launched, went to the background, ...).
-         *
-         * @param notification the change
-         */
-        @OnNotification("applicationStateNotification:")
-        default void applicationStateNotification(AppStateNotification notification) {
-        }
-
-        /**
-         * The memory pressure level changed.
-         *
-         * @param notification the change
-         */
-        @OnNotification("memoryLevelNotification:")
-        default void memoryLevelNotification(MemoryLevelNotification notification) {
-        }
+    @OnNotification("applicationStateNotification:")
+    default void applicationStateNotification(AppStateNotification notification) {
     }
+
+    /**
+     * The memory pressure level changed.
+     *
+     * @param notification the change
+     */
+    @OnNotification("memoryLevelNotification:")
+    default void memoryLevelNotification(MemoryLevelNotification notification) {
+    }
+  }
 }

@@ -14,11 +14,11 @@ import dtxkit.annotations.DtxService;
 @DtxService("com.apple.instruments.server.services.screenshot")
 public interface Screenshot {
 
-    /**
-     * Takes a screenshot.
-     *
-     * @return the image: PNG, or TIFF on some devices (see {@link ImageFormat#of(byte[])})
-     */
-    @DtxMethod("takeScreenshot")
-    byte[] takeScreenshot();
+  /**
+   * Takes a screenshot.
+   *
+   * @return the image: PNG, or TIFF on some devices (see {@link ImageFormat#of(byte[])})
+   */
+  @DtxMethod("takeScreenshot")
+  byte[] takeScreenshot();
 }

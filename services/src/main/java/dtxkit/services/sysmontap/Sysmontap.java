@@ -21,33 +21,33 @@ import java.util.Map;
 @DtxService("com.apple.instruments.server.services.sysmontap")
 public interface Sysmontap {
 
+  /**
+   * Configures the sampling (no reply); see {@link SysmonConfig}.
+   *
+   * @param config {@code ur}, {@code bm}, {@code procAttrs}, {@code sysAttrs}, {@code cpuUsage},
+   *     {@code physFootprint}, {@code sampleInterval} (ns)
+   */
+  @DtxMethod(value = "setConfig:", oneway = true)
+  void setConfig(Map<String, Object> config);
+
+  /** Starts sampling (no reply). */
+  @DtxMethod(value = "start", oneway = true)
+  void start();
+
+  /** Stops sampling (no reply). */
+  @DtxMethod(value = "stop", oneway = true)
+  void stop();
+
+  /** Raw DATA messages of the channel (samples some devices send as archived bytes). */
+  interface Events {
+
     /**
-     * Configures the sampling (no reply); see {@link SysmonConfig}.
+     * One DATA message.
      *
-     * @param config {@code ur}, {@code bm}, {@code procAttrs}, {@code sysAttrs}, {@code cpuUsage},
-     *     {@code physFootprint}, {@code sampleInterval} (ns)
+     * @param chunk the bytes, owned by the receiver
      */
-    @DtxMethod(value = "setConfig:", oneway = true)
-    void setConfig(Map<String, Object> config);
-
-    /** Starts sampling (no reply). */
-    @DtxMethod(value = "start", oneway = true)
-    void start();
-
-    /** Stops sampling (no reply). */
-    @DtxMethod(value = "stop", oneway = true)
-    void stop();
-
-    /** Raw DATA messages of the channel (samples some devices send as archived bytes). */
-    interface Events {
-
-        /**
-         * One DATA message.
-         *
-         * @param chunk the bytes, owned by the receiver
-         */
-        @OnData
-        default void data(byte[] chunk) {
-        }
+    @OnData
+    default void data(byte[] chunk) {
     }
+  }
 }

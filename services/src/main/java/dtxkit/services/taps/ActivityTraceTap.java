@@ -15,33 +15,33 @@ import java.util.Map;
 @DtxService("com.apple.instruments.server.services.activitytracetap")
 public interface ActivityTraceTap {
 
+  /**
+   * Configures the tap (no reply): {@code bm}, {@code predicate}, {@code signpostsAndLogs}, {@code targetPID},
+   * {@code ur}, ...
+   *
+   * @param config the configuration
+   */
+  @DtxMethod(value = "setConfig:", oneway = true)
+  void setConfig(Map<String, Object> config);
+
+  /** Starts the stream (no reply). */
+  @DtxMethod(value = "start", oneway = true)
+  void start();
+
+  /** Stops the stream (no reply). */
+  @DtxMethod(value = "stop", oneway = true)
+  void stop();
+
+  /** The stream. */
+  interface Events {
+
     /**
-     * Configures the tap (no reply): {@code bm}, {@code predicate}, {@code signpostsAndLogs}, {@code targetPID},
-     * {@code ur}, ...
+     * One DATA message of the stream.
      *
-     * @param config the configuration
+     * @param chunk the bytes, owned by the receiver
      */
-    @DtxMethod(value = "setConfig:", oneway = true)
-    void setConfig(Map<String, Object> config);
-
-    /** Starts the stream (no reply). */
-    @DtxMethod(value = "start", oneway = true)
-    void start();
-
-    /** Stops the stream (no reply). */
-    @DtxMethod(value = "stop", oneway = true)
-    void stop();
-
-    /** The stream. */
-    interface Events {
-
-        /**
-         * One DATA message of the stream.
-         *
-         * @param chunk the bytes, owned by the receiver
-         */
-        @OnData
-        default void data(byte[] chunk) {
-        }
+    @OnData
+    default void data(byte[] chunk) {
     }
+  }
 }

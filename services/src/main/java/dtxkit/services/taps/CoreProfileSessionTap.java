@@ -14,32 +14,32 @@ import java.util.Map;
 @DtxService("com.apple.instruments.server.services.coreprofilesessiontap")
 public interface CoreProfileSessionTap {
 
+  /**
+   * Configures the tap (no reply): {@code tc} (trigger configs), {@code rp}, {@code bm}.
+   *
+   * @param config the configuration
+   */
+  @DtxMethod(value = "setConfig:", oneway = true)
+  void setConfig(Map<String, Object> config);
+
+  /** Starts the stream (no reply). */
+  @DtxMethod(value = "start", oneway = true)
+  void start();
+
+  /** Stops the stream (no reply). */
+  @DtxMethod(value = "stop", oneway = true)
+  void stop();
+
+  /** The stream. */
+  interface Events {
+
     /**
-     * Configures the tap (no reply): {@code tc} (trigger configs), {@code rp}, {@code bm}.
+     * One DATA message of the stream.
      *
-     * @param config the configuration
+     * @param chunk the bytes, owned by the receiver
      */
-    @DtxMethod(value = "setConfig:", oneway = true)
-    void setConfig(Map<String, Object> config);
-
-    /** Starts the stream (no reply). */
-    @DtxMethod(value = "start", oneway = true)
-    void start();
-
-    /** Stops the stream (no reply). */
-    @DtxMethod(value = "stop", oneway = true)
-    void stop();
-
-    /** The stream. */
-    interface Events {
-
-        /**
-         * One DATA message of the stream.
-         *
-         * @param chunk the bytes, owned by the receiver
-         */
-        @OnData
-        default void data(byte[] chunk) {
-        }
+    @OnData
+    default void data(byte[] chunk) {
     }
+  }
 }
