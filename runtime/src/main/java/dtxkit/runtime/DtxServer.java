@@ -92,7 +92,8 @@ public final class DtxServer implements Closeable {
       }
       try {
         DtxConnection.Builder builder = DtxConnection.builder(DtxTransport.of(socket)).registry(registry)
-            .capabilities(registry.publishedCapabilities()).awaitPeerCapabilities(false).name("dtx-server-" + port() + "-" + socket.getPort());
+            .capabilities(registry.publishedCapabilities()).awaitPeerCapabilities(false)
+            .name("dtx-server-" + port() + "-" + socket.getPort());
         configurer.accept(builder);
         DtxConnection connection = builder.connect();
         connections.add(connection);
