@@ -14,44 +14,44 @@ import javax.annotation.processing.Generated;
 @Generated("dtxkit.processor.DtxProcessor")
 @DtxGeneratedCode
 @SuppressWarnings({
-        "unchecked",
-        "rawtypes"
+    "unchecked",
+    "rawtypes"
 })
 public final class ProcessControl_DtxAux {
-    private ProcessControl_DtxAux() {
-    }
+  private ProcessControl_DtxAux() {
+  }
 
-    /**
-     * Decodes a {@link ProcessInfo} from a dictionary; {@code null} stays {@code null}.
-     */
-    public static ProcessInfo toProcessInfo(Object value) {
-        Map<String, Object> map = DtxConversions.dictionary(value, "ProcessInfo");
-        if (map == null) {
-            return null;
-        }
-        return new ProcessInfo(
-                DtxConversions.toInt(DtxConversions.required(map, "pid", "ProcessInfo")),
-                DtxConversions.toStr(map.get("name")),
-                DtxConversions.toStr(map.get("bundleIdentifier")),
-                DtxConversions.toInstant(map.get("startDate")),
-                DtxConversions.toBoolean(DtxConversions.required(map, "isApplication", "ProcessInfo")),
-                DtxConversions.toList(map.get("arguments"), DtxConversions::toStr));
+  /**
+   * Decodes a {@link ProcessInfo} from a dictionary; {@code null} stays {@code null}.
+   */
+  public static ProcessInfo toProcessInfo(Object value) {
+    Map<String, Object> map = DtxConversions.dictionary(value, "ProcessInfo");
+    if (map == null) {
+      return null;
     }
+    return new ProcessInfo(
+        DtxConversions.toInt(DtxConversions.required(map, "pid", "ProcessInfo")),
+        DtxConversions.toStr(map.get("name")),
+        DtxConversions.toStr(map.get("bundleIdentifier")),
+        DtxConversions.toInstant(map.get("startDate")),
+        DtxConversions.toBoolean(DtxConversions.required(map, "isApplication", "ProcessInfo")),
+        DtxConversions.toList(map.get("arguments"), DtxConversions::toStr));
+  }
 
-    /**
-     * Encodes a {@link ProcessInfo} as an insertion-ordered dictionary; {@code null} stays {@code null}.
-     */
-    public static Map<String, Object> fromProcessInfo(ProcessInfo value) {
-        if (value == null) {
-            return null;
-        }
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("pid", value.pid());
-        map.put("name", value.name());
-        map.put("bundleIdentifier", value.bundleId());
-        map.put("startDate", value.startDate());
-        map.put("isApplication", value.isApplication());
-        map.put("arguments", value.arguments());
-        return map;
+  /**
+   * Encodes a {@link ProcessInfo} as an insertion-ordered dictionary; {@code null} stays {@code null}.
+   */
+  public static Map<String, Object> fromProcessInfo(ProcessInfo value) {
+    if (value == null) {
+      return null;
     }
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("pid", value.pid());
+    map.put("name", value.name());
+    map.put("bundleIdentifier", value.bundleId());
+    map.put("startDate", value.startDate());
+    map.put("isApplication", value.isApplication());
+    map.put("arguments", value.arguments());
+    return map;
+  }
 }

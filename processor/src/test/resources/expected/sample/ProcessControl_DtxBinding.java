@@ -15,53 +15,53 @@ import javax.annotation.processing.Generated;
 @Generated("dtxkit.processor.DtxProcessor")
 @DtxGeneratedCode
 @SuppressWarnings({
-        "unchecked",
-        "rawtypes"
+    "unchecked",
+    "rawtypes"
 })
 public final class ProcessControl_DtxBinding implements DtxServiceBinding<ProcessControl> {
-    /**
-     * The service identifier.
-     */
-    public static final String IDENTIFIER = "com.apple.instruments.server.services.processcontrol";
+  /**
+   * The service identifier.
+   */
+  public static final String IDENTIFIER = "com.apple.instruments.server.services.processcontrol";
 
-    /**
-     * For {@link java.util.ServiceLoader}.
-     */
-    public ProcessControl_DtxBinding() {
-    }
+  /**
+   * For {@link java.util.ServiceLoader}.
+   */
+  public ProcessControl_DtxBinding() {
+  }
 
-    @Override
-    public Class<ProcessControl> serviceType() {
-        return ProcessControl.class;
-    }
+  @Override
+  public Class<ProcessControl> serviceType() {
+    return ProcessControl.class;
+  }
 
-    @Override
-    public String identifier() {
-        return IDENTIFIER;
-    }
+  @Override
+  public String identifier() {
+    return IDENTIFIER;
+  }
 
-    @Override
-    public Class<?> eventsType() {
-        return ProcessControl.Events.class;
-    }
+  @Override
+  public Class<?> eventsType() {
+    return ProcessControl.Events.class;
+  }
 
-    @Override
-    public ProcessControl newClient(DtxChannel channel) {
-        return new ProcessControl_DtxClient(channel);
-    }
+  @Override
+  public ProcessControl newClient(DtxChannel channel) {
+    return new ProcessControl_DtxClient(channel);
+  }
 
-    @Override
-    public DtxChannelListener newEventReceiver(Object listener) {
-        return new ProcessControl_DtxEventReceiver((ProcessControl.Events) listener);
-    }
+  @Override
+  public DtxChannelListener newEventReceiver(Object listener) {
+    return new ProcessControl_DtxEventReceiver((ProcessControl.Events) listener);
+  }
 
-    @Override
-    public DtxServiceHandler newDispatcher(ProcessControl implementation) {
-        return new ProcessControl_DtxDispatcher(implementation);
-    }
+  @Override
+  public DtxServiceHandler newDispatcher(ProcessControl implementation) {
+    return new ProcessControl_DtxDispatcher(implementation);
+  }
 
-    @Override
-    public Object newEventSender(DtxChannel channel) {
-        return new ProcessControl_DtxEventSender(channel);
-    }
+  @Override
+  public Object newEventSender(DtxChannel channel) {
+    return new ProcessControl_DtxEventSender(channel);
+  }
 }

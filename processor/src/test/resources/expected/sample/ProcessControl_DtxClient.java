@@ -24,124 +24,124 @@ import javax.annotation.processing.Generated;
 @Generated("dtxkit.processor.DtxProcessor")
 @DtxGeneratedCode
 @SuppressWarnings({
-        "unchecked",
-        "rawtypes"
+    "unchecked",
+    "rawtypes"
 })
 public final class ProcessControl_DtxClient implements ProcessControl {
-    private final DtxChannel channel;
+  private final DtxChannel channel;
 
-    /**
-     * Sends every call over {@code channel}, which must be open to the service.
-     */
-    public ProcessControl_DtxClient(DtxChannel channel) {
-        this.channel = Objects.requireNonNull(channel, "channel");
-    }
+  /**
+   * Sends every call over {@code channel}, which must be open to the service.
+   */
+  public ProcessControl_DtxClient(DtxChannel channel) {
+    this.channel = Objects.requireNonNull(channel, "channel");
+  }
 
-    @Override
-    public int launch(String devicePath, String bundleIdentifier, Map<String, String> environment,
-            List<String> arguments, Map<String, Object> options) {
-        Object reply = channel.invoke("launchSuspendedProcessWithDevicePath:bundleIdentifier:environment:arguments:options:",
-                DtxArgument.object(devicePath),
-                DtxArgument.object(bundleIdentifier),
-                DtxArgument.object(environment),
-                DtxArgument.object(arguments),
-                DtxArgument.object(options));
-        return DtxConversions.toInt(reply);
-    }
+  @Override
+  public int launch(String devicePath, String bundleIdentifier, Map<String, String> environment,
+      List<String> arguments, Map<String, Object> options) {
+    Object reply = channel.invoke("launchSuspendedProcessWithDevicePath:bundleIdentifier:environment:arguments:options:",
+        DtxArgument.object(devicePath),
+        DtxArgument.object(bundleIdentifier),
+        DtxArgument.object(environment),
+        DtxArgument.object(arguments),
+        DtxArgument.object(options));
+    return DtxConversions.toInt(reply);
+  }
 
-    @Override
-    public void kill(int pid) {
-        channel.send("killPid:",
-                DtxArgument.object(pid));
-    }
+  @Override
+  public void kill(int pid) {
+    channel.send("killPid:",
+        DtxArgument.object(pid));
+  }
 
-    @Override
-    public boolean disableMemoryLimits(int pid) {
-        Object reply = channel.invoke("requestDisableMemoryLimitsForPid:",
-                DtxArgument.int32(pid));
-        return DtxConversions.toBoolean(reply);
-    }
+  @Override
+  public boolean disableMemoryLimits(int pid) {
+    Object reply = channel.invoke("requestDisableMemoryLimitsForPid:",
+        DtxArgument.int32(pid));
+    return DtxConversions.toBoolean(reply);
+  }
 
-    @Override
-    public CompletableFuture<Void> sendSignal(int signal, int pid) {
-        return DtxCalls.mapAsync(channel.invokeAsync("sendSignal:toPid:",
-                DtxArgument.object(signal),
-                DtxArgument.object(pid)), reply -> null);
-    }
+  @Override
+  public CompletableFuture<Void> sendSignal(int signal, int pid) {
+    return DtxCalls.mapAsync(channel.invokeAsync("sendSignal:toPid:",
+        DtxArgument.object(signal),
+        DtxArgument.object(pid)), reply -> null);
+  }
 
-    @Override
-    public List<ProcessInfo> runningProcesses() {
-        Object reply = channel.invoke("runningProcesses");
-        return DtxConversions.toList(reply, ProcessControl_DtxAux::toProcessInfo);
-    }
+  @Override
+  public List<ProcessInfo> runningProcesses() {
+    Object reply = channel.invoke("runningProcesses");
+    return DtxConversions.toList(reply, ProcessControl_DtxAux::toProcessInfo);
+  }
 
-    @Override
-    public CompletableFuture<ProcessInfo> processInfo(long pid) {
-        return DtxCalls.mapAsync(channel.invokeAsync("processInfoForPid:",
-                DtxArgument.int64(pid)), reply -> ProcessControl_DtxAux.toProcessInfo(reply));
-    }
+  @Override
+  public CompletableFuture<ProcessInfo> processInfo(long pid) {
+    return DtxCalls.mapAsync(channel.invokeAsync("processInfoForPid:",
+        DtxArgument.int64(pid)), reply -> ProcessControl_DtxAux.toProcessInfo(reply));
+  }
 
-    @Override
-    public void configure(double rate, String label, byte[] blob) {
-        channel.invoke("setRate:label:blob:",
-                DtxArgument.float64(rate),
-                DtxArgument.string(label),
-                DtxArgument.raw(blob));
-    }
+  @Override
+  public void configure(double rate, String label, byte[] blob) {
+    channel.invoke("setRate:label:blob:",
+        DtxArgument.float64(rate),
+        DtxArgument.string(label),
+        DtxArgument.raw(blob));
+  }
 
-    @Override
-    public ProcessInfo echo(ProcessInfo process) {
-        Object reply = channel.invoke("echoProcess:",
-                DtxArgument.object(ProcessControl_DtxAux.fromProcessInfo(process)));
-        return ProcessControl_DtxAux.toProcessInfo(reply);
-    }
+  @Override
+  public ProcessInfo echo(ProcessInfo process) {
+    Object reply = channel.invoke("echoProcess:",
+        DtxArgument.object(ProcessControl_DtxAux.fromProcessInfo(process)));
+    return ProcessControl_DtxAux.toProcessInfo(reply);
+  }
 
-    @Override
-    public Map<String, List<ProcessInfo>> group(Set<ProcessInfo> processes) {
-        Object reply = channel.invoke("everything:",
-                DtxArgument.object(DtxConversions.fromSet(processes, ProcessControl_DtxAux::fromProcessInfo)));
-        return DtxConversions.toMap(reply, DtxConversions::toStr, v0 -> DtxConversions.toList(v0, ProcessControl_DtxAux::toProcessInfo));
-    }
+  @Override
+  public Map<String, List<ProcessInfo>> group(Set<ProcessInfo> processes) {
+    Object reply = channel.invoke("everything:",
+        DtxArgument.object(DtxConversions.fromSet(processes, ProcessControl_DtxAux::fromProcessInfo)));
+    return DtxConversions.toMap(reply, DtxConversions::toStr, v0 -> DtxConversions.toList(v0, ProcessControl_DtxAux::toProcessInfo));
+  }
 
-    @Override
-    public Instant lastLaunch() {
-        Object reply = channel.invoke("lastLaunch");
-        return DtxConversions.toInstant(reply);
-    }
+  @Override
+  public Instant lastLaunch() {
+    Object reply = channel.invoke("lastLaunch");
+    return DtxConversions.toInstant(reply);
+  }
 
-    @Override
-    public UUID session() {
-        Object reply = channel.invoke("sessionIdentifier");
-        return DtxConversions.toUuid(reply);
-    }
+  @Override
+  public UUID session() {
+    Object reply = channel.invoke("sessionIdentifier");
+    return DtxConversions.toUuid(reply);
+  }
 
-    @Override
-    public URI bundleUrl() {
-        Object reply = channel.invoke("bundleURL");
-        return DtxConversions.toUri(reply);
-    }
+  @Override
+  public URI bundleUrl() {
+    Object reply = channel.invoke("bundleURL");
+    return DtxConversions.toUri(reply);
+  }
 
-    @Override
-    public NSError lastError() {
-        Object reply = channel.invoke("lastError");
-        return DtxConversions.cast(reply, NSError.class);
-    }
+  @Override
+  public NSError lastError() {
+    Object reply = channel.invoke("lastError");
+    return DtxConversions.cast(reply, NSError.class);
+  }
 
-    @Override
-    public byte[] payload() {
-        Object reply = channel.invoke("payload");
-        return DtxConversions.toBytes(reply);
-    }
+  @Override
+  public byte[] payload() {
+    Object reply = channel.invoke("payload");
+    return DtxConversions.toBytes(reply);
+  }
 
-    @Override
-    public Object anything() {
-        Object reply = channel.invoke("anything");
-        return reply;
-    }
+  @Override
+  public Object anything() {
+    Object reply = channel.invoke("anything");
+    return reply;
+  }
 
-    @Override
-    public Long optionalCount() {
-        Object reply = channel.invoke("optionalCount");
-        return DtxConversions.toLongOrNull(reply);
-    }
+  @Override
+  public Long optionalCount() {
+    Object reply = channel.invoke("optionalCount");
+    return DtxConversions.toLongOrNull(reply);
+  }
 }

@@ -18,90 +18,90 @@ import javax.annotation.processing.Generated;
 @Generated("dtxkit.processor.DtxProcessor")
 @DtxGeneratedCode
 @SuppressWarnings({
-        "unchecked",
-        "rawtypes"
+    "unchecked",
+    "rawtypes"
 })
 public final class ProcessControl_DtxDispatcher implements DtxServiceHandler {
-    private final ProcessControl implementation;
+  private final ProcessControl implementation;
 
-    /**
-     * Routes each incoming selector to {@code implementation}.
-     */
-    public ProcessControl_DtxDispatcher(ProcessControl implementation) {
-        this.implementation = Objects.requireNonNull(implementation, "implementation");
-    }
+  /**
+   * Routes each incoming selector to {@code implementation}.
+   */
+  public ProcessControl_DtxDispatcher(ProcessControl implementation) {
+    this.implementation = Objects.requireNonNull(implementation, "implementation");
+  }
 
-    @Override
-    public Object handle(DtxInvocation invocation) throws Exception {
-        List<Object> arguments = invocation.arguments();
-        switch (invocation.selector()) {
-            case "launchSuspendedProcessWithDevicePath:bundleIdentifier:environment:arguments:options:":
-                DtxDispatch.requireArguments(invocation, 5);
-                return implementation.launch(
-                        DtxConversions.toStr(arguments.get(0)),
-                        DtxConversions.toStr(arguments.get(1)),
-                        DtxConversions.toMap(arguments.get(2), DtxConversions::toStr, DtxConversions::toStr),
-                        DtxConversions.toList(arguments.get(3), DtxConversions::toStr),
-                        DtxConversions.toMap(arguments.get(4), DtxConversions::toStr, v0 -> v0));
-            case "killPid:":
-                DtxDispatch.requireArguments(invocation, 1);
-                implementation.kill(
-                        DtxConversions.toInt(arguments.get(0)));
-                return null;
-            case "requestDisableMemoryLimitsForPid:":
-                DtxDispatch.requireArguments(invocation, 1);
-                return implementation.disableMemoryLimits(
-                        DtxConversions.toInt(arguments.get(0)));
-            case "sendSignal:toPid:":
-                DtxDispatch.requireArguments(invocation, 2);
-                return DtxDispatch.replyAsync(implementation.sendSignal(
-                        DtxConversions.toInt(arguments.get(0)),
-                        DtxConversions.toInt(arguments.get(1))), result -> null);
-            case "runningProcesses":
-                DtxDispatch.requireArguments(invocation, 0);
-                return DtxConversions.fromList(implementation.runningProcesses(), ProcessControl_DtxAux::fromProcessInfo);
-            case "processInfoForPid:":
-                DtxDispatch.requireArguments(invocation, 1);
-                return DtxDispatch.replyAsync(implementation.processInfo(
-                        DtxConversions.toLong(arguments.get(0))), result -> ProcessControl_DtxAux.fromProcessInfo(result));
-            case "setRate:label:blob:":
-                DtxDispatch.requireArguments(invocation, 3);
-                implementation.configure(
-                        DtxConversions.toDouble(arguments.get(0)),
-                        DtxConversions.toStr(arguments.get(1)),
-                        DtxConversions.toBytes(arguments.get(2)));
-                return null;
-            case "echoProcess:":
-                DtxDispatch.requireArguments(invocation, 1);
-                return ProcessControl_DtxAux.fromProcessInfo(implementation.echo(
-                        ProcessControl_DtxAux.toProcessInfo(arguments.get(0))));
-            case "everything:":
-                DtxDispatch.requireArguments(invocation, 1);
-                return DtxConversions.fromMap(implementation.group(
-                        DtxConversions.toSet(arguments.get(0), ProcessControl_DtxAux::toProcessInfo)), v0 -> v0, v0 -> DtxConversions.fromList(v0, ProcessControl_DtxAux::fromProcessInfo));
-            case "lastLaunch":
-                DtxDispatch.requireArguments(invocation, 0);
-                return implementation.lastLaunch();
-            case "sessionIdentifier":
-                DtxDispatch.requireArguments(invocation, 0);
-                return implementation.session();
-            case "bundleURL":
-                DtxDispatch.requireArguments(invocation, 0);
-                return DtxConversions.fromUri(implementation.bundleUrl());
-            case "lastError":
-                DtxDispatch.requireArguments(invocation, 0);
-                return implementation.lastError();
-            case "payload":
-                DtxDispatch.requireArguments(invocation, 0);
-                return implementation.payload();
-            case "anything":
-                DtxDispatch.requireArguments(invocation, 0);
-                return implementation.anything();
-            case "optionalCount":
-                DtxDispatch.requireArguments(invocation, 0);
-                return implementation.optionalCount();
-            default:
-                throw DtxUnrecognizedSelectorException.forSelector(invocation.selector(), ProcessControl_DtxBinding.IDENTIFIER);
-        }
+  @Override
+  public Object handle(DtxInvocation invocation) throws Exception {
+    List<Object> arguments = invocation.arguments();
+    switch (invocation.selector()) {
+      case "launchSuspendedProcessWithDevicePath:bundleIdentifier:environment:arguments:options:":
+        DtxDispatch.requireArguments(invocation, 5);
+        return implementation.launch(
+            DtxConversions.toStr(arguments.get(0)),
+            DtxConversions.toStr(arguments.get(1)),
+            DtxConversions.toMap(arguments.get(2), DtxConversions::toStr, DtxConversions::toStr),
+            DtxConversions.toList(arguments.get(3), DtxConversions::toStr),
+            DtxConversions.toMap(arguments.get(4), DtxConversions::toStr, v0 -> v0));
+      case "killPid:":
+        DtxDispatch.requireArguments(invocation, 1);
+        implementation.kill(
+            DtxConversions.toInt(arguments.get(0)));
+        return null;
+      case "requestDisableMemoryLimitsForPid:":
+        DtxDispatch.requireArguments(invocation, 1);
+        return implementation.disableMemoryLimits(
+            DtxConversions.toInt(arguments.get(0)));
+      case "sendSignal:toPid:":
+        DtxDispatch.requireArguments(invocation, 2);
+        return DtxDispatch.replyAsync(implementation.sendSignal(
+            DtxConversions.toInt(arguments.get(0)),
+            DtxConversions.toInt(arguments.get(1))), result -> null);
+      case "runningProcesses":
+        DtxDispatch.requireArguments(invocation, 0);
+        return DtxConversions.fromList(implementation.runningProcesses(), ProcessControl_DtxAux::fromProcessInfo);
+      case "processInfoForPid:":
+        DtxDispatch.requireArguments(invocation, 1);
+        return DtxDispatch.replyAsync(implementation.processInfo(
+            DtxConversions.toLong(arguments.get(0))), result -> ProcessControl_DtxAux.fromProcessInfo(result));
+      case "setRate:label:blob:":
+        DtxDispatch.requireArguments(invocation, 3);
+        implementation.configure(
+            DtxConversions.toDouble(arguments.get(0)),
+            DtxConversions.toStr(arguments.get(1)),
+            DtxConversions.toBytes(arguments.get(2)));
+        return null;
+      case "echoProcess:":
+        DtxDispatch.requireArguments(invocation, 1);
+        return ProcessControl_DtxAux.fromProcessInfo(implementation.echo(
+            ProcessControl_DtxAux.toProcessInfo(arguments.get(0))));
+      case "everything:":
+        DtxDispatch.requireArguments(invocation, 1);
+        return DtxConversions.fromMap(implementation.group(
+            DtxConversions.toSet(arguments.get(0), ProcessControl_DtxAux::toProcessInfo)), v0 -> v0, v0 -> DtxConversions.fromList(v0, ProcessControl_DtxAux::fromProcessInfo));
+      case "lastLaunch":
+        DtxDispatch.requireArguments(invocation, 0);
+        return implementation.lastLaunch();
+      case "sessionIdentifier":
+        DtxDispatch.requireArguments(invocation, 0);
+        return implementation.session();
+      case "bundleURL":
+        DtxDispatch.requireArguments(invocation, 0);
+        return DtxConversions.fromUri(implementation.bundleUrl());
+      case "lastError":
+        DtxDispatch.requireArguments(invocation, 0);
+        return implementation.lastError();
+      case "payload":
+        DtxDispatch.requireArguments(invocation, 0);
+        return implementation.payload();
+      case "anything":
+        DtxDispatch.requireArguments(invocation, 0);
+        return implementation.anything();
+      case "optionalCount":
+        DtxDispatch.requireArguments(invocation, 0);
+        return implementation.optionalCount();
+      default:
+        throw DtxUnrecognizedSelectorException.forSelector(invocation.selector(), ProcessControl_DtxBinding.IDENTIFIER);
     }
+  }
 }

@@ -18,42 +18,42 @@ import javax.annotation.processing.Generated;
 @Generated("dtxkit.processor.DtxProcessor")
 @DtxGeneratedCode
 @SuppressWarnings({
-        "unchecked",
-        "rawtypes"
+    "unchecked",
+    "rawtypes"
 })
 public final class ProcessControl_DtxEventReceiver implements DtxChannelListener {
-    private final ProcessControl.Events listener;
+  private final ProcessControl.Events listener;
 
-    /**
-     * Delivers every callback of the channel to {@code listener}.
-     */
-    public ProcessControl_DtxEventReceiver(ProcessControl.Events listener) {
-        this.listener = Objects.requireNonNull(listener, "listener");
-    }
+  /**
+   * Delivers every callback of the channel to {@code listener}.
+   */
+  public ProcessControl_DtxEventReceiver(ProcessControl.Events listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
 
-    @Override
-    public void onInvocation(DtxInvocation invocation) {
-        List<Object> arguments = invocation.arguments();
-        switch (invocation.selector()) {
-            case "outputReceived:fromProcess:atTime:":
-                DtxDispatch.requireArguments(invocation, 3);
-                listener.outputReceived(
-                        DtxConversions.toStr(arguments.get(0)),
-                        DtxConversions.toInt(arguments.get(1)),
-                        DtxConversions.toLong(arguments.get(2)));
-                return;
-            case "processTerminated:":
-                DtxDispatch.requireArguments(invocation, 1);
-                listener.terminated(
-                        ProcessControl_DtxAux.toProcessInfo(arguments.get(0)));
-                return;
-            default:
-                throw DtxUnrecognizedSelectorException.forSelector(invocation.selector(), ProcessControl_DtxBinding.IDENTIFIER);
-        }
+  @Override
+  public void onInvocation(DtxInvocation invocation) {
+    List<Object> arguments = invocation.arguments();
+    switch (invocation.selector()) {
+      case "outputReceived:fromProcess:atTime:":
+        DtxDispatch.requireArguments(invocation, 3);
+        listener.outputReceived(
+            DtxConversions.toStr(arguments.get(0)),
+            DtxConversions.toInt(arguments.get(1)),
+            DtxConversions.toLong(arguments.get(2)));
+        return;
+      case "processTerminated:":
+        DtxDispatch.requireArguments(invocation, 1);
+        listener.terminated(
+            ProcessControl_DtxAux.toProcessInfo(arguments.get(0)));
+        return;
+      default:
+        throw DtxUnrecognizedSelectorException.forSelector(invocation.selector(), ProcessControl_DtxBinding.IDENTIFIER);
     }
+  }
 
-    @Override
-    public void onData(byte[] data) {
-        listener.data(data);
-    }
+  @Override
+  public void onData(byte[] data) {
+    listener.data(data);
+  }
 }

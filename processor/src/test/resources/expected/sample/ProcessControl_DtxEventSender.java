@@ -14,35 +14,35 @@ import javax.annotation.processing.Generated;
 @Generated("dtxkit.processor.DtxProcessor")
 @DtxGeneratedCode
 @SuppressWarnings({
-        "unchecked",
-        "rawtypes"
+    "unchecked",
+    "rawtypes"
 })
 public final class ProcessControl_DtxEventSender implements ProcessControl.Events {
-    private final DtxChannel channel;
+  private final DtxChannel channel;
 
-    /**
-     * Sends every callback to the client at the other end of {@code channel}.
-     */
-    public ProcessControl_DtxEventSender(DtxChannel channel) {
-        this.channel = Objects.requireNonNull(channel, "channel");
-    }
+  /**
+   * Sends every callback to the client at the other end of {@code channel}.
+   */
+  public ProcessControl_DtxEventSender(DtxChannel channel) {
+    this.channel = Objects.requireNonNull(channel, "channel");
+  }
 
-    @Override
-    public void outputReceived(String output, int pid, long machTime) {
-        channel.send("outputReceived:fromProcess:atTime:",
-                DtxArgument.object(output),
-                DtxArgument.object(pid),
-                DtxArgument.object(machTime));
-    }
+  @Override
+  public void outputReceived(String output, int pid, long machTime) {
+    channel.send("outputReceived:fromProcess:atTime:",
+        DtxArgument.object(output),
+        DtxArgument.object(pid),
+        DtxArgument.object(machTime));
+  }
 
-    @Override
-    public void terminated(ProcessInfo process) {
-        channel.send("processTerminated:",
-                DtxArgument.object(ProcessControl_DtxAux.fromProcessInfo(process)));
-    }
+  @Override
+  public void terminated(ProcessInfo process) {
+    channel.send("processTerminated:",
+        DtxArgument.object(ProcessControl_DtxAux.fromProcessInfo(process)));
+  }
 
-    @Override
-    public void data(byte[] chunk) {
-        channel.sendData(chunk);
-    }
+  @Override
+  public void data(byte[] chunk) {
+    channel.sendData(chunk);
+  }
 }

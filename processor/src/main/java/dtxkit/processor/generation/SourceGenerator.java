@@ -33,7 +33,7 @@ public abstract class SourceGenerator {
   public final Optional<JavaFile> generate(ServiceModel service) {
     return type(service).map(type -> JavaFile.builder(service.type().packageName(), type)
         .skipJavaLangImports(true)
-        .indent("    ")
+        .indent("  ")
         .build());
   }
 

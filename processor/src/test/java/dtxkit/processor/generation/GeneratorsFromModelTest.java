@@ -71,7 +71,7 @@ class GeneratorsFromModelTest {
   @Test
   void clientEncodesWithTheDeclaredPrimitiveAndHasNoGeneratedAnnotationWhenUnavailable() {
   String client = generate(new ClientGenerator(false), model(Optional.empty(), List.of(), List.of()));
-  assertTrue(client.contains("channel.invoke(\"ping:\",\n                DtxArgument.int32(pid));"), client);
+  assertTrue(client.contains("channel.invoke(\"ping:\",\n        DtxArgument.int32(pid));"), client);
   assertTrue(client.contains("return DtxConversions.toStr(reply);"), client);
   assertTrue(client.contains("public final class Outer_Svc_DtxClient implements Outer.Svc"), client);
   assertTrue(!client.contains("@Generated"), client);
