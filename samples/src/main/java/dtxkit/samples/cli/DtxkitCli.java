@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = DtxkitCli.Version.class,
     description = "Talk DTX (Instruments) and RemoteXPC to iOS devices, or to dtxkit's mock device.",
-    subcommands = {CommandLine.HelpCommand.class, RsdCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class})
 public final class DtxkitCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
