@@ -5,6 +5,7 @@ import dtxkit.runtime.DtxException;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.services.deviceinfo.DeviceInfo;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -90,6 +91,15 @@ final class DeviceSession implements AutoCloseable {
       throw new CliException("the DTX handshake with " + service + " at " + where + " failed: "
           + DeviceOptions.rootMessage(e), e);
     }
+  }
+
+  /**
+   * Waits until the device has received every message sent so far: a message that expects no reply (such as
+   * {@code stopLocationSimulation}) would otherwise be lost if the connection closed right after it. One round trip
+   * on the same connection ({@code machKernelName}) is enough, because the connection delivers in order.
+   */
+  void flush() {
+    instruments().open(DeviceInfo.class).machKernelName();
   }
 
   /**

@@ -1,0 +1,91 @@
+package dtxkit.samples.cli;
+
+import dtxkit.runtime.DtxConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Hands events from a channel's delivery thread to the command's thread, which prints them until the stream's
+ * bounds ({@code --count}, {@code --duration}), its end, or the connection's close (Ctrl-C closes it).
+ *
+ * @param <T> the event type
+ */
+final class EventPump<T> {
+  /** Why {@link #drain} returned. */
+  enum Stop { COUNT, DURATION, ENDED, CLOSED }
+
+  private static final Object END = new Object();
+  private static final Object CLOSED = new Object();
+
+  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private volatile Throwable closeCause;
+
+  /** Ends the pump when {@code connection} closes (also when Ctrl-C closes it). */
+  EventPump<T> until(DtxConnection connection) {
+    connection.closeFuture().whenComplete((v, e) -> {
+      closeCause = connection.closeCause();
+      queue.add(CLOSED);
+    });
+    return this;
+  }
+
+  /** Queues one event; any thread. */
+  void offer(T event) {
+    queue.add(event);
+  }
+
+  /** Marks the end of the stream (e.g. the followed process terminated); events queued before still drain. */
+  void end() {
+    queue.add(END);
+  }
+
+  /** Why the connection closed, once {@link Stop#CLOSED}; null for a clean close. */
+  Throwable closeCause() {
+    return closeCause;
+  }
+
+  /**
+   * Hands events to {@code sink} on this thread until a bound, the end, or the close.
+   *
+   * @param bounds {@code --count} and {@code --duration}
+   * @param counts which events count towards {@code --count}
+   * @param sink prints an event
+   * @return why it stopped
+   */
+  @SuppressWarnings("unchecked")
+  Stop drain(StreamOptions bounds, Predicate<T> counts, Consumer<T> sink) throws InterruptedException {
+    Instant deadline = bounds.deadline();
+    long seen = 0;
+    if (bounds.countReached(0)) {
+      return Stop.COUNT;
+    }
+    while (true) {
+      Object next;
+      if (deadline == null) {
+        next = queue.take();
+      } else {
+        long left = Duration.between(Instant.now(), deadline).toNanos();
+        next = left <= 0 ? null : queue.poll(left, TimeUnit.NANOSECONDS);
+        if (next == null) {
+          return Stop.DURATION;
+        }
+      }
+      if (next == END) {
+        return Stop.ENDED;
+      }
+      if (next == CLOSED) {
+        return Stop.CLOSED;
+      }
+      T event = (T) next;
+      sink.accept(event);
+      if (counts.test(event) && bounds.countReached(++seen)) {
+        return Stop.COUNT;
+      }
+    }
+  }
+}
