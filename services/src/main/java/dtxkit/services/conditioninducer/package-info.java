@@ -1,0 +1,2 @@
+/** The ConditionInducer service: simulated network and thermal conditions. */
+package dtxkit.services.conditioninducer;

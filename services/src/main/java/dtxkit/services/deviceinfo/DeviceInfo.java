@@ -1,0 +1,149 @@
+package dtxkit.services.deviceinfo;
+
+import dtxkit.annotations.DtxMethod;
+import dtxkit.annotations.DtxService;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the device says about itself and its processes: the {@code deviceinfo} Instruments service.
+ *
+ * <pre>{@code
+ * DeviceInfo info = connection.open(DeviceInfo.class);
+ * for (ProcessInfo p : info.runningProcesses()) {
+ *     System.out.println(p.pid() + " " + p.name());
+ * }
+ * String launchd = info.execnameForPid(1);
+ * }</pre>
+ *
+ * <p>Every selector expects a reply; arguments travel NSKeyedArchived, as the device expects.
+ */
+@DtxService("com.apple.instruments.server.services.deviceinfo")
+public interface DeviceInfo {
+
+    /**
+     * The processes running on the device, including apps and daemons.
+     *
+     * @return one entry per process
+     */
+    @DtxMethod("runningProcesses")
+    List<ProcessInfo> runningProcesses();
+
+    /**
+     * The path of the executable of a process.
+     *
+     * @param pid the process id
+     * @return the executable path, or null when no such process runs
+     */
+    @DtxMethod("execnameForPid:")
+    String execnameForPid(int pid);
+
+    /**
+     * Whether a process with this id runs.
+     *
+     * @param pid the process id
+     * @return true while it runs
+     */
+    @DtxMethod("isRunningPid:")
+    boolean isRunningPid(int pid);
+
+    /**
+     * The user name of a uid, e.g. {@code "mobile"} for 501.
+     *
+     * @param uid the user id
+     * @return the name, or null when unknown
+     */
+    @DtxMethod("nameForUID:")
+    String nameForUid(int uid);
+
+    /**
+     * The group name of a gid.
+     *
+     * @param gid the group id
+     * @return the name, or null when unknown
+     */
+    @DtxMethod("nameForGID:")
+    String nameForGid(int gid);
+
+    /**
+     * The names in a directory of the device's file system.
+     *
+     * @param path an absolute path
+     * @return the entry names, or null when the path is no readable directory
+     * @throws dtxkit.runtime.DtxRemoteException the device answered with an NSError
+     */
+    @DtxMethod("directoryListingForPath:")
+    List<String> directoryListingForPath(String path);
+
+    /**
+     * The system information dictionary (OS version, build, ...).
+     *
+     * @return the dictionary as the device sends it
+     */
+    @DtxMethod("systemInformation")
+    Map<String, Object> systemInformation();
+
+    /**
+     * The hardware information dictionary (CPU counts, architecture, ...).
+     *
+     * @return the dictionary as the device sends it
+     */
+    @DtxMethod("hardwareInformation")
+    Map<String, Object> hardwareInformation();
+
+    /**
+     * The network information dictionary (interfaces by name).
+     *
+     * @return the dictionary as the device sends it
+     */
+    @DtxMethod("networkInformation")
+    Map<String, Object> networkInformation();
+
+    /**
+     * The device clock: {@code [mach_absolute_time, numer, denom, ...]}; see {@link MachTimeInfo#of(List)}.
+     *
+     * @return the raw array
+     */
+    @DtxMethod("machTimeInfo")
+    List<Long> machTimeInfo();
+
+    /**
+     * The kernel's name and version string.
+     *
+     * @return e.g. {@code "Darwin Kernel Version 23.0.0: ..."}
+     */
+    @DtxMethod("machKernelName")
+    String machKernelName();
+
+    /**
+     * The kperf event database (a binary plist), used to configure performance counters.
+     *
+     * @return the bytes, or null when the device has none
+     */
+    @DtxMethod("kpepDatabase")
+    byte[] kpepDatabase();
+
+    /**
+     * The kdebug trace code table: one {@code "0xCODE\tName"} line per code. Hundreds of KiB on a device.
+     *
+     * @return the text
+     */
+    @DtxMethod("traceCodesFile")
+    String traceCodesFile();
+
+    /**
+     * The per-process attribute names sysmontap can sample (the {@code procAttrs} of its configuration).
+     *
+     * @return the names
+     */
+    @DtxMethod("sysmonProcessAttributes")
+    List<String> sysmonProcessAttributes();
+
+    /**
+     * The system-wide attribute names sysmontap can sample (the {@code sysAttrs} of its configuration).
+     *
+     * @return the names
+     */
+    @DtxMethod("sysmonSystemAttributes")
+    List<String> sysmonSystemAttributes();
+}

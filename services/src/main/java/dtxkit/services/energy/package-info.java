@@ -1,0 +1,2 @@
+/** Xcode's debug gauge Energy data provider. */
+package dtxkit.services.energy;

@@ -1,0 +1,2 @@
+/** The graphics.opengl service: FPS and GPU counters. */
+package dtxkit.services.graphics;

@@ -1,0 +1,2 @@
+/** The LocationSimulation service. */
+package dtxkit.services.location;

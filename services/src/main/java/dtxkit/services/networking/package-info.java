@@ -1,0 +1,2 @@
+/** The networking service and the decoding of its interface, connection and update events (sockaddr structs included). */
+package dtxkit.services.networking;

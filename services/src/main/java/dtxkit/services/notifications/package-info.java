@@ -1,0 +1,2 @@
+/** The mobilenotifications service: app state and memory level notifications. */
+package dtxkit.services.notifications;

@@ -1,0 +1,2 @@
+/** The screenshot service. */
+package dtxkit.services.screenshot;

@@ -1,0 +1,2 @@
+/** The activitytracetap and coreprofilesessiontap services, whose raw DATA streams are handed out as byte chunks. */
+package dtxkit.services.taps;
