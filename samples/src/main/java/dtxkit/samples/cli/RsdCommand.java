@@ -7,6 +7,7 @@ import dtxkit.runtime.rsd.RsdService;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,17 +45,17 @@ public final class RsdCommand implements Runnable {
 
   static String toTable(PeerInfo info) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("UDID:          %s%n", info.udid()));
-    b.append(String.format("Product type:  %s%n", info.productType()));
-    b.append(String.format("OS version:    %s%n", info.osVersion()));
-    b.append(String.format("Build:         %s%n", info.buildVersion()));
-    b.append(String.format("Services:      %d%n%n", info.services().size()));
+    b.append(String.format(Locale.ROOT, "UDID:          %s%n", info.udid()));
+    b.append(String.format(Locale.ROOT, "Product type:  %s%n", info.productType()));
+    b.append(String.format(Locale.ROOT, "OS version:    %s%n", info.osVersion()));
+    b.append(String.format(Locale.ROOT, "Build:         %s%n", info.buildVersion()));
+    b.append(String.format(Locale.ROOT, "Services:      %d%n%n", info.services().size()));
     int width = info.services().keySet().stream().mapToInt(String::length).max().orElse(7);
     width = Math.max(width, "SERVICE".length());
-    b.append(String.format("%-" + width + "s  %5s  %s%n", "SERVICE", "PORT", "PROTOCOL"));
+    b.append(String.format(Locale.ROOT, "%-" + width + "s  %5s  %s%n", "SERVICE", "PORT", "PROTOCOL"));
     for (RsdService s : info.services().values()) {
       String protocol = s.usesRemoteXpc() ? "RemoteXPC" : s.needsCheckin() ? "RSDCheckin" : "raw";
-      b.append(String.format("%-" + width + "s  %5d  %s%n", s.name(), s.port(), protocol));
+      b.append(String.format(Locale.ROOT, "%-" + width + "s  %5d  %s%n", s.name(), s.port(), protocol));
     }
     return b.toString();
   }

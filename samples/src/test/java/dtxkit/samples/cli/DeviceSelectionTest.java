@@ -133,6 +133,23 @@ class DeviceSelectionTest {
   }
 
   @Test
+  void serviceNotAdvertisedPointsAtTheDeveloperDiskImage() throws IOException {
+    startRsd(RsdService.of("com.apple.mobile.lockdown.remote.untrusted", 50002, true));
+    assertAdvice(CliRunner.run("ps", "--rsd", "127.0.0.1", Integer.toString(server.port())),
+        "dtxkit: the device " + UDID + " does not advertise com.apple.instruments.dtservicehub: the developer disk"
+            + " image is not mounted, or Developer Mode is off",
+        "sudo pymobiledevice3 mounter auto-mount");
+  }
+
+  @Test
+  void advertisedServiceRefusingTheConnection() throws IOException {
+    int port = closedPort();
+    startRsd(RsdService.of(DeviceSession.DTSERVICEHUB, port, false));
+    assertAdvice(CliRunner.run("ps", "--json", "--rsd", "127.0.0.1", Integer.toString(server.port())),
+        "dtxkit: connection refused by 127.0.0.1:" + port + " (com.apple.instruments.dtservicehub)");
+  }
+
+  @Test
   void rsdPortMustBeANumber() {
     CliRunner.Result r = CliRunner.run("rsd", "info", "--rsd", "127.0.0.1", "http");
     assertEquals(2, r.exitCode());
