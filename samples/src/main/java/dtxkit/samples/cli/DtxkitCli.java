@@ -20,7 +20,8 @@ import picocli.CommandLine.ScopeType;
     description = "Talk DTX (Instruments) and RemoteXPC to iOS devices, or to dtxkit's mock device.",
     subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RsdCommand.class, PsCommand.class,
         LaunchCommand.class, KillCommand.class, ScreenshotCommand.class, LocationCommand.class,
-        ConditionsCommand.class, AppsCommand.class, NotificationsCommand.class, EnergyCommand.class})
+        ConditionsCommand.class, AppsCommand.class, NotificationsCommand.class, EnergyCommand.class,
+        SysmonCommand.class, NetstatCommand.class})
 public final class DtxkitCli implements Runnable {
   /** slf4j-simple's level property; set before the first logger exists. */
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -44,6 +44,16 @@ final class EventPump<T> {
     queue.add(END);
   }
 
+  /**
+   * Ends the stream with an error the device caused (an event that does not decode); {@link #drain} throws it as a
+   * {@link CliException} after the events queued before it.
+   */
+  void fail(String what, Throwable cause) {
+    queue.add(new Failure(what, cause));
+  }
+
+  private record Failure(String what, Throwable cause) {}
+
   /** Why the connection closed, once {@link Stop#CLOSED}; null for a clean close. */
   Throwable closeCause() {
     return closeCause;
@@ -56,6 +66,7 @@ final class EventPump<T> {
    * @param counts which events count towards {@code --count}
    * @param sink prints an event
    * @return why it stopped
+   * @throws CliException when {@link #fail} was called
    */
   @SuppressWarnings("unchecked")
   Stop drain(StreamOptions bounds, Predicate<T> counts, Consumer<T> sink) throws InterruptedException {
@@ -80,6 +91,9 @@ final class EventPump<T> {
       }
       if (next == CLOSED) {
         return Stop.CLOSED;
+      }
+      if (next instanceof Failure f) {
+        throw new CliException(f.what() + ": " + f.cause().getMessage(), f.cause());
       }
       T event = (T) next;
       sink.accept(event);
