@@ -84,7 +84,7 @@ final class DeviceOptions {
       spec.commandLine().getErr().println("dtxkit: warning: the device at " + host + " is "
           + client.peerInfo().udid() + ", not " + udid);
     }
-    return new DeviceSession(client, null);
+    return new DeviceSession(client, port, null);
   }
 
   private TunnelInfo discover() {

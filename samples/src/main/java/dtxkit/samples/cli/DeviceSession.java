@@ -28,6 +28,7 @@ final class DeviceSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeviceSession.class);
 
   private final RsdClient rsd;
+  private final int rsdPort;
   private final AutoCloseable owned;
   private final CountDownLatch finished = new CountDownLatch(1);
   private DtxConnection instruments;
@@ -36,16 +37,23 @@ final class DeviceSession implements AutoCloseable {
 
   /**
    * @param rsd the connected RSD client; the session owns it
+   * @param rsdPort the port {@code rsd} is connected to
    * @param owned something else to close last (the in-process mock device), or null
    */
-  DeviceSession(RsdClient rsd, AutoCloseable owned) {
+  DeviceSession(RsdClient rsd, int rsdPort, AutoCloseable owned) {
     this.rsd = rsd;
+    this.rsdPort = rsdPort;
     this.owned = owned;
   }
 
   /** The device's RSD peer info (UDID, product, OS, services). */
   PeerInfo peerInfo() {
     return rsd.peerInfo();
+  }
+
+  /** The RSD port this session connected to. */
+  int rsdPort() {
+    return rsdPort;
   }
 
   /** The RSD client. */

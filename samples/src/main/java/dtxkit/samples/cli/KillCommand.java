@@ -39,6 +39,8 @@ final class KillCommand extends DeviceCommand {
         }
       }
     });
+    // A device reports a termination only to channels that launched or observe the process.
+    control.startObservingPid(pid);
     if (signal == null) {
       control.killPid(pid);
     } else {

@@ -38,6 +38,9 @@ final class LaunchCommand extends DeviceCommand {
 
   @Mixin StreamOptions bounds;
 
+  /** The pid of the launched process, once {@link #run} has launched it (-1 before). */
+  int launchedPid = -1;
+
   /** One thing the launched process did. */
   sealed interface Event {}
 
@@ -63,6 +66,7 @@ final class LaunchCommand extends DeviceCommand {
     options.put(LaunchOptions.START_SUSPENDED, 0);
     options.put(LaunchOptions.KILL_EXISTING, killExisting ? 1 : 0);
     int pid = control.launchSuspendedProcess("", bundle, env, args, options);
+    launchedPid = pid;
     if (json()) {
       Output.printJson(out, Output.object("event", "launched",
           "bundleIdentifier", bundle, "pid", pid));
