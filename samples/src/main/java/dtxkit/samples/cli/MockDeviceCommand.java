@@ -1,10 +1,9 @@
 package dtxkit.samples.cli;
 
-import dtxkit.runtime.rsd.RsdService;
+import dtxkit.services.mock.MockDevice;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -46,23 +45,19 @@ final class MockDeviceCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--host: unknown address " + host);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    MockSessions.Running mock = MockSessions.startDevice(address, rsdPort);
+    MockDevice mock = MockSessions.startDevice(address, rsdPort);
     Thread hook = new Thread(() -> {
       mock.close();
       stopped.countDown();
     }, "dtxkit-mock-device-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      Map<String, Object> services = new java.util.LinkedHashMap<>();
-      for (RsdService s : mock.peerInfo().services().values()) {
-        services.put(s.name(), s.port());
-      }
       PrintWriter out = spec.commandLine().getOut();
-      Output.printJson(out, Output.object("rsdHost", mock.host(), "rsdPort", mock.rsdPort(),
-          "udid", mock.peerInfo().udid(), "services", services));
+      out.println(mock.toJson());
+      out.flush();
       PrintWriter err = spec.commandLine().getErr();
       err.println("dtxkit mock-device: " + mock.peerInfo().productType() + " " + mock.peerInfo().udid()
-          + " answers RSD at " + mock.host() + ":" + mock.rsdPort() + "; stop it with Ctrl-C");
+          + " answers RSD at " + mock.rsdHost() + ":" + mock.rsdPort() + "; stop it with Ctrl-C");
       err.flush();
       stopped.await();
       return 0;

@@ -1,36 +1,34 @@
 package dtxkit.samples.cli;
 
-import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.services.mock.MockDevice;
+import java.io.IOException;
 import java.net.InetAddress;
 
 /** Starts dtxkit's mock device in this process, for {@code --mock}, {@code mock-device} and {@code demo}. */
 final class MockSessions {
   private MockSessions() {}
 
-  /** A started mock device and where it answers RSD. */
-  interface Running extends AutoCloseable {
-    String host();
-
-    int rsdPort();
-
-    PeerInfo peerInfo();
-
-    /** Stops the device; idempotent. */
-    @Override
-    void close();
-  }
-
-  /** Starts a mock device on {@code address}:{@code rsdPort} (0: any free port). */
-  static Running startDevice(InetAddress address, int rsdPort) {
-    throw new CliException("the mock device is not available in this build yet");
+  /**
+   * Starts a mock device on {@code address}:{@code rsdPort}.
+   *
+   * @param rsdPort the RSD port, 0 for any free port
+   * @throws CliException when a server cannot bind (the port is taken)
+   */
+  static MockDevice startDevice(InetAddress address, int rsdPort) {
+    try {
+      return MockDevice.builder().host(address).rsdPort(rsdPort).start();
+    } catch (IOException e) {
+      throw new CliException("cannot start the mock device on " + address.getHostAddress() + " port " + rsdPort
+          + ": " + DeviceOptions.rootMessage(e) + (rsdPort == 0 ? "" : " (try another --rsd-port, or 0 for any)"), e);
+    }
   }
 
   /** Starts a mock device on loopback and connects to it through RSD, as to a real device. */
   static DeviceSession start() {
-    Running mock = startDevice(InetAddress.getLoopbackAddress(), 0);
+    MockDevice mock = startDevice(InetAddress.getLoopbackAddress(), 0);
     try {
-      RsdClient client = DeviceOptions.connectRsd(mock.host(), mock.rsdPort());
+      RsdClient client = DeviceOptions.connectRsd(mock.rsdHost(), mock.rsdPort());
       return new DeviceSession(client, mock.rsdPort(), mock);
     } catch (RuntimeException e) {
       mock.close();
