@@ -25,8 +25,11 @@ import java.lang.annotation.Target;
  *     @Override public void outputReceived(String output, int pid, long machTime) { System.out.print(output); }
  * });
  *
- * // server side: push (the sender implements ProcessControl.Events)
- * handle.events().outputReceived("hello\n", 42, 0L);
+ * // server side: push to every connected client (each sender implements ProcessControl.Events)
+ * DtxServiceHandle<ProcessControl> handle = registry.register(ProcessControl.class, new FakeProcessControl());
+ * for (ProcessControl.Events client : handle.events(ProcessControl.Events.class)) {
+ *     client.outputReceived("hello\n", 42, 0L);
+ * }
  * }</pre>
  *
  * <p>Callbacks are declared in <b>one nested interface</b> of the {@link DtxService} interface (its name is free,

@@ -25,6 +25,16 @@ import java.util.function.Consumer;
 final class Codec {
 
   private static final DtxFragmentEncoder ENCODER = new DtxFragmentEncoder();
+  /**
+   * Archived selectors, by selector, and selectors by their archived bytes: a service uses a handful of selectors,
+   * and archiving or unarchiving one through dd-plist costs more than the rest of a small call. Bounded: a peer that
+   * sends endless distinct selectors only stops being cached.
+   */
+  private static final int SELECTOR_CACHE_MAX = 4096;
+  private static final java.util.concurrent.ConcurrentHashMap<String, byte[]> ARCHIVED_SELECTORS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, String> SELECTORS =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static final byte[] BPLIST = {'b', 'p', 'l', 'i', 's', 't'};
 
   private Codec() {}
@@ -111,6 +121,43 @@ final class Codec {
   }
 
   /**
+   * Archives a selector (cached).
+   *
+   * @return a buffer released by the caller (taken over by a message builder)
+   */
+  static ByteBuf archiveSelector(String selector) {
+    byte[] bytes = ARCHIVED_SELECTORS.get(selector);
+    if (bytes == null) {
+      bytes = NSKeyedArchiver.archive(selector);
+      if (ARCHIVED_SELECTORS.size() < SELECTOR_CACHE_MAX) {
+        ARCHIVED_SELECTORS.put(selector, bytes);
+      }
+    }
+    // Wrapped read-only use: the writer only reads it, so sharing the cached array is safe.
+    return Unpooled.wrappedBuffer(bytes);
+  }
+
+  /**
+   * Unarchives the payload of a DISPATCH: the selector (cached by its archived bytes).
+   *
+   * @param payload not released
+   * @return the selector, or another object when the payload is not an archived string
+   */
+  static Object unarchiveSelector(ByteBuf payload, long offset) throws DtxProtocolException {
+    byte[] bytes = ByteBufUtil.getBytes(payload);
+    java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(bytes);
+    String cached = SELECTORS.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Object decoded = bytes.length == 0 ? null : NSKeyedUnarchiver.unarchive(bytes);
+    if (decoded instanceof String s && SELECTORS.size() < SELECTOR_CACHE_MAX) {
+      SELECTORS.put(key, s);
+    }
+    return decoded;
+  }
+
+  /**
    * Unarchives a payload; an empty payload is null.
    *
    * @param payload not released
@@ -178,11 +225,16 @@ final class Codec {
     }
   }
 
-  /** See {@link DtxConnection#traceLine}. */
+  /**
+   * The trace line of a whole message, sent or received, in {@link DtxTraceFormatter}'s format with fragment
+   * {@code 1/N} (N the number of fragments it travels in) and the body length.
+   *
+   * @param fragmentCount for a sent message; ignored for a received one (it knows its fragments)
+   */
   static String traceLine(boolean sent, DtxMessage message, int fragmentCount, String selector) {
     if (sent) {
       return DtxTraceFormatter.format(DtxTraceFormatter.Direction.SENT, message.channelCode(), message.identifier(),
-          message.conversationIndex(), fragmentCount - 1, fragmentCount, message.type(), false, selector,
+          message.conversationIndex(), 0, fragmentCount, message.type(), false, selector,
           message.bodyLength());
     }
     return DtxTraceFormatter.format(DtxTraceFormatter.Direction.RECEIVED, message, selector);

@@ -80,6 +80,7 @@ public final class DtxChannel {
    * @return a future completed with null (OK), the decoded value (OBJECT), or exceptionally with
    *     {@link DtxRemoteException} (ERROR) or {@link DtxConnectionClosedException}. Completed on the delivery
    *     executor, never on the reader. Cancelling it abandons the reply.
+   * @throws IllegalArgumentException when an object argument cannot be archived (nothing is sent)
    */
   public CompletableFuture<Object> invokeAsync(String selector, DtxArgument... args) {
     Objects.requireNonNull(selector, "selector");
@@ -95,6 +96,7 @@ public final class DtxChannel {
    * @throws DtxRemoteException the peer replied ERROR
    * @throws DtxTimeoutException no reply in time (the call is abandoned)
    * @throws DtxConnectionClosedException the connection closed first
+   * @throws IllegalArgumentException when an object argument cannot be archived (nothing is sent)
    */
   public Object invoke(String selector, DtxArgument... args) {
     Objects.requireNonNull(selector, "selector");

@@ -7,6 +7,7 @@ import dtxkit.runtime.wire.DtxMessage;
 import dtxkit.runtime.wire.DtxLimits;
 import dtxkit.runtime.wire.DtxMessageType;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.Closeable;
 import java.io.IOException;
@@ -68,6 +69,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #unmatchedReplyCount()}) and logged; a reply to a cancelled or timed-out call is counted
  * ({@link #abandonedReplyCount()}) and logged at DEBUG.
  *
+ * <p><b>Compressed messages</b> (decompressed by the decoder) reach the listener as a notification when their payload
+ * is an archive, else as DATA.
+ *
  * <p><b>Unknown traffic.</b> A message on an unknown channel, or of a type the connection does not handle (PRIMITIVE,
  * PROXIED, or an OK/ERROR that is not a reply), is answered with an ERROR (NSError domain {@code DTXMessage}, code 2)
  * when it expects a reply, and counted ({@link #unhandledCount()}) and logged at WARN.
@@ -81,7 +85,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Tracing.</b> Every message sent and received is logged at DEBUG on the logger {@value #TRACE_LOGGER}, one
  * line per message, in the fixed format of {@link dtxkit.runtime.wire.DtxTraceFormatter}:
  * {@code >> ch=1 id=5.0 frag=1/1 DISPATCH sel=runningProcesses len=180} ({@code >>} sent, {@code <<} received; the
- * channel code as on the wire; {@code frag=I/N} the message's last fragment and its fragment count; {@code len} the
+ * channel code as on the wire; {@code frag=1/N} with N the number of fragments the message travels in; {@code len} the
  * body length). Messages are logged when queued for sending and when completely received.
  */
 public final class DtxConnection implements Closeable {
@@ -98,6 +102,7 @@ public final class DtxConnection implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(DtxConnection.class);
   private static final Logger TRACE = LoggerFactory.getLogger(TRACE_LOGGER);
   private static final AtomicInteger CONNECTION_NUMBERS = new AtomicInteger();
+  private static final int READ_CHUNK = 256 * 1024;
 
   /** Shared by connections built without an executor: daemon threads, created on demand, idle ones expire. */
   private static final ExecutorService SHARED_DELIVERY = Executors.newCachedThreadPool(daemonThreads("dtx-delivery-"));
@@ -459,34 +464,23 @@ public final class DtxConnection implements Closeable {
     return callTimeoutNanos;
   }
 
+  /**
+   * Sends an invocation that expects a reply.
+   *
+   * @throws IllegalArgumentException when an argument cannot be archived (a caller mistake, reported at once)
+   */
   CompletableFuture<Object> call(DtxChannel channel, String selector, DtxArgument[] args, boolean async) {
+    ByteBuf aux = Codec.encodeArguments(args);
     int id = nextIdentifier.getAndIncrement();
     CallFuture future = new CallFuture(this, id);
     DtxConnectionClosedException closed = closedBecause;
-    if (closed != null) {
-      future.completeExceptionally(closed);
-      return future;
-    }
-    if (channel.state() == DtxChannel.State.CLOSED) {
-      future.completeExceptionally(new DtxException("channel " + channel.code() + " (" + channel.identifier()
-          + ") is closed"));
-      return future;
-    }
-    ByteBuf aux;
-    ByteBuf payload;
-    try {
-      aux = Codec.encodeArguments(args);
-    } catch (RuntimeException e) {
-      future.completeExceptionally(e);
-      return future;
-    }
-    try {
-      payload = Codec.archive(selector);
-    } catch (RuntimeException e) {
+    if (closed != null || channel.state() == DtxChannel.State.CLOSED) {
       aux.release();
-      future.completeExceptionally(e);
+      future.completeExceptionally(closed != null ? closed : new DtxException("channel " + channel.code() + " ("
+          + channel.identifier() + ") is closed"));
       return future;
     }
+    ByteBuf payload = Codec.archiveSelector(selector);
     pending.put(id, new Pending(future, async, selector));
     DtxMessage message = DtxMessage.builder(DtxMessageType.DISPATCH).identifier(id).conversationIndex(0)
         .channelCode(channel.code()).expectsReply(true).aux(aux).payload(payload).build();
@@ -505,7 +499,7 @@ public final class DtxConnection implements Closeable {
     ByteBuf aux = Codec.encodeArguments(args);
     ByteBuf payload;
     try {
-      payload = Codec.archive(selector);
+      payload = Codec.archiveSelector(selector);
     } catch (RuntimeException e) {
       aux.release();
       throw e;
@@ -698,7 +692,8 @@ public final class DtxConnection implements Closeable {
     Throwable cause = null;
     try {
       while (true) {
-        ByteBuf chunk = Unpooled.buffer(128 * 1024);
+        // Pooled: a fresh zeroed array per read costs as much as the copy itself on bulk transfers.
+        ByteBuf chunk = ByteBufAllocator.DEFAULT.heapBuffer(READ_CHUNK);
         int n;
         try {
           n = chunk.writeBytes(in, chunk.writableBytes());
@@ -781,6 +776,21 @@ public final class DtxConnection implements Closeable {
           // Delivered in order like everything else: the listener sees it after every earlier message.
           deliver(channel, channel::deliverBarrier, message, "BARRIER");
         }
+        case COMPRESSED -> {
+          // The decoder has already decompressed the payload (0x0707 type word, LZ4 blocks); what is inside is an
+          // archived object (sysmontap samples) or raw bytes. Deliver it as a notification or as DATA accordingly.
+          traceIn(message, null);
+          if (channel == null) {
+            unknownChannel(message, local, "compressed message");
+            return;
+          }
+          Object value = decodeObjectOrBytes(message);
+          if (value instanceof byte[] bytes) {
+            deliver(channel, () -> channel.deliverData(bytes), message, "compressed DATA");
+          } else {
+            deliver(channel, () -> channel.deliverNotification(value), message, "compressed notification");
+          }
+        }
         default -> {
           traceIn(message, null);
           unsupported(message, local, "message type " + message.type() + " is not supported");
@@ -795,7 +805,7 @@ public final class DtxConnection implements Closeable {
     String selector;
     List<Object> args;
     try {
-      Object decoded = Codec.unarchive(message.payload(), message.streamOffset());
+      Object decoded = Codec.unarchiveSelector(message.payload(), message.streamOffset());
       if (!(decoded instanceof String s)) {
         throw new DtxProtocolException("selector", "an archived NSString",
             decoded == null ? "null" : decoded.getClass().getSimpleName(), message.streamOffset());
@@ -839,6 +849,16 @@ public final class DtxConnection implements Closeable {
         new DtxInvocation(selector, args, message.expectsReply(), channel, message.identifier());
     if (!channel.queue.offer(() -> channel.handleInvocation(invocation), false)) {
       overflow(channel, message, "invocation " + selector);
+    }
+  }
+
+  /** The payload unarchived when it is a keyed archive, else its bytes. */
+  private static Object decodeObjectOrBytes(DtxMessage message) {
+    byte[] bytes = message.payloadBytes();
+    try {
+      return Codec.unarchive(message.payload(), message.streamOffset());
+    } catch (DtxProtocolException e) {
+      return bytes;
     }
   }
 
@@ -908,18 +928,21 @@ public final class DtxConnection implements Closeable {
       refusal = new NSError(DtxRemoteException.DTX_DOMAIN, 2,
           DtxRemoteException.userInfo("Unable to find service with identifier \"" + identifier + "\""));
     }
+    boolean expectsReply = message.expectsReply();
     if (refusal != null) {
       LOG.info("{}: refusing channel {} \"{}\": {}", name, code, identifier, refusal.localizedDescription());
-      if (message.expectsReply()) {
-        replyTo(0, id, 1, null, refusal);
+      if (expectsReply) {
+        NSError error = refusal;
+        // Through the control queue, so that replies on channel 0 leave in request order.
+        control.queue.offer(() -> replyTo(0, id, 1, null, error), true);
       }
       return;
     }
-    DtxChannel channel = new DtxChannel(this, local, identifier, DtxChannel.State.OPENING, newQueue());
-    // Routed from now on: messages after the request queue behind the factory call below.
+    // Routed from now on; the channel's own queue holds its messages until the factory has run.
+    DtxChannel channel = new DtxChannel(this, local, identifier, DtxChannel.State.OPENING,
+        new SerialQueue(deliveryExecutor, maxQueuedPerChannel, true));
     channels.put(local, channel);
-    boolean expectsReply = message.expectsReply();
-    channel.queue.offer(() -> {
+    control.queue.offer(() -> {
       NSError error = null;
       try {
         DtxServiceHandler handler = factory.create(channel);
@@ -935,6 +958,7 @@ public final class DtxConnection implements Closeable {
       if (expectsReply) {
         replyTo(0, id, 1, null, error);
       }
+      channel.queue.resume();
     }, true);
   }
 
@@ -957,7 +981,8 @@ public final class DtxConnection implements Closeable {
       }
     }
     if (message.expectsReply()) {
-      replyTo(0, message.identifier(), 1, null, null);
+      int id = message.identifier();
+      control.queue.offer(() -> replyTo(0, id, 1, null, null), true);
     }
   }
 
@@ -982,6 +1007,7 @@ public final class DtxConnection implements Closeable {
         case OK -> value = null;
         case OBJECT -> value = Codec.unarchive(message.payload(), message.streamOffset());
         case DATA -> value = message.payloadBytes();
+        case COMPRESSED -> value = decodeObjectOrBytes(message);
         case ERROR -> {
           Object decoded = Codec.unarchive(message.payload(), message.streamOffset());
           error = decoded instanceof NSError e ? DtxRemoteException.of(e)

@@ -18,13 +18,28 @@ import java.net.Socket;
  */
 public interface DtxTransport extends Closeable {
 
-  /** The stream of bytes from the peer. */
+  /**
+   * The stream of bytes from the peer; called once, by {@link DtxConnection.Builder#connect()}.
+   *
+   * @return the input stream
+   * @throws IOException when the stream cannot be obtained
+   */
   InputStream input() throws IOException;
 
-  /** The stream of bytes to the peer. The connection buffers its writes and flushes when it has nothing queued. */
+  /**
+   * The stream of bytes to the peer; called once. The connection buffers its writes and flushes when it has nothing
+   * queued.
+   *
+   * @return the output stream
+   * @throws IOException when the stream cannot be obtained
+   */
   OutputStream output() throws IOException;
 
-  /** Closes both directions; idempotent; unblocks a pending read. */
+  /**
+   * Closes both directions; idempotent; unblocks a pending read.
+   *
+   * @throws IOException when closing fails (the connection logs it and carries on)
+   */
   @Override
   void close() throws IOException;
 

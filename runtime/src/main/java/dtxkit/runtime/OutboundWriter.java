@@ -61,6 +61,7 @@ final class OutboundWriter implements Runnable {
   /** The message the writer thread is writing a fragment of; close() leaves it to the writer thread to discard. */
   private Outgoing current;
   private boolean dirty;
+  private int idleWaiters;
   private IOException failed;
   private boolean closed;
 
@@ -110,7 +111,11 @@ final class OutboundWriter implements Runnable {
     }
     synchronized (this) {
       writing = false;
-      notifyAll();
+      // Wake the writer thread only when it has work or someone waits for idle: an idle writer woken for nothing
+      // costs a context switch per call.
+      if (!ready.isEmpty() || idleWaiters > 0) {
+        notifyAll();
+      }
     }
     if (error != null) {
       fail(error);
@@ -207,14 +212,19 @@ final class OutboundWriter implements Runnable {
   boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     synchronized (this) {
-      while (!closed && (writing || dirty || !ready.isEmpty())) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
+      idleWaiters++;
+      try {
+        while (!closed && (writing || dirty || !ready.isEmpty())) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-        TimeUnit.NANOSECONDS.timedWait(this, left);
+        return !closed || failed == null;
+      } finally {
+        idleWaiters--;
       }
-      return !closed || failed == null;
     }
   }
 

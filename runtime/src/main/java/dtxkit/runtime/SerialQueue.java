@@ -20,10 +20,34 @@ final class SerialQueue implements Runnable {
   private final int capacity;
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
   private boolean scheduled;
+  private boolean suspended;
 
   SerialQueue(Executor executor, int capacity) {
+    this(executor, capacity, false);
+  }
+
+  /**
+   * @param suspended hold tasks until {@link #resume()} (a peer-opened channel waits for its service factory)
+   */
+  SerialQueue(Executor executor, int capacity, boolean suspended) {
     this.executor = executor;
     this.capacity = capacity;
+    this.suspended = suspended;
+  }
+
+  /** Starts running tasks held while suspended. */
+  void resume() {
+    synchronized (this) {
+      if (!suspended) {
+        return;
+      }
+      suspended = false;
+      if (scheduled || tasks.isEmpty()) {
+        return;
+      }
+      scheduled = true;
+    }
+    schedule();
   }
 
   /**
@@ -38,7 +62,7 @@ final class SerialQueue implements Runnable {
         return false;
       }
       tasks.addLast(task);
-      if (scheduled) {
+      if (scheduled || suspended) {
         return true;
       }
       scheduled = true;

@@ -29,6 +29,15 @@ final class SocketTransport implements DtxTransport {
 
   @Override
   public void close() throws IOException {
+    if (!socket.isClosed() && !socket.isOutputShutdown()) {
+      try {
+        // FIN after everything written, before close(): what close() flushed reaches the peer even if the peer's
+        // last bytes are still in flight towards us.
+        socket.shutdownOutput();
+      } catch (IOException | UnsupportedOperationException e) {
+        // An SSLSocket does not support it, or the socket is already broken: close() below is all we can do.
+      }
+    }
     socket.close();
   }
 

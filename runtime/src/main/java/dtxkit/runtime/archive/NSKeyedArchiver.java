@@ -84,7 +84,7 @@ public final class NSKeyedArchiver {
     for (Map.Entry<String, ?> entry : top.entrySet()) {
       Object v = entry.getValue();
       int ref = v instanceof RootHolder h ? e.elementRef(h.value, 0) : e.ref(v, 0);
-      topDict.put(entry.getKey(), uid(ref));
+      topDict.put(entry.getKey(), e.uidOf(ref));
     }
     NSDictionary root = new NSDictionary();
     root.put("$version", new NSNumber(100000));
@@ -113,10 +113,19 @@ public final class NSKeyedArchiver {
     private final Map<Object, Integer> valueRefs = new HashMap<>();
     private final Map<List<String>, Integer> classRefs = new HashMap<>();
     private final Map<Class<?>, ArchiveClassCodec<?>> codecCache = new HashMap<>();
+    private final List<UID> uids = new ArrayList<>();
     private int nullRef;
 
     Encoding() {
       objects.add(new NSString("$null"));
+    }
+
+    /** One UID instance per index: fewer allocations, and dd-plist's writer finds equal UIDs by identity first. */
+    UID uidOf(int index) {
+      while (uids.size() <= index) {
+        uids.add(uid(uids.size()));
+      }
+      return uids.get(index);
     }
 
     /** A reference to {@code value} inside a collection: null becomes the shared NSNull object. */
@@ -126,7 +135,7 @@ public final class NSKeyedArchiver {
       }
       if (nullRef == 0) {
         NSDictionary d = new NSDictionary();
-        d.put("$class", uid(classRef(NULL_CHAIN)));
+        d.put("$class", uidOf(classRef(NULL_CHAIN)));
         objects.add(d);
         nullRef = objects.size() - 1;
       }
@@ -181,7 +190,7 @@ public final class NSKeyedArchiver {
       NSDictionary fields = new NSDictionary();
       Writer writer = new Writer(fields, depth + 1);
       encodeWith(codec, target, writer);
-      fields.put("$class", uid(classRef(chain)));
+      fields.put("$class", uidOf(classRef(chain)));
       objects.set(index, fields);
       return index;
     }
@@ -229,7 +238,7 @@ public final class NSKeyedArchiver {
 
       @Override
       public void encodeObject(String key, Object value) {
-        fields.put(checkKey(key), uid(ref(value, depth)));
+        fields.put(checkKey(key), uidOf(ref(value, depth)));
       }
 
       @Override
@@ -254,7 +263,7 @@ public final class NSKeyedArchiver {
         NSObject[] refs = new NSObject[values.size()];
         int i = 0;
         for (Object v : values) {
-          refs[i++] = uid(elementRef(v, depth));
+          refs[i++] = uidOf(elementRef(v, depth));
         }
         fields.put(checkKey(key), new NSArray(refs));
       }

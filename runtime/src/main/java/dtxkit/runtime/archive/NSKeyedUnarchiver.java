@@ -491,8 +491,10 @@ public final class NSKeyedUnarchiver {
       public <T> T decode(String key, Class<T> type) throws DtxProtocolException {
         Object v = decode(key);
         if (v != null && !type.isInstance(v)) {
-          throw ArchiveFormatException.wrongValue(
-              location() + "." + key, "a " + type.getSimpleName(), "a " + v.getClass().getSimpleName());
+          String shown = String.valueOf(v);
+          throw new ArchiveFormatException(location() + "." + key, "expected a " + type.getSimpleName()
+              + ", found " + v.getClass().getSimpleName() + " "
+              + (shown.length() > 64 ? shown.substring(0, 64) + "..." : shown), null);
         }
         return type.cast(v);
       }

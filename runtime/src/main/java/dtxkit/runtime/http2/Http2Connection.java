@@ -56,6 +56,12 @@ public final class Http2Connection implements AutoCloseable {
     /** The peer's SETTINGS (not an ACK), already applied; the ACK is queued right after this returns. */
     default void onSettings(Http2Connection connection, Http2Settings settings) throws IOException {}
 
+    /**
+     * Called right after our ACK of the peer's SETTINGS was queued: anything queued from here on follows the ACK
+     * on the wire.
+     */
+    default void onSettingsAcknowledged(Http2Connection connection, Http2Settings settings) throws IOException {}
+
     /** The peer acknowledged our SETTINGS. */
     default void onSettingsAck(Http2Connection connection) throws IOException {}
 
@@ -357,6 +363,10 @@ public final class Http2Connection implements AutoCloseable {
             writeDataFrames(item);
           }
           item.done.complete(null);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+          // Taken off the queue already, so drainQueue() will not see it: fail it here.
+          item.done.completeExceptionally(e instanceof IOException ? e : closedException());
+          throw e;
         } finally {
           item.frame.release();
         }
@@ -589,6 +599,7 @@ public final class Http2Connection implements AutoCloseable {
       }
       handler.onSettings(Http2Connection.this, settings);
       writeSettingsAck();
+      handler.onSettingsAcknowledged(Http2Connection.this, settings);
     }
 
     @Override

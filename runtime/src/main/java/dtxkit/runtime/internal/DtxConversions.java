@@ -18,13 +18,13 @@ import java.util.function.Function;
 /**
  * Conversions between what the archive decodes (see {@code docs/runtime-contract.md}: NSNumber → Integer, Long,
  * Double or Boolean; NSArray → List; NSDictionary → Map; ...) and the types a service interface declares, called by
- * generated code. Decoders ({@code toX}) accept every form the peer may legitimately send for a type — a number that
- * came as an archived NSNumber or as a raw int32, int64 or double — and throw {@link DtxException} naming the expected
- * type and what arrived for anything else; they never guess (a string is not parsed as a number). Lossy numeric
- * conversions (a long that does not fit an int, a fractional double for a long) are errors too. {@code null} (NSNull
- * or an empty argument) becomes {@code null} for reference types and an error for primitives. Collections come back
- * as new unmodifiable copies in the decoded order. Encoders ({@code fromX}) turn declared types the archiver has no
- * codec for into ones it has.
+ * generated code. Decoders ({@code toX}) accept every form the peer may legitimately send for a type — a number
+ * that came as an archived NSNumber or as a raw int32, int64 or double — and throw {@link DtxException} naming the
+ * expected type and what arrived for anything else; they never guess (a string is not parsed as a number). Lossy
+ * numeric conversions (a long that does not fit an int, a fractional double for a long) are errors too. {@code
+ * null} (NSNull or an empty argument) becomes {@code null} for reference types and an error for primitives.
+ * Collections come back as new unmodifiable copies in the decoded order. Encoders ({@code fromX}) turn declared
+ * types the archiver has no codec for into ones it has.
  */
 public final class DtxConversions {
 
@@ -43,10 +43,12 @@ public final class DtxConversions {
     throw mismatch("boolean", value);
   }
 
+  /** A {@code Boolean} parameter or reply: {@code null} stays {@code null}, else as {@link #toBoolean}. */
   public static Boolean toBooleanOrNull(Object value) {
     return value == null ? null : toBoolean(value);
   }
 
+  /** A {@code byte}: a whole number in range. */
   public static byte toByte(Object value) {
     long v = integral("byte", value);
     if (v < Byte.MIN_VALUE || v > Byte.MAX_VALUE) {
@@ -55,10 +57,12 @@ public final class DtxConversions {
     return (byte) v;
   }
 
+  /** A {@code Byte}: {@code null} stays {@code null}, else as {@link #toByte}. */
   public static Byte toByteOrNull(Object value) {
     return value == null ? null : toByte(value);
   }
 
+  /** A {@code short}: a whole number in range. */
   public static short toShort(Object value) {
     long v = integral("short", value);
     if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
@@ -67,10 +71,12 @@ public final class DtxConversions {
     return (short) v;
   }
 
+  /** A {@code Short}: {@code null} stays {@code null}, else as {@link #toShort}. */
   public static Short toShortOrNull(Object value) {
     return value == null ? null : toShort(value);
   }
 
+  /** An {@code int}: a whole number in range (an archived NSNumber, or a raw int32 or int64). */
   public static int toInt(Object value) {
     long v = integral("int", value);
     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
@@ -79,22 +85,27 @@ public final class DtxConversions {
     return (int) v;
   }
 
+  /** An {@code Integer}: {@code null} stays {@code null}, else as {@link #toInt}. */
   public static Integer toIntegerOrNull(Object value) {
     return value == null ? null : toInt(value);
   }
 
+  /** A {@code long}: a whole number. */
   public static long toLong(Object value) {
     return integral("long", value);
   }
 
+  /** A {@code Long}: {@code null} stays {@code null}, else as {@link #toLong}. */
   public static Long toLongOrNull(Object value) {
     return value == null ? null : toLong(value);
   }
 
+  /** A {@code float}: any number, narrowed. */
   public static float toFloat(Object value) {
     return (float) toDouble(value);
   }
 
+  /** A {@code Float}: {@code null} stays {@code null}, else as {@link #toFloat}. */
   public static Float toFloatOrNull(Object value) {
     return value == null ? null : toFloat(value);
   }
@@ -107,6 +118,7 @@ public final class DtxConversions {
     throw mismatch("double", value);
   }
 
+  /** A {@code Double}: {@code null} stays {@code null}, else as {@link #toDouble}. */
   public static Double toDoubleOrNull(Object value) {
     return value == null ? null : toDouble(value);
   }
@@ -132,6 +144,7 @@ public final class DtxConversions {
 
   // ---- values -----------------------------------------------------------------------------------------------------
 
+  /** An NSString (archived or a raw string primitive), or {@code null}. */
   public static String toStr(Object value) {
     if (value == null || value instanceof String) {
       return (String) value;
@@ -147,6 +160,7 @@ public final class DtxConversions {
     throw mismatch("byte[]", value);
   }
 
+  /** An NSDate, or {@code null}. */
   public static Instant toInstant(Object value) {
     if (value == null || value instanceof Instant) {
       return (Instant) value;
@@ -274,6 +288,7 @@ public final class DtxConversions {
     return value == null ? null : NSURL.of(value.toString());
   }
 
+  /** A list whose elements the archiver cannot write as they are (records, URIs), converted; {@code null} stays. */
   public static <E> List<Object> fromList(Collection<E> value, Function<? super E, ?> element) {
     if (value == null) {
       return null;
@@ -285,6 +300,7 @@ public final class DtxConversions {
     return out;
   }
 
+  /** A set converted element by element, in iteration order; {@code null} stays. */
   public static <E> Set<Object> fromSet(Collection<E> value, Function<? super E, ?> element) {
     if (value == null) {
       return null;
@@ -296,6 +312,7 @@ public final class DtxConversions {
     return out;
   }
 
+  /** A map converted key by key and value by value, in iteration order; {@code null} stays. */
   public static <K, V> Map<Object, Object> fromMap(Map<K, V> value, Function<? super K, ?> key,
       Function<? super V, ?> val) {
     if (value == null) {

@@ -36,6 +36,9 @@ public interface DtxServiceBinding<T> {
   /** The handler that routes incoming selectors to {@code implementation}. */
   DtxServiceHandler newDispatcher(T implementation);
 
-  /** An implementation of {@link #eventsType()} that pushes each callback over {@code channel}; {@code null} without. */
+  /**
+   * An implementation of {@link #eventsType()} that pushes each callback over {@code channel}; {@code null} when the
+   * service declares no callbacks.
+   */
   Object newEventSender(DtxChannel channel);
 }

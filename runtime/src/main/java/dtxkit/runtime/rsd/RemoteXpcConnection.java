@@ -236,7 +236,8 @@ public final class RemoteXpcConnection implements AutoCloseable {
 
   private final class Handler implements Http2Connection.Handler {
     @Override
-    public void onSettings(Http2Connection c, Http2Settings settings) {
+    public void onSettingsAcknowledged(Http2Connection c, Http2Settings settings) {
+      // Completed only once the ACK is queued, so whatever the caller sends next (the Handshake) follows it.
       peerSettings.complete(settings);
     }
 

@@ -109,6 +109,11 @@ public final class RsdClient implements AutoCloseable {
     }
   }
 
+  /** Connects to the RSD port a tunnel daemon reported (see {@link TunnelDiscovery}). */
+  public static RsdClient connect(TunnelInfo tunnel, Options options) throws IOException {
+    return connect(tunnel.address(), tunnel.rsdPort(), options);
+  }
+
   /** The peer info is the first dictionary carrying {@code Properties} or a non-empty {@code Services}. */
   static boolean isPeerInfo(XpcMessage m) {
     XpcDictionary d = m.dictionary();

@@ -82,6 +82,7 @@ public final class RsdServer implements AutoCloseable {
   }
 
   private final PeerInfo peerInfo;
+  private final List<RsdCheckinResponder> responders = new java.util.ArrayList<>();
   private final boolean resetRootAfterPeerInfo;
   private final RequestHandler requestHandler;
   private final XpcLimits limits;
@@ -95,7 +96,22 @@ public final class RsdServer implements AutoCloseable {
   private volatile boolean closed;
 
   private RsdServer(Builder b) throws IOException {
-    this.peerInfo = b.peerInfo;
+    PeerInfo info = b.peerInfo;
+    try {
+      if (!b.checkinServices.isEmpty()) {
+        Map<String, RsdService> services = new java.util.LinkedHashMap<>(info.services());
+        for (Map.Entry<String, RsdCheckinResponder.Service> e : b.checkinServices.entrySet()) {
+          RsdCheckinResponder responder = new RsdCheckinResponder(b.bindAddress, e.getValue());
+          responders.add(responder);
+          services.put(e.getKey(), RsdService.of(e.getKey(), responder.port(), false));
+        }
+        info = new PeerInfo(info.uuid(), info.messagingProtocolVersion(), info.properties(), services);
+      }
+    } catch (IOException e) {
+      closeResponders();
+      throw e;
+    }
+    this.peerInfo = info;
     this.resetRootAfterPeerInfo = b.resetRootAfterPeerInfo;
     this.requestHandler = b.requestHandler;
     this.limits = b.limits;
@@ -126,7 +142,7 @@ public final class RsdServer implements AutoCloseable {
     return serverSocket.getInetAddress();
   }
 
-  /** The served peer info. */
+  /** The served peer info (with the ports of {@link Builder#checkinService} services filled in). */
   public PeerInfo peerInfo() {
     return peerInfo;
   }
@@ -198,6 +214,17 @@ public final class RsdServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     requestPool.shutdownNow();
+    closeResponders();
+  }
+
+  private void closeResponders() {
+    for (RsdCheckinResponder r : responders) {
+      try {
+        r.close();
+      } catch (IOException e) {
+        log.debug("closing checkin responder on port {}: {}", r.port(), e.toString());
+      }
+    }
   }
 
   /** One client connection's state; all callbacks run on its reader thread. */
@@ -376,6 +403,7 @@ public final class RsdServer implements AutoCloseable {
     private boolean resetRootAfterPeerInfo = true;
     private RequestHandler requestHandler;
     private XpcLimits limits = XpcLimits.DEFAULT;
+    private final Map<String, RsdCheckinResponder.Service> checkinServices = new java.util.LinkedHashMap<>();
 
     private Builder(PeerInfo peerInfo) {
       this.peerInfo = Objects.requireNonNull(peerInfo, "peerInfo");
@@ -402,6 +430,16 @@ public final class RsdServer implements AutoCloseable {
     /** Answers RemoteXPC requests beyond RSD (none by default). */
     public Builder requestHandler(RequestHandler handler) {
       this.requestHandler = handler;
+      return this;
+    }
+
+    /**
+     * Hosts a {@code *.shim.remote}-style service: an {@link RsdCheckinResponder} on a free port of the bind
+     * address answers {@code RSDCheckin} and then runs {@code service}; the served peer info advertises it under
+     * {@code name} with that port. The responder stops with the server.
+     */
+    public Builder checkinService(String name, RsdCheckinResponder.Service service) {
+      checkinServices.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(service, "service"));
       return this;
     }
 

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.AbstractReferenceCounted;
-import io.netty.util.ReferenceCounted;
 import java.util.List;
 import java.util.Objects;
 
@@ -328,13 +327,6 @@ public final class DtxMessage extends AbstractReferenceCounted {
           payload.release();
         }
       }
-    }
-  }
-
-  /** Releases {@code message} when it is not null; for cleanup paths. */
-  static void releaseQuietly(ReferenceCounted message) {
-    if (message != null && message.refCnt() > 0) {
-      message.release();
     }
   }
 }

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
  *
  * <p>Reassembly is keyed by (identifier, conversation index, |channel code|): fragment 0 of a multi-fragment message
  * carries only the total size, the body fragments 1..n-1 must then follow in order (other messages may be
- * interleaved). Body fragments are kept as zero-copy slices of the input and joined in a composite buffer. A
+ * interleaved). Body fragments are kept as zero-copy slices of the input (also when a body straddles several
+ * inputs) and joined in a composite buffer, so a slice may keep a whole input buffer alive until the message is
+ * released; the limits count body bytes, not the inputs they pin. A
  * duplicate fragment, an out-of-order fragment, a body beyond the declared total or short of it at the last
  * fragment, and anything over a {@link DtxLimits limit} are protocol errors, each checked before anything is
  * allocated for it.
@@ -64,6 +66,11 @@ public final class DtxMessageDecoder implements AutoCloseable {
   private int extensionLeft;
   private long bufferedBytes;
   private DtxProtocolException failure;
+  /** Stream offset of the current fragment body. */
+  private long bodyStart;
+  /** Slices of a body that straddles reads (state BODY); null while the body is read in one piece. */
+  private CompositeByteBuf bodyParts;
+  private int bodyReceived;
 
   /** A decoder with {@link DtxLimits#defaults()} allocating from {@link ByteBufAllocator#DEFAULT}. */
   public DtxMessageDecoder() {
@@ -143,14 +150,32 @@ public final class DtxMessageDecoder implements AutoCloseable {
         }
         case BODY -> {
           int length = (int) header.length();
-          if (cumulation == null || cumulation.readableBytes() < length) {
-            return;
+          int available = cumulation == null ? 0 : cumulation.readableBytes();
+          ByteBuf body;
+          if (bodyParts == null && available >= length) {
+            body = cumulation.readRetainedSlice(length);
+            offset += length;
+          } else {
+            // The body straddles reads: collect zero-copy slices of each read instead of merging reads into a
+            // bigger cumulation (which copied every straddling fragment once more).
+            int n = Math.min(available, length - bodyReceived);
+            if (n > 0) {
+              if (bodyParts == null) {
+                bodyParts = alloc.compositeBuffer(Integer.MAX_VALUE);
+              }
+              bodyParts.addComponent(true, cumulation.readRetainedSlice(n));
+              bodyReceived += n;
+              offset += n;
+            }
+            if (bodyReceived < length) {
+              return;
+            }
+            body = bodyParts;
+            bodyParts = null;
+            bodyReceived = 0;
           }
-          ByteBuf body = cumulation.readRetainedSlice(length);
-          long bodyOffset = offset;
-          offset += length;
           state = State.HEADER;
-          onBody(header, headerOffset, body, bodyOffset, out);
+          onBody(header, headerOffset, body, bodyStart, out);
         }
         default -> throw new IllegalStateException("decoder is " + state);
       }
@@ -236,6 +261,7 @@ public final class DtxMessageDecoder implements AutoCloseable {
   }
 
   private State afterHeader() {
+    bodyStart = offset;
     return header.isHeaderOnly() ? State.HEADER : State.BODY;
   }
 
@@ -381,6 +407,10 @@ public final class DtxMessageDecoder implements AutoCloseable {
       }
     }
     partials.clear();
+    if (bodyParts != null) {
+      bodyParts.release();
+      bodyParts = null;
+    }
     bufferedBytes = 0;
     header = null;
   }
@@ -414,12 +444,12 @@ public final class DtxMessageDecoder implements AutoCloseable {
     /** Adds a body fragment; {@code body} is taken over. */
     void add(ByteBuf body, DtxFragmentInfo info, long bodyOffset) {
       if (parts == null) {
-        // One component per body fragment and no consolidation: the body stays zero-copy.
-        parts = alloc.compositeBuffer(Math.max(2, count));
+        // No component limit, so no consolidation: the body stays zero-copy.
+        parts = alloc.compositeBuffer(Integer.MAX_VALUE);
         firstBodyOffset = bodyOffset;
       }
       received += body.readableBytes();
-      parts.addComponent(true, body);
+      parts.addFlattenedComponents(true, body);
       fragments.add(info);
       nextIndex++;
     }

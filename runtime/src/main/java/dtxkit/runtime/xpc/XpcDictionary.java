@@ -14,11 +14,19 @@ import java.util.Objects;
 public record XpcDictionary(Map<String, XpcObject> entries) implements XpcObject {
   private static final XpcDictionary EMPTY = new XpcDictionary(Map.of());
 
-  /** Copies the map, keeping its iteration order; keys and values must not be null. */
+  /** Copies the map, keeping its iteration order; keys and values must not be null, keys must not contain NUL. */
   public XpcDictionary {
     LinkedHashMap<String, XpcObject> copy = new LinkedHashMap<>();
-    entries.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
+    entries.forEach((k, v) -> copy.put(checkKey(k), Objects.requireNonNull(v, "value")));
     entries = Collections.unmodifiableMap(copy);
+  }
+
+  private static String checkKey(String key) {
+    // Keys travel NUL-terminated: an embedded NUL would silently cut the key on the wire.
+    if (Objects.requireNonNull(key, "key").indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("XPC dictionary keys cannot contain NUL: " + key);
+    }
+    return key;
   }
 
   /** The empty dictionary. */
@@ -69,7 +77,7 @@ public record XpcDictionary(Map<String, XpcObject> entries) implements XpcObject
 
     /** Adds or replaces an entry (a replaced key keeps its first position). */
     public Builder put(String key, XpcObject value) {
-      entries.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      entries.put(checkKey(key), Objects.requireNonNull(value, "value"));
       return this;
     }
 

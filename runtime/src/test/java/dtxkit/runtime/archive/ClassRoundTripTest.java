@@ -119,6 +119,18 @@ class ClassRoundTripTest {
         .testsToRun(Set.of("LoginTests/testLogin"))
         .testIdentifiersToRun(new XCTTestIdentifierSet(List.of(XCTTestIdentifier.method("LoginTests", "testLogin"))))
         .build();
+    // Xcode's defaults for the fields not set, plus the bundle and session
+    assertEquals(37, config.fields().size());
+    assertEquals("/Developer/Library/PrivateFrameworks/XCTAutomationSupport.framework",
+        config.automationFrameworkPath());
+    assertEquals(0, config.get("userAttachmentLifetime"));
+    assertEquals(2, config.get("systemAttachmentLifetime"));
+    assertEquals(2, config.get("preferredScreenCaptureFormat"));
+    assertEquals(true, config.flag("reportResultsToIDE"));
+    assertEquals(false, config.flag("testsDrivenByIDE"));
+    assertEquals(Map.of("XCSuiteRecordsKey", Map.of()), config.get("aggregateStatisticsBeforeCrash"));
+    assertEquals(1, config.ideCapabilities().capabilities().get("XCTIssue capability"));
+    assertTrue(!config.targetApplicationPath().isEmpty());
     byte[] archive = NSKeyedArchiver.archive(config);
     XCTestConfiguration back = (XCTestConfiguration) NSKeyedUnarchiver.unarchive(archive);
     assertEquals(config, back);

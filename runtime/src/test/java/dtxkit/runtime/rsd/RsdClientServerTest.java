@@ -224,4 +224,89 @@ class RsdClientServerTest {
     IOException e = assertThrows(IOException.class, () -> HostUuidStore.loadOrCreate(file));
     assertTrue(e.getMessage().contains("does not hold a UUID"));
   }
+
+  @Test
+  void manyClientsAtOnceThenTheServerStopsCleanly() throws Exception {
+    PeerInfo info = device().build();
+    RsdServer server = RsdServer.builder(info).resetRootAfterPeerInfo(false).start();
+    int n = 8;
+    List<CompletableFuture<RsdClient>> clients = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      CompletableFuture<RsdClient> f = new CompletableFuture<>();
+      clients.add(f);
+      new Thread(() -> {
+        try {
+          f.complete(RsdClient.connect("127.0.0.1", server.port(), OPTIONS));
+        } catch (Throwable e) {
+          f.completeExceptionally(e);
+        }
+      }).start();
+    }
+    List<RsdClient> connected = new ArrayList<>();
+    for (CompletableFuture<RsdClient> f : clients) {
+      RsdClient c = f.get(30, TimeUnit.SECONDS);
+      connected.add(c);
+      assertEquals(info.toXpc(), c.peerInfo().toXpc());
+    }
+    assertEquals(n, server.acceptedConnections());
+    // close() joins the accept thread and every connection's threads, with all eight clients still connected.
+    server.close();
+    for (RsdClient c : connected) {
+      IOException e = assertThrows(IOException.class, () -> c.xpc().awaitMessage(m -> true, Duration.ofSeconds(20)));
+      assertTrue(e.getMessage().contains("closed"), e.getMessage());
+      assertTrue(c.xpc().isClosed());
+      c.close();
+    }
+    assertThrows(IOException.class, () -> RsdClient.connect("127.0.0.1", server.port(), OPTIONS));
+  }
+
+  @Test
+  void hostsMayBeIpv6LiteralsWithScopeOrBrackets() throws Exception {
+    java.net.Inet6Address scoped = (java.net.Inet6Address) RsdClient.resolve("fe80::1%1");
+    assertEquals(1, scoped.getScopeId());
+    assertEquals("fd35:d15c:6a3e:0:0:0:0:1", RsdClient.resolve("[fd35:d15c:6a3e::1]").getHostAddress());
+    assertEquals("[::1]:58783".replace("::1", "0:0:0:0:0:0:0:1"),
+        RsdClient.format(RsdClient.resolve("::1"), 58783));
+  }
+
+  @Test
+  void serverHostsACheckinServiceAndAdvertisesItsPort() throws Exception {
+    String name = "com.apple.instruments.dtservicehub.shim.remote";
+    try (RsdServer server = RsdServer.builder(device().build())
+            .checkinService(name, (socket, label) -> socket.getOutputStream().write(label.length()))
+            .start();
+        RsdClient client = RsdClient.connect("127.0.0.1", server.port(), OPTIONS)) {
+      RsdService advertised = client.peerInfo().service(name);
+      assertEquals(server.peerInfo().service(name), advertised);
+      assertTrue(advertised.needsCheckin());
+      try (Socket s = client.openService(name)) {
+        s.setSoTimeout(20_000);
+        assertEquals("dtxkit".length(), s.getInputStream().read());
+      }
+    }
+  }
+
+  @Test
+  void pendingRequestsFailWhenTheConnectionDrops() throws Exception {
+    CountDownLatch received = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RsdServer server = RsdServer.builder(device().build()).resetRootAfterPeerInfo(false).requestHandler(r -> {
+      received.countDown();
+      release.await();
+      return XpcDictionary.empty();
+    }).start();
+    try (RsdClient client = RsdClient.connect("127.0.0.1", server.port(), OPTIONS)) {
+      CompletableFuture<XpcMessage> reply = client.xpc().request(XpcDictionary.builder().put("q", "1").build());
+      assertTrue(received.await(20, TimeUnit.SECONDS));
+      server.close();
+      java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> reply.get(20, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof IOException, e.getCause().toString());
+      CompletableFuture<XpcMessage> late = client.xpc().request(XpcDictionary.empty());
+      assertThrows(java.util.concurrent.ExecutionException.class, () -> late.get(20, TimeUnit.SECONDS));
+    } finally {
+      release.countDown();
+      server.close();
+    }
+  }
 }

@@ -131,6 +131,19 @@ class RsdServerFrameOrderTest {
   }
 
   @Test
+  void messagesSplitAcrossFramesAndSharingOneFrameAreEachMirrored() throws Exception {
+    byte[] firstHalf = java.util.Arrays.copyOfRange(EMPTY_DICT_MESSAGE, 0, 10);
+    byte[] secondHalf = java.util.Arrays.copyOfRange(EMPTY_DICT_MESSAGE, 10, EMPTY_DICT_MESSAGE.length);
+    try (RawFrames c = new RawFrames(InetAddress.getLoopbackAddress(), server.port())) {
+      c.write(PREFACE, SETTINGS_1MIB, WINDOW_UPDATE, HEADERS_1, HEADERS_3,
+          frame(Http2.DATA, 0, 1, firstHalf),
+          frame(Http2.DATA, 0, 1, concat(secondHalf, VERSION_FLAGS_MESSAGE)),
+          DATA_3_INIT_HANDSHAKE, SETTINGS_ACK);
+      assertIphoneResponse(c);
+    }
+  }
+
+  @Test
   void pymobiledevice3OrderWithHandshakeAfterThePeerInfoIsAccepted() throws Exception {
     try (RawFrames c = new RawFrames(InetAddress.getLoopbackAddress(), server.port())) {
       c.write(PREFACE, SETTINGS_16MIB, frame(Http2.WINDOW_UPDATE, 0, 0, hex("00ff0001")), HEADERS_1,

@@ -200,4 +200,52 @@ class DtxRoundTripTest {
     assertEquals(0, m.refCnt());
     assertFalse(out.hasNextFragment());
   }
+
+  @Test
+  void compressedMessagesAreNotSentAndAreReleased() {
+    DtxMessage m = DtxMessage.builder(DtxMessageType.COMPRESSED).compressed(true).payload(new byte[] {1}).build();
+    assertThrows(IllegalArgumentException.class, () -> new DtxFragmentEncoder().encode(m));
+    assertEquals(0, m.refCnt());
+  }
+
+  @Test
+  void appiumStyleRequestFlagIsNotMistakenForCompression() throws Exception {
+    // appium sets payload-header byte 1 to 0x10 on requests (bit 12, inside the compression field of some readers).
+    DtxMessage sent = DtxMessage.builder(DtxMessageType.DISPATCH).payloadFlags(0x10, 0)
+        .payload("bplist00-not-compressed".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).build();
+    DtxMessage m = roundTrip(sent, SMALL_FRAGMENT, 1);
+    assertFalse(m.compressed());
+    assertEquals(0x10, m.flagsA());
+    assertEquals(23, m.payload().readableBytes());
+    m.release();
+  }
+
+  @Test
+  void compressionFieldWithABlockStreamIsDecompressed() throws Exception {
+    // Type OBJECT with a non-zero compression field (bits 12-19) and a bv4- (stored) block stream.
+    ByteBuf stream = Unpooled.buffer();
+    stream.writeIntLE(3).writeBytes("bv4-".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).writeIntLE(3)
+        .writeBytes(new byte[] {4, 5, 6}).writeBytes("bv4$".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    DtxMessage sent = DtxMessage.builder(DtxMessageType.OBJECT).payloadFlags(0x30, 0).payload(stream).build();
+    DtxMessage m = roundTrip(sent, SMALL_FRAGMENT, 1);
+    assertTrue(m.compressed());
+    assertEquals(DtxMessageType.OBJECT, m.type());
+    assertArrayEquals(new byte[] {4, 5, 6}, m.payloadBytes());
+    m.release();
+  }
+
+  @Test
+  void limitsValidateTheirValues() {
+    DtxLimits d = DtxLimits.defaults();
+    assertEquals(100, d.maxMessagesInFlight());
+    assertEquals(128L << 20, d.maxMessageBytes());
+    assertEquals(256L << 20, d.maxBufferedBytes());
+    assertEquals(128 * 1024 + 32, d.maxFragmentBytes());
+    assertEquals(d.toString(), d.toBuilder().build().toString());
+    assertThrows(IllegalArgumentException.class, () -> DtxLimits.builder().maxMessagesInFlight(0));
+    assertThrows(IllegalArgumentException.class, () -> DtxLimits.builder().maxFragmentBytes(47));
+    assertThrows(IllegalArgumentException.class, () -> DtxLimits.builder().maxMessageBytes(1L << 31));
+    assertThrows(IllegalArgumentException.class,
+        () -> DtxLimits.builder().maxMessageBytes(1000).maxBufferedBytes(999).build());
+  }
 }

@@ -130,6 +130,13 @@ class XpcCodecTest {
   }
 
   @Test
+  void callerMistakesAreIllegalArguments() {
+    assertThrows(IllegalArgumentException.class, () -> new XpcString("a\0b"));
+    assertThrows(IllegalArgumentException.class, () -> XpcDictionary.builder().put("a\0b", "x"));
+    assertThrows(NullPointerException.class, () -> XpcDictionary.builder().put("k", (XpcObject) null));
+  }
+
+  @Test
   void flagsDescribeByMeaning() {
     assertEquals("0x00400001 ALWAYS_SET|INIT_HANDSHAKE", XpcFlags.describe(0x00400001));
     assertEquals("0x80000201 ALWAYS_SET|HANDSHAKE_VERSION|0x80000000", XpcFlags.describe(0x80000201));

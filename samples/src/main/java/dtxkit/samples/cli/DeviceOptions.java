@@ -32,7 +32,7 @@ final class DeviceOptions {
 
   /** The mutually exclusive ways to find a device. */
   static final class Source {
-    @Option(names = "--rsd", arity = "2", paramLabel = "HOST PORT",
+    @Option(names = "--rsd", arity = "2", paramLabel = "HOST PORT", hideParamSyntax = true,
         description = "Connect to this RSD address and port (IPv6 with %%scope allowed).")
     List<String> rsd;
 

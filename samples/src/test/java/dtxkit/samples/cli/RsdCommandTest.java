@@ -77,4 +77,32 @@ class RsdCommandTest {
     assertEquals(1, code);
     assertTrue(err.toString().contains("connection refused by 127.0.0.1:1"), err.toString());
   }
+
+  @Test
+  void infoThroughTunneldAndGoIosAgentListings() throws Exception {
+    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    String tunneld = "{\"00008030-000000000000002E\": [{\"tunnel-address\": \"127.0.0.2\", \"tunnel-port\": 1,"
+        + " \"interface\": \"utun9\"}], \"00008110-001A2B3C4D5E801E\": [{\"tunnel-address\": \"127.0.0.1\","
+        + " \"tunnel-port\": " + server.port() + ", \"interface\": \"utun4\"}]}";
+    String goIos = "[{\"address\": \"::1\", \"rsdPort\": 1, \"udid\": \"other\"}, {\"address\": \"127.0.0.1\","
+        + " \"rsdPort\": " + server.port() + ", \"udid\": \"00008110-001A2B3C4D5E801E\", \"userspaceTun\": false}]";
+    http.createContext("/", exchange -> {
+      byte[] body = (exchange.getRequestURI().getPath().equals("/tunnels") ? goIos : tunneld)
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    http.start();
+    try {
+      String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/";
+      String viaTunneld = run("rsd", "info", "--tunneld", url, "--udid", "00008110-001A2B3C4D5E801E");
+      assertTrue(viaTunneld.contains("UDID:          00008110-001A2B3C4D5E801E"), viaTunneld);
+      String viaGoIos = run("rsd", "info", "--go-ios", url, "--udid", "00008110-001A2B3C4D5E801E", "--json");
+      assertTrue(viaGoIos.contains("\"productType\" : \"iPhone15,2\""), viaGoIos);
+    } finally {
+      http.stop(0);
+    }
+  }
 }

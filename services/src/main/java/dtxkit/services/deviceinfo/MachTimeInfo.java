@@ -16,6 +16,9 @@ public record MachTimeInfo(long machAbsoluteTime, long numer, long denom) {
     /**
      * Checks the timebase.
      *
+     * @param machAbsoluteTime the device's {@code mach_absolute_time} when it answered
+     * @param numer the timebase numerator
+     * @param denom the timebase denominator, never 0
      * @throws IllegalArgumentException when {@code denom} is 0
      */
     public MachTimeInfo {

@@ -1,2 +1,5 @@
-/** The deviceinfo service: processes, names, device information, the sysmon attribute names and the trace code table. */
+/**
+ * The deviceinfo service: processes, names, device information, the sysmon attribute names and the trace code
+ * table.
+ */
 package dtxkit.services.deviceinfo;

@@ -22,7 +22,19 @@ import java.util.Objects;
 public record EnergySample(int pid, double cost, double cpuCost, double gpuCost, double networkingCost,
         double displayCost, double locationCost, double overhead, Map<String, Object> attributes) {
 
-    /** Copies the attributes. */
+    /**
+     * Copies the attributes.
+     *
+     * @param pid the process id
+     * @param cost {@code energy.cost}, the total, or -1 when absent
+     * @param cpuCost {@code energy.cpu.cost}, or -1 when absent
+     * @param gpuCost {@code energy.gpu.cost}, or -1 when absent
+     * @param networkingCost {@code energy.networking.cost}, or -1 when absent
+     * @param displayCost {@code energy.display.cost}, or -1 when absent
+     * @param locationCost {@code energy.location.cost}, or -1 when absent
+     * @param overhead {@code energy.overhead}, or -1 when absent
+     * @param attributes every attribute as sent
+     */
     public EnergySample {
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(attributes, "attributes")));
     }

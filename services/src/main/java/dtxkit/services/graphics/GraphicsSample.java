@@ -31,6 +31,13 @@ public record GraphicsSample(double framesPerSecond, double deviceUtilization, d
 
     /**
      * Copies the counters.
+     *
+     * @param framesPerSecond {@code CoreAnimationFramesPerSecond}, or -1 when absent
+     * @param deviceUtilization {@code Device Utilization %}, or -1 when absent
+     * @param rendererUtilization {@code Renderer Utilization %}, or -1 when absent
+     * @param tilerUtilization {@code Tiler Utilization %}, or -1 when absent
+     * @param timestamp {@code XRVideoCardRunTimeStamp} (device microseconds), or -1 when absent
+     * @param counters every counter the device sent
      */
     public GraphicsSample {
         counters = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(counters, "counters")));

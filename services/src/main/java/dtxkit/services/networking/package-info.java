@@ -1,2 +1,5 @@
-/** The networking service and the decoding of its interface, connection and update events (sockaddr structs included). */
+/**
+ * The networking service and the decoding of its interface, connection and update events (sockaddr structs
+ * included).
+ */
 package dtxkit.services.networking;

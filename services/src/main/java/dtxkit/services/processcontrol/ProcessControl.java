@@ -26,7 +26,8 @@ import java.util.Map;
 public interface ProcessControl {
 
     /** The client capability that asks the device for {@link Events#processTerminated} callbacks. */
-    String TERMINATION_CALLBACK_CAPABILITY = "com.apple.instruments.client.processcontrol.capability.terminationCallback";
+    String TERMINATION_CALLBACK_CAPABILITY =
+            "com.apple.instruments.client.processcontrol.capability.terminationCallback";
 
     /**
      * Launches an app.

@@ -13,7 +13,12 @@ import java.util.Objects;
  */
 public record SysmonProcessRow(int pid, Map<String, Object> attributes) {
 
-    /** Copies the attributes (values may be null). */
+    /**
+     * Copies the attributes (values may be null).
+     *
+     * @param pid the process id
+     * @param attributes attribute name to value, in the configured order
+     */
     public SysmonProcessRow {
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(attributes, "attributes")));
     }

@@ -1,0 +1,227 @@
+package dtxkit.services.mock;
+
+import dtxkit.runtime.DtxRemoteException;
+import dtxkit.runtime.archive.NSError;
+import dtxkit.services.applications.AppInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What the services of one mock device share: the process table, the app catalogue, the simulated location and
+ * condition, the clock and the scheduler that paces streams. Thread-safe.
+ */
+final class DeviceState {
+
+    /** Someone who wants to know when processes start and end (processcontrol and notification channels). */
+    interface ProcessListener {
+        default void started(MockProcess process) {
+        }
+
+        default void terminated(MockProcess process, Integer exitCode, Integer signal) {
+        }
+    }
+
+    /** The error domain of DTServiceHub's process control. */
+    static final String PROCESS_CONTROL_DOMAIN = "com.apple.dt.deviceprocesscontrolservice";
+
+    static final int UID_ROOT = 0;
+    static final int UID_MOBILE = 501;
+
+    final MockClock clock = new MockClock();
+    final ScheduledExecutorService scheduler;
+    final MockDevice.Identity identity;
+
+    private final Map<Integer, MockProcess> processes = new TreeMap<>();
+    private final Map<String, AppInfo> apps = new LinkedHashMap<>();
+    private final List<ProcessListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<MockDevice.Location> locationHistory = new ArrayList<>();
+    private MockDevice.Location location;
+    private String[] activeCondition;
+    private int nextPid = 412;
+
+    DeviceState(MockDevice.Identity identity, List<AppInfo> catalogue, ScheduledExecutorService scheduler) {
+        this.identity = identity;
+        this.scheduler = scheduler;
+        for (AppInfo app : catalogue) {
+            apps.put(app.bundleIdentifier(), app);
+        }
+        Instant boot = Instant.now().minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        daemon(0, "kernel_task", "/kernel", boot);
+        daemon(1, "launchd", "/sbin/launchd", boot);
+        String[][] daemons = {
+            {"logd", "/usr/libexec/logd"},
+            {"UserEventAgent", "/usr/libexec/UserEventAgent"},
+            {"configd", "/usr/libexec/configd"},
+            {"fseventsd", "/System/Library/Frameworks/CoreServices.framework/fseventsd"},
+            {"runningboardd", "/usr/libexec/runningboardd"},
+            {"backboardd", "/usr/libexec/backboardd"},
+            {"SpringBoard", "/System/Library/CoreServices/SpringBoard.app/SpringBoard"},
+            {"mediaserverd", "/usr/sbin/mediaserverd"},
+            {"locationd", "/usr/libexec/locationd"},
+            {"wifid", "/usr/sbin/wifid"},
+            {"CommCenter", "/System/Library/Frameworks/CoreTelephony.framework/Support/CommCenter"},
+            {"mDNSResponder", "/usr/sbin/mDNSResponder"},
+            {"apsd", "/System/Library/PrivateFrameworks/ApplePushService.framework/apsd"},
+            {"nsurlsessiond", "/usr/libexec/nsurlsessiond"},
+            {"installd", "/usr/libexec/installd"},
+            {"sysmond", "/usr/libexec/sysmond"},
+            {"remoted", "/usr/libexec/remoted"},
+            {"DTServiceHub", "/Developer/Library/PrivateFrameworks/DVTInstrumentsFoundation.framework/DTServiceHub"},
+        };
+        int pid = 30;
+        for (String[] d : daemons) {
+            boolean mobile = d[0].equals("SpringBoard") || d[0].equals("apsd") || d[0].equals("nsurlsessiond");
+            MockProcess p = new MockProcess(pid, d[0], d[1], null, boot.plusSeconds(pid / 3), mobile ? UID_MOBILE
+                    : UID_ROOT, Map.of(), List.of());
+            processes.put(pid, p);
+            pid += 7 + (pid % 11);
+        }
+    }
+
+    private void daemon(int pid, String name, String path, Instant start) {
+        processes.put(pid, new MockProcess(pid, name, path, null, start, UID_ROOT, Map.of(), List.of()));
+    }
+
+    // ---- processes --------------------------------------------------------------------------------------------
+
+    synchronized List<MockProcess> processes() {
+        return List.copyOf(processes.values());
+    }
+
+    synchronized MockProcess process(int pid) {
+        return processes.get(pid);
+    }
+
+    synchronized MockProcess processForBundle(String bundleIdentifier) {
+        for (MockProcess p : processes.values()) {
+            if (bundleIdentifier.equals(p.bundleIdentifier())) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    synchronized AppInfo app(String bundleIdentifier) {
+        return apps.get(bundleIdentifier);
+    }
+
+    synchronized List<AppInfo> apps() {
+        return List.copyOf(apps.values());
+    }
+
+    /**
+     * Starts an app as a device does: refuses one that is not installed with the NSError a device sends, kills a
+     * running instance first when asked, else returns the running one.
+     */
+    MockProcess launch(String bundleIdentifier, Map<String, String> environment, List<String> arguments,
+            boolean killExisting) {
+        AppInfo app;
+        MockProcess existing;
+        synchronized (this) {
+            app = apps.get(bundleIdentifier);
+            existing = app == null ? null : processForBundle(bundleIdentifier);
+        }
+        if (app == null || app.executableName() == null || "PluginKit".equals(app.type())) {
+            throw notInstalled(bundleIdentifier);
+        }
+        if (existing != null) {
+            if (!killExisting) {
+                return existing;
+            }
+            terminate(existing.pid(), null, 9);
+        }
+        MockProcess started;
+        synchronized (this) {
+            started = new MockProcess(nextPid, app.executableName(), app.bundlePath() + "/" + app.executableName(),
+                    bundleIdentifier, Instant.now(), UID_MOBILE, environment, arguments);
+            processes.put(nextPid, started);
+            nextPid += 1 + (nextPid % 5);
+        }
+        for (ProcessListener listener : listeners) {
+            listener.started(started);
+        }
+        return started;
+    }
+
+    /**
+     * Ends a process and tells the listeners.
+     *
+     * @return the process, or null when it did not run
+     */
+    MockProcess terminate(int pid, Integer exitCode, Integer signal) {
+        MockProcess gone;
+        synchronized (this) {
+            gone = processes.remove(pid);
+        }
+        if (gone != null) {
+            for (ProcessListener listener : listeners) {
+                listener.terminated(gone, exitCode, signal);
+            }
+        }
+        return gone;
+    }
+
+    void addListener(ProcessListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(ProcessListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ---- location and conditions ------------------------------------------------------------------------------
+
+    synchronized void location(MockDevice.Location newLocation) {
+        location = newLocation;
+        locationHistory.add(newLocation);
+    }
+
+    synchronized MockDevice.Location location() {
+        return location;
+    }
+
+    synchronized List<MockDevice.Location> locationHistory() {
+        return new ArrayList<>(locationHistory);
+    }
+
+    synchronized String[] activeCondition() {
+        return activeCondition == null ? null : activeCondition.clone();
+    }
+
+    synchronized void activeCondition(String[] condition) {
+        activeCondition = condition == null ? null : condition.clone();
+    }
+
+    // ---- errors a device sends ---------------------------------------------------------------------------------
+
+    /**
+     * What DTServiceHub answers when FrontBoard does not know the bundle id: its own error, wrapping FrontBoard's.
+     */
+    static DtxRemoteException notInstalled(String bundleIdentifier) {
+        String reason = "Application info provider (FBSApplicationLibrary) returned nil for \"" + bundleIdentifier
+                + "\"";
+        Map<String, Object> underlyingInfo = new LinkedHashMap<>();
+        underlyingInfo.put("NSLocalizedDescription", reason);
+        underlyingInfo.put("BSErrorCodeDescription", "NotFound");
+        NSError underlying = new NSError("FBSOpenApplicationErrorDomain", 4, underlyingInfo);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("NSLocalizedDescription", "Request to launch " + bundleIdentifier + " failed.");
+        info.put("NSLocalizedFailureReason", "The operation couldn\u2019t be completed. " + reason);
+        info.put("NSUnderlyingError", underlying);
+        return new DtxRemoteException(new NSError(PROCESS_CONTROL_DOMAIN, 1, info));
+    }
+
+    /** A POSIX error as processcontrol reports a failed signal. */
+    static DtxRemoteException posix(int errno, String description) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("NSLocalizedDescription", description);
+        return new DtxRemoteException(new NSError("NSPOSIXErrorDomain", errno, info));
+    }
+}

@@ -1,0 +1,67 @@
+package dtxkit.services.mock;
+
+import dtxkit.services.applications.AppInfo;
+import dtxkit.services.applications.ApplicationListing;
+import dtxkit.services.applications.ApplicationListing_DtxAux;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** The mock device's application listing: the catalogue, filtered by equality on the keys of {@code matching}. */
+final class MockApplicationListing implements ApplicationListing {
+
+    private final DeviceState state;
+
+    MockApplicationListing(DeviceState state) {
+        this.state = state;
+    }
+
+    @Override
+    public List<AppInfo> installedApplicationsMatching(Map<String, Object> matching, String updateToken) {
+        List<AppInfo> result = new ArrayList<>();
+        for (AppInfo app : state.apps()) {
+            Map<String, Object> fields = ApplicationListing_DtxAux.fromAppInfo(app);
+            boolean matches = true;
+            if (matching != null) {
+                for (Map.Entry<String, Object> wanted : matching.entrySet()) {
+                    matches &= Objects.equals(fields.get(wanted.getKey()), wanted.getValue());
+                }
+            }
+            if (matches) {
+                result.add(app);
+            }
+        }
+        return result;
+    }
+
+    /** The system apps of an iOS 17 iPhone, and one extension. */
+    static List<AppInfo> defaultCatalogue() {
+        String[][] apps = {
+            {"com.apple.mobilesafari", "Safari", "MobileSafari"},
+            {"com.apple.Preferences", "Settings", "Preferences"},
+            {"com.apple.MobileSMS", "Messages", "MobileSMS"},
+            {"com.apple.mobileslideshow", "Photos", "MobileSlideShow"},
+            {"com.apple.camera", "Camera", "Camera"},
+            {"com.apple.Maps", "Maps", "Maps"},
+            {"com.apple.mobilemail", "Mail", "MobileMail"},
+            {"com.apple.mobilecal", "Calendar", "MobileCal"},
+            {"com.apple.mobilenotes", "Notes", "MobileNotes"},
+            {"com.apple.reminders", "Reminders", "Reminders"},
+            {"com.apple.weather", "Weather", "Weather"},
+            {"com.apple.AppStore", "App Store", "AppStore"},
+            {"com.apple.Health", "Health", "Health"},
+            {"com.apple.mobilephone", "Phone", "MobilePhone"},
+            {"com.apple.calculator", "Calculator", "Calculator"},
+        };
+        List<AppInfo> list = new ArrayList<>();
+        for (String[] a : apps) {
+            list.add(new AppInfo(a[0], a[1], a[2], "/Applications/" + a[2] + ".app", "1.0", "System", false, false,
+                    null, null));
+        }
+        list.add(new AppInfo("com.apple.mobilesafari.SafariWidgetExtension", "Safari", "SafariWidgetExtension",
+                "/Applications/MobileSafari.app/PlugIns/SafariWidgetExtension.appex", "1.0", "PluginKit", false,
+                false, "com.apple.mobilesafari.SafariWidgetExtension", "com.apple.mobilesafari"));
+        return list;
+    }
+}

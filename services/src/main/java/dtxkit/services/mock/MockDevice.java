@@ -1,0 +1,619 @@
+package dtxkit.services.mock;
+
+import dtxkit.runtime.DtxChannel;
+import dtxkit.runtime.DtxChannelListener;
+import dtxkit.runtime.DtxConnection;
+import dtxkit.runtime.DtxServer;
+import dtxkit.runtime.DtxServiceFactory;
+import dtxkit.runtime.DtxServiceHandle;
+import dtxkit.runtime.DtxServiceHandler;
+import dtxkit.runtime.DtxServiceRegistry;
+import dtxkit.runtime.rsd.PeerInfo;
+import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.runtime.rsd.RsdServer;
+import dtxkit.runtime.rsd.RsdService;
+import dtxkit.runtime.xpc.XpcString;
+import dtxkit.services.Instruments;
+import dtxkit.services.applications.AppInfo;
+import dtxkit.services.applications.ApplicationListing_DtxBinding;
+import dtxkit.services.applications.ApplicationListing_DtxDispatcher;
+import dtxkit.services.conditioninducer.ConditionInducer_DtxBinding;
+import dtxkit.services.conditioninducer.ConditionInducer_DtxDispatcher;
+import dtxkit.services.deviceinfo.DeviceInfo_DtxBinding;
+import dtxkit.services.deviceinfo.DeviceInfo_DtxDispatcher;
+import dtxkit.services.energy.Energy_DtxBinding;
+import dtxkit.services.energy.Energy_DtxDispatcher;
+import dtxkit.services.graphics.Graphics_DtxBinding;
+import dtxkit.services.graphics.Graphics_DtxDispatcher;
+import dtxkit.services.location.LocationSimulation_DtxBinding;
+import dtxkit.services.location.LocationSimulation_DtxDispatcher;
+import dtxkit.services.networking.NetworkMonitor_DtxBinding;
+import dtxkit.services.networking.NetworkMonitor_DtxDispatcher;
+import dtxkit.services.notifications.MobileNotifications_DtxBinding;
+import dtxkit.services.notifications.MobileNotifications_DtxDispatcher;
+import dtxkit.services.processcontrol.ProcessControl_DtxBinding;
+import dtxkit.services.processcontrol.ProcessControl_DtxDispatcher;
+import dtxkit.services.screenshot.Screenshot_DtxBinding;
+import dtxkit.services.screenshot.Screenshot_DtxDispatcher;
+import dtxkit.services.sysmontap.Sysmontap_DtxBinding;
+import dtxkit.services.sysmontap.Sysmontap_DtxDispatcher;
+import dtxkit.services.taps.ActivityTraceTap_DtxBinding;
+import dtxkit.services.taps.ActivityTraceTap_DtxDispatcher;
+import dtxkit.services.taps.CoreProfileSessionTap_DtxBinding;
+import dtxkit.services.taps.CoreProfileSessionTap_DtxDispatcher;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A fake iPhone on the network: an RSD server (RemoteXPC) advertising {@code com.apple.instruments.dtservicehub},
+ * and on that port a DTX server hosting fake implementations of the whole Instruments catalogue, written against
+ * the {@code dtxkit.services} interfaces and served through their generated dispatchers. Clients find it as they find
+ * a device behind a tunnel: through RSD at {@link #rsdHost()}:{@link #rsdPort()}.
+ *
+ * <pre>{@code
+ * try (MockDevice device = MockDevice.start();
+ *      Instruments instruments = Instruments.connect(device.rsdHost(), device.rsdPort())) {
+ *     int pid = instruments.launch("com.apple.mobilesafari");
+ *     byte[] png = instruments.screenshot();
+ * }
+ * }</pre>
+ *
+ * <p>What it does, in short: a process list with launchd, SpringBoard, backboardd and friends; system apps that can be
+ * launched (they appear in {@code runningProcesses} and write a few lines of output) and killed (a termination
+ * callback follows when the client announced the capability); the NSError a device sends for an app that is not
+ * installed; a real PNG screenshot; sysmontap samples at the configured interval (the first one invalid); graphics,
+ * network and energy samples; condition inducer profiles; recorded location changes; notifications; tap DATA
+ * streams; and a trace code table of a few hundred KiB. Replace any service with {@link Builder#service(Class,
+ * Object)}, or add services of your own.
+ *
+ * <p>Thread-safe. {@link #close()} stops both servers, closes every client connection and stops the streams.
+ */
+public final class MockDevice implements AutoCloseable {
+
+    /** The service that {@link #rsdPort()} advertises, where the DTX server listens. */
+    public static final String DTSERVICEHUB = "com.apple.instruments.dtservicehub";
+
+    /**
+     * Who the device says it is.
+     *
+     * @param udid {@code UniqueDeviceID}
+     * @param productType e.g. {@code iPhone15,2}
+     * @param osVersion e.g. {@code 17.4}
+     * @param buildVersion e.g. {@code 21E219}
+     * @param hardwareModel e.g. {@code D73AP}
+     * @param deviceName the user-visible name
+     */
+    public record Identity(String udid, String productType, String osVersion, String buildVersion,
+            String hardwareModel, String deviceName) {
+
+        /**
+         * Checks that nothing is null.
+         *
+         * @param udid {@code UniqueDeviceID}
+         * @param productType e.g. {@code iPhone15,2}
+         * @param osVersion e.g. {@code 17.4}
+         * @param buildVersion e.g. {@code 21E219}
+         * @param hardwareModel e.g. {@code D73AP}
+         * @param deviceName the user-visible name
+         */
+        public Identity {
+            Objects.requireNonNull(udid, "udid");
+            Objects.requireNonNull(productType, "productType");
+            Objects.requireNonNull(osVersion, "osVersion");
+            Objects.requireNonNull(buildVersion, "buildVersion");
+            Objects.requireNonNull(hardwareModel, "hardwareModel");
+            Objects.requireNonNull(deviceName, "deviceName");
+        }
+    }
+
+    /**
+     * A simulated position.
+     *
+     * @param latitude degrees
+     * @param longitude degrees
+     */
+    public record Location(double latitude, double longitude) {
+    }
+
+    /**
+     * The active simulated condition.
+     *
+     * @param identifier the group, e.g. {@code SlowNetworkCondition}
+     * @param profileIdentifier the profile, e.g. {@code SlowNetwork3GGood}
+     */
+    public record Condition(String identifier, String profileIdentifier) {
+    }
+
+    private static final AtomicInteger DEVICES = new AtomicInteger();
+
+    private final DeviceState state;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final DtxServiceRegistry registry;
+    private final DtxServer dtxServer;
+    private final RsdServer rsdServer;
+    private final MockEnergy energy;
+    private final Map<Class<?>, DtxServiceHandle<?>> handles;
+
+    private MockDevice(Builder b) throws IOException {
+        int number = DEVICES.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "mock-device-" + number + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        scheduler = new ScheduledThreadPoolExecutor(2, factory);
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        List<AppInfo> catalogue = new ArrayList<>(MockApplicationListing.defaultCatalogue());
+        catalogue.addAll(b.extraApps);
+        state = new DeviceState(b.identity, catalogue, scheduler);
+        energy = new MockEnergy(state);
+        registry = new DtxServiceRegistry();
+        registerCatalogue();
+        handles = new LinkedHashMap<>();
+        for (Consumer<MockDevice> override : b.overrides) {
+            override.accept(this);
+        }
+        DtxServer dtx = null;
+        try {
+            dtx = DtxServer.builder(registry).bindAddress(b.host).port(b.dtxPort).start();
+            PeerInfo peerInfo = PeerInfo.builder()
+                    .udid(b.identity.udid())
+                    .productType(b.identity.productType())
+                    .osVersion(b.identity.osVersion())
+                    .buildVersion(b.identity.buildVersion())
+                    .property("DeviceClass", new XpcString("iPhone"))
+                    .property("HardwareModel", new XpcString(b.identity.hardwareModel()))
+                    .property("ProductName", new XpcString("iPhone OS"))
+                    .property("DeviceName", new XpcString(b.identity.deviceName()))
+                    .uuid(UUID.nameUUIDFromBytes(b.identity.udid().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .service(RsdService.of(DTSERVICEHUB, dtx.port(), false))
+                    .build();
+            rsdServer = RsdServer.builder(peerInfo).bindAddress(b.host).port(b.rsdPort).start();
+        } catch (IOException | RuntimeException e) {
+            if (dtx != null) {
+                dtx.close();
+            }
+            scheduler.shutdownNow();
+            throw e;
+        }
+        dtxServer = dtx;
+    }
+
+    /** The whole catalogue; services that push to their client get one implementation per channel. */
+    private void registerCatalogue() {
+        MockDeviceInfo deviceInfo = new MockDeviceInfo(state);
+        MockScreenshot screenshot = new MockScreenshot();
+        MockConditionInducer conditions = new MockConditionInducer(state);
+        MockLocationSimulation location = new MockLocationSimulation(state);
+        MockApplicationListing apps = new MockApplicationListing(state);
+        registry.register(DeviceInfo_DtxBinding.IDENTIFIER, ch -> new DeviceInfo_DtxDispatcher(deviceInfo));
+        registry.register(ProcessControl_DtxBinding.IDENTIFIER, ch -> {
+            MockProcessControl pc = new MockProcessControl(state, ch);
+            return onClose(ch, () -> state.removeListener(pc), new ProcessControl_DtxDispatcher(pc));
+        });
+        registry.register(Sysmontap_DtxBinding.IDENTIFIER, ch -> {
+            MockSysmontap tap = new MockSysmontap(state, ch);
+            return onClose(ch, tap::stop, new Sysmontap_DtxDispatcher(tap));
+        });
+        registry.register(Screenshot_DtxBinding.IDENTIFIER, ch -> new Screenshot_DtxDispatcher(screenshot));
+        registry.register(Graphics_DtxBinding.IDENTIFIER, ch -> {
+            MockGraphics graphics = new MockGraphics(state, ch);
+            return onClose(ch, graphics::stopSampling, new Graphics_DtxDispatcher(graphics));
+        });
+        registry.register(NetworkMonitor_DtxBinding.IDENTIFIER, ch -> {
+            MockNetworkMonitor monitor = new MockNetworkMonitor(state, ch);
+            return onClose(ch, monitor::stopMonitoring, new NetworkMonitor_DtxDispatcher(monitor));
+        });
+        registry.register(ConditionInducer_DtxBinding.IDENTIFIER, ch -> new ConditionInducer_DtxDispatcher(conditions));
+        registry.register(LocationSimulation_DtxBinding.IDENTIFIER,
+                ch -> new LocationSimulation_DtxDispatcher(location));
+        registry.register(ApplicationListing_DtxBinding.IDENTIFIER, ch -> new ApplicationListing_DtxDispatcher(apps));
+        registry.register(MobileNotifications_DtxBinding.IDENTIFIER, ch -> {
+            MockMobileNotifications notifications = new MockMobileNotifications(state, ch);
+            return onClose(ch, () -> state.removeListener(notifications),
+                    new MobileNotifications_DtxDispatcher(notifications));
+        });
+        registry.register(Energy_DtxBinding.IDENTIFIER, ch -> new Energy_DtxDispatcher(energy));
+        registry.register(ActivityTraceTap_DtxBinding.IDENTIFIER, ch -> {
+            MockActivityTraceTap tap = new MockActivityTraceTap(state, ch);
+            return onClose(ch, tap::stop, new ActivityTraceTap_DtxDispatcher(tap));
+        });
+        registry.register(CoreProfileSessionTap_DtxBinding.IDENTIFIER, ch -> {
+            MockCoreProfileSessionTap tap = new MockCoreProfileSessionTap(state, ch);
+            return onClose(ch, tap::stop, new CoreProfileSessionTap_DtxDispatcher(tap));
+        });
+    }
+
+    /** Stops what a channel's fake pushes as soon as the channel ends (cancelled, or the connection dropped). */
+    private static DtxServiceHandler onClose(DtxChannel channel, Runnable cleanup, DtxServiceHandler handler) {
+        channel.setListener(new DtxChannelListener() {
+            @Override
+            public void onClosed(Throwable causeOrNull) {
+                cleanup.run();
+            }
+        });
+        return handler;
+    }
+
+    /**
+     * Starts a mock device on loopback with free ports and the default identity.
+     *
+     * @return the running device
+     * @throws IOException a server cannot bind
+     */
+    public static MockDevice start() throws IOException {
+        return builder().start();
+    }
+
+    /**
+     * A builder for a mock device.
+     *
+     * @return a builder with loopback, free ports and the default identity
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The address the RSD server listens on, as an IP literal (e.g. {@code 127.0.0.1} or {@code ::1}).
+     *
+     * @return the host
+     */
+    public String rsdHost() {
+        return rsdServer.address().getHostAddress();
+    }
+
+    /**
+     * The RSD port.
+     *
+     * @return the port
+     */
+    public int rsdPort() {
+        return rsdServer.port();
+    }
+
+    /**
+     * The DTX port, advertised as {@link #DTSERVICEHUB}.
+     *
+     * @return the port
+     */
+    public int dtxPort() {
+        return dtxServer.port();
+    }
+
+    /**
+     * The device's {@code UniqueDeviceID}.
+     *
+     * @return the udid
+     */
+    public String udid() {
+        return state.identity.udid();
+    }
+
+    /**
+     * Who the device says it is.
+     *
+     * @return the identity
+     */
+    public Identity identity() {
+        return state.identity;
+    }
+
+    /**
+     * The peer info the RSD server sends.
+     *
+     * @return the peer info
+     */
+    public PeerInfo peerInfo() {
+        return rsdServer.peerInfo();
+    }
+
+    /**
+     * The services clients may open on the DTX port.
+     *
+     * @return the identifiers, in registration order
+     */
+    public List<String> serviceIdentifiers() {
+        return registry.identifiers();
+    }
+
+    /**
+     * The DTX connections clients have open.
+     *
+     * @return the server side of each connection
+     */
+    public List<DtxConnection> connections() {
+        return dtxServer.connections();
+    }
+
+    /**
+     * The handle of a service registered with {@link Builder#service(Class, Object)}, to push its callbacks.
+     *
+     * @param type the service interface
+     * @param <T> the interface type
+     * @return the handle
+     * @throws IllegalArgumentException no implementation of {@code type} was given to the builder
+     */
+    public <T> DtxServiceHandle<T> handle(Class<T> type) {
+        DtxServiceHandle<?> handle = handles.get(type);
+        if (handle == null) {
+            throw new IllegalArgumentException("no implementation of " + type.getName() + " was given to the builder");
+        }
+        @SuppressWarnings("unchecked")
+        DtxServiceHandle<T> typed = (DtxServiceHandle<T>) handle;
+        return typed;
+    }
+
+    /**
+     * The processes running now.
+     *
+     * @return by pid
+     */
+    public List<MockProcess> processes() {
+        return state.processes();
+    }
+
+    /**
+     * The process with this pid.
+     *
+     * @param pid the pid
+     * @return the process, or null when none runs
+     */
+    public MockProcess process(int pid) {
+        return state.process(pid);
+    }
+
+    /**
+     * The installed apps.
+     *
+     * @return the catalogue
+     */
+    public List<AppInfo> apps() {
+        return state.apps();
+    }
+
+    /**
+     * The simulated position.
+     *
+     * @return the position, or null when none is simulated
+     */
+    public Location location() {
+        return state.location();
+    }
+
+    /**
+     * Every location change since start, oldest first; a null element records a {@code stopLocationSimulation}.
+     *
+     * @return the changes
+     */
+    public List<Location> locationHistory() {
+        return state.locationHistory();
+    }
+
+    /**
+     * The active simulated condition.
+     *
+     * @return the condition, or null when none is active
+     */
+    public Condition activeCondition() {
+        String[] active = state.activeCondition();
+        return active == null ? null : new Condition(active[0], active[1]);
+    }
+
+    /**
+     * The pids the Energy gauge samples ({@code startSamplingForPIDs:} minus {@code stopSamplingForPIDs:}).
+     *
+     * @return the pids
+     */
+    public Set<Integer> energySampledPids() {
+        return energy.sampling();
+    }
+
+    /**
+     * The size of the trace code table {@code traceCodesFile} returns.
+     *
+     * @return UTF-8 bytes
+     */
+    public static int traceCodesSize() {
+        return TraceCodes.byteSize();
+    }
+
+    /**
+     * A client for this device, connected the way a user connects to a real one: through RSD discovery. It sends a
+     * fresh random host UUID (a mock does not care), so nothing is written to the user's configuration.
+     *
+     * @return a new client, owned by the caller
+     * @throws IOException discovery or the DTX connection fails
+     */
+    public Instruments connect() throws IOException {
+        return Instruments.connect(rsdHost(), rsdPort(), RsdClient.Options.DEFAULT.withHostUuid(UUID.randomUUID()));
+    }
+
+    /**
+     * One line of JSON that other tools read to connect: {@code {"rsdHost": "127.0.0.1", "rsdPort": 49152,
+     * "udid": "...", "services": {"com.apple.instruments.dtservicehub": 49153}}}.
+     *
+     * @return the JSON object, without a line break
+     */
+    public String toJson() {
+        StringBuilder json = new StringBuilder();
+        json.append("{\"rsdHost\": ").append(quote(rsdHost()))
+                .append(", \"rsdPort\": ").append(rsdPort())
+                .append(", \"udid\": ").append(quote(udid()))
+                .append(", \"services\": {");
+        boolean first = true;
+        for (RsdService service : peerInfo().services().values()) {
+            json.append(first ? "" : ", ").append(quote(service.name())).append(": ").append(service.port());
+            first = false;
+        }
+        return json.append("}}").toString();
+    }
+
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** Stops the RSD and DTX servers (closing every client connection) and the streams. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            rsdServer.close();
+        } finally {
+            try {
+                dtxServer.close();
+            } finally {
+                scheduler.shutdownNow();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MockDevice " + udid() + " rsd " + rsdHost() + ":" + rsdPort() + " dtx " + dtxPort();
+    }
+
+    /** Configures a {@link MockDevice}. */
+    public static final class Builder {
+        private InetAddress host = InetAddress.getLoopbackAddress();
+        private int rsdPort;
+        private int dtxPort;
+        private Identity identity = new Identity("00008120-001A2B3C4D5E601E", "iPhone15,4", "17.4", "21E219",
+                "D27AP", "dtxkit mock iPhone");
+        private final List<AppInfo> extraApps = new ArrayList<>();
+        private final List<Consumer<MockDevice>> overrides = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Where both servers listen (loopback by default).
+         *
+         * @param host an address of this machine
+         * @return this builder
+         */
+        public Builder host(InetAddress host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * The RSD port (0, the default, picks a free one).
+         *
+         * @param port the port
+         * @return this builder
+         */
+        public Builder rsdPort(int port) {
+            this.rsdPort = checkPort(port);
+            return this;
+        }
+
+        /**
+         * The DTX port (0, the default, picks a free one).
+         *
+         * @param port the port
+         * @return this builder
+         */
+        public Builder dtxPort(int port) {
+            this.dtxPort = checkPort(port);
+            return this;
+        }
+
+        /**
+         * Who the device says it is.
+         *
+         * @param identity the identity
+         * @return this builder
+         */
+        public Builder identity(Identity identity) {
+            this.identity = Objects.requireNonNull(identity, "identity");
+            return this;
+        }
+
+        /**
+         * Another installed app, launchable like the system apps.
+         *
+         * @param app the app; {@code bundleIdentifier}, {@code executableName} and {@code bundlePath} are needed to
+         *     launch it
+         * @return this builder
+         */
+        public Builder app(AppInfo app) {
+            Objects.requireNonNull(app.bundleIdentifier(), "app.bundleIdentifier");
+            extraApps.add(app);
+            return this;
+        }
+
+        /**
+         * Serves {@code implementation} for a {@code @DtxService} interface: replaces the mock's own implementation
+         * of a catalogue service, or adds a service. One instance serves every channel, so it must be thread-safe;
+         * push its callbacks through {@link MockDevice#handle(Class)}.
+         *
+         * @param type the service interface
+         * @param implementation the implementation
+         * @param <T> the interface type
+         * @return this builder
+         */
+        public <T> Builder service(Class<T> type, T implementation) {
+            Objects.requireNonNull(implementation, "implementation");
+            overrides.add(device -> device.handles.put(type, device.registry.register(type, implementation)));
+            return this;
+        }
+
+        /**
+         * Serves any service by identifier with a handler per channel (for services without an interface).
+         *
+         * @param identifier the service identifier
+         * @param factory creates the handler of each channel a client opens
+         * @return this builder
+         */
+        public Builder service(String identifier, DtxServiceFactory factory) {
+            Objects.requireNonNull(identifier, "identifier");
+            Objects.requireNonNull(factory, "factory");
+            overrides.add(device -> device.registry.register(identifier, factory));
+            return this;
+        }
+
+        /**
+         * Starts the device.
+         *
+         * @return the running device
+         * @throws IOException a server cannot bind
+         */
+        public MockDevice start() throws IOException {
+            return new MockDevice(this);
+        }
+
+        private static int checkPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            return port;
+        }
+    }
+}
