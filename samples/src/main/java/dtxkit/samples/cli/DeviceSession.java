@@ -5,6 +5,7 @@ import dtxkit.runtime.DtxException;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.services.Instruments;
 import dtxkit.services.deviceinfo.DeviceInfo;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,6 +33,7 @@ final class DeviceSession implements AutoCloseable {
   private final AutoCloseable owned;
   private final CountDownLatch finished = new CountDownLatch(1);
   private DtxConnection instruments;
+  private Instruments facade;
   private Thread shutdownHook;
   private volatile boolean interrupted;
 
@@ -71,6 +73,14 @@ final class DeviceSession implements AutoCloseable {
       instruments = connect(DTSERVICEHUB);
     }
     return instruments;
+  }
+
+  /** The {@code Instruments} facade over {@link #instruments()} (closing the session closes the connection). */
+  synchronized Instruments facade() {
+    if (facade == null) {
+      facade = Instruments.over(instruments());
+    }
+    return facade;
   }
 
   private DtxConnection connect(String service) {

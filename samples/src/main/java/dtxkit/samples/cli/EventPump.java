@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -54,6 +56,44 @@ final class EventPump<T> {
 
   private record Failure(String what, Throwable cause) {}
 
+  /**
+   * Subscribes to {@code stream} (e.g. a {@link dtxkit.services.DeviceStream} of the {@code Instruments} facade) with
+   * unbounded demand, feeding its items, its end and its error into this pump.
+   *
+   * @return cancels the subscription, which stops the device's service and closes its channel
+   */
+  Runnable subscribe(Flow.Publisher<? extends T> stream) {
+    AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    stream.subscribe(new Flow.Subscriber<T>() {
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        subscription.set(s);
+        s.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(T item) {
+        offer(item);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        fail(null, t);
+      }
+
+      @Override
+      public void onComplete() {
+        end();
+      }
+    });
+    return () -> {
+      Flow.Subscription s = subscription.get();
+      if (s != null) {
+        s.cancel();
+      }
+    };
+  }
+
   /** Why the connection closed, once {@link Stop#CLOSED}; null for a clean close. */
   Throwable closeCause() {
     return closeCause;
@@ -93,7 +133,11 @@ final class EventPump<T> {
         return Stop.CLOSED;
       }
       if (next instanceof Failure f) {
-        throw new CliException(f.what() + ": " + f.cause().getMessage(), f.cause());
+        if (f.what() == null && f.cause() instanceof RuntimeException e) {
+          throw e; // a DtxException from the stream: the tool's error handler words it
+        }
+        throw new CliException((f.what() == null ? "the stream failed" : f.what()) + ": " + f.cause().getMessage(),
+            f.cause());
       }
       T event = (T) next;
       sink.accept(event);

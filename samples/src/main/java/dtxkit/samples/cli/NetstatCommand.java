@@ -1,8 +1,5 @@
 package dtxkit.samples.cli;
 
-import dtxkit.runtime.DtxChannel;
-import dtxkit.runtime.DtxChannelListener;
-import dtxkit.runtime.DtxProtocolException;
 import dtxkit.services.networking.NetworkEvent;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -12,43 +9,29 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code dtxkit netstat}: network interfaces, new connections and their traffic counters as the device reports them
- * (the networking service), until Ctrl-C or a bound.
+ * (the networking service, through the {@code Instruments} facade's stream), until Ctrl-C or a bound.
  */
 @Command(name = "netstat", mixinStandardHelpOptions = true,
     description = "Stream network interfaces, connections and traffic counters.")
 final class NetstatCommand extends DeviceCommand {
-  /**
-   * The networking service. Its events arrive as OBJECT notifications, which the typed events interface does not
-   * carry, so this command speaks to the channel directly with the selectors {@code NetworkMonitor} declares.
-   */
-  static final String NETWORKING = "com.apple.instruments.server.services.networking";
-
   @Mixin StreamOptions bounds;
 
   @Override
   int run(DeviceSession session, PrintWriter out) throws InterruptedException {
     EventPump<NetworkEvent> pump = new EventPump<NetworkEvent>().until(session.instruments());
-    DtxChannel channel = session.instruments().openChannel(NETWORKING, new DtxChannelListener() {
-      @Override
-      public void onNotification(Object value) {
-        try {
-          pump.offer(NetworkEvent.of(value));
-        } catch (DtxProtocolException e) {
-          pump.fail("a network event does not decode", e);
-        }
-      }
-    });
-    channel.send("startMonitoring");
-    EventPump.Stop stop = pump.drain(bounds, e -> true, e -> print(out, e));
-    if (stop == EventPump.Stop.CLOSED) {
-      if (!session.interrupted()) {
-        throw new CliException("the device closed the connection during netstat"
-            + (pump.closeCause() == null ? "" : ": " + pump.closeCause().getMessage()));
-      }
-      return 0;
+    Runnable stop = pump.subscribe(session.facade().network());
+    EventPump.Stop why;
+    try {
+      why = pump.drain(bounds, e -> true, e -> print(out, e));
+    } finally {
+      stop.run();
     }
-    channel.invoke("stopMonitoring");
-    channel.cancel();
+    if (why != EventPump.Stop.CLOSED) {
+      session.flush(); // the stop went out before the connection closes
+    } else if (!session.interrupted()) {
+      throw new CliException("the device closed the connection during netstat"
+          + (pump.closeCause() == null ? "" : ": " + pump.closeCause().getMessage()));
+    }
     return 0;
   }
 

@@ -1,12 +1,5 @@
 package dtxkit.samples.cli;
 
-import dtxkit.runtime.DtxArgument;
-import dtxkit.runtime.DtxChannel;
-import dtxkit.runtime.DtxChannelListener;
-import dtxkit.runtime.DtxProtocolException;
-import dtxkit.services.deviceinfo.DeviceInfo;
-import dtxkit.services.sysmontap.SysmonConfig;
-import dtxkit.services.sysmontap.SysmonDecoder;
 import dtxkit.services.sysmontap.SysmonProcessRow;
 import dtxkit.services.sysmontap.SysmonSample;
 import java.io.PrintWriter;
@@ -21,19 +14,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dtxkit sysmon}: system and per-process CPU and memory from sysmontap, one sample per {@code --interval},
- * until Ctrl-C or a bound. The device's first sample carries no valid CPU figures; it is not printed.
+ * {@code dtxkit sysmon}: system and per-process CPU and memory from sysmontap (the {@code Instruments} facade's
+ * stream), one sample per {@code --interval}, until Ctrl-C or a bound. The device's first sample carries no valid
+ * CPU figures; it is not printed.
  */
 @Command(name = "sysmon", mixinStandardHelpOptions = true,
     description = "Stream system and process CPU/memory samples (sysmontap).")
 final class SysmonCommand extends DeviceCommand {
-  /**
-   * The sysmontap service. Its samples arrive as OBJECT notifications, which the typed events interface does not
-   * carry, so this command speaks to the channel directly with the selectors the {@code Sysmontap} interface
-   * declares and decodes with {@link SysmonDecoder}.
-   */
-  static final String SYSMONTAP = "com.apple.instruments.server.services.sysmontap";
-
   @Option(names = "--pid", paramLabel = "P", description = "Only this process.")
   Integer pid;
 
@@ -56,48 +43,24 @@ final class SysmonCommand extends DeviceCommand {
 
   @Override
   int run(DeviceSession session, PrintWriter out) throws InterruptedException {
-    DeviceInfo info = session.instruments().open(DeviceInfo.class);
-    List<String> procAttrs = info.sysmonProcessAttributes();
-    List<String> sysAttrs = info.sysmonSystemAttributes();
-    SysmonDecoder decoder = new SysmonDecoder(procAttrs, sysAttrs);
     EventPump<SysmonSample> pump = new EventPump<SysmonSample>().until(session.instruments());
-    DtxChannel channel = session.instruments().openChannel(SYSMONTAP, new DtxChannelListener() {
-      @Override
-      public void onNotification(Object value) {
-        feed(value);
-      }
-
-      @Override
-      public void onData(byte[] data) {
-        feed(data);
-      }
-
-      private void feed(Object value) {
-        try {
-          decoder.decode(value).forEach(pump::offer);
-        } catch (DtxProtocolException e) {
-          pump.fail("a sysmontap sample does not decode", e);
+    Runnable stop = pump.subscribe(session.facade().sysmon(Duration.ofMillis(intervalMillis)));
+    EventPump.Stop why;
+    try {
+      why = pump.drain(bounds, SysmonSample::valid, s -> {
+        if (s.valid()) {
+          print(out, s);
         }
-      }
-    });
-    channel.send("setConfig:", DtxArgument.object(
-        SysmonConfig.of(procAttrs, sysAttrs, Duration.ofMillis(intervalMillis))));
-    channel.send("start");
-    EventPump.Stop stop = pump.drain(bounds, SysmonSample::valid, s -> {
-      if (s.valid()) {
-        print(out, s);
-      }
-    });
-    if (stop == EventPump.Stop.CLOSED) {
-      if (!session.interrupted()) {
-        throw new CliException("the device closed the connection during sysmon"
-            + (pump.closeCause() == null ? "" : ": " + pump.closeCause().getMessage()));
-      }
-      return 0;
+      });
+    } finally {
+      stop.run();
     }
-    channel.send("stop");
-    session.flush();
-    channel.cancel();
+    if (why != EventPump.Stop.CLOSED) {
+      session.flush(); // the stop went out before the connection closes
+    } else if (!session.interrupted()) {
+      throw new CliException("the device closed the connection during sysmon"
+          + (pump.closeCause() == null ? "" : ": " + pump.closeCause().getMessage()));
+    }
     return 0;
   }
 
