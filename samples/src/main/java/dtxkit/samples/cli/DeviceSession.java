@@ -127,17 +127,23 @@ final class DeviceSession implements AutoCloseable {
    * @return this session
    */
   DeviceSession closeOnShutdown() {
-    shutdownHook = new Thread(() -> {
-      interrupted = true;
-      closeResources();
-      try {
-        finished.await(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "dtxkit-shutdown");
+    shutdownHook = new Thread(this::shutdown, "dtxkit-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     return this;
+  }
+
+  /**
+   * What Ctrl-C does: marks the session interrupted, closes the connections (which ends a running stream), then
+   * waits up to two seconds for the command to finish printing. Any thread.
+   */
+  void shutdown() {
+    interrupted = true;
+    closeResources();
+    try {
+      finished.await(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** True once a shutdown (Ctrl-C) closed this session: the stream ended because the user asked. */
