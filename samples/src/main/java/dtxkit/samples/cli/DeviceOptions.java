@@ -143,13 +143,22 @@ final class DeviceOptions {
     return false;
   }
 
-  /** The innermost message, which usually says the most (e.g. "Connection refused"). */
+  /**
+   * The reason to show: "connection refused" when a connect was refused, else the innermost message (which usually
+   * says the most), else the innermost exception's type.
+   */
   static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    if (hasCause(t, ConnectException.class)) {
+      return "connection refused";
     }
-    String m = root.getMessage();
-    return m == null ? root.getClass().getSimpleName() : m;
+    String message = null;
+    Throwable root = t;
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      root = c;
+      if (c.getMessage() != null) {
+        message = c.getMessage();
+      }
+    }
+    return message != null ? message : root.getClass().getSimpleName();
   }
 }

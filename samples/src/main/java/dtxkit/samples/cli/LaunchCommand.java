@@ -1,5 +1,6 @@
 package dtxkit.samples.cli;
 
+import dtxkit.runtime.DtxRemoteException;
 import dtxkit.services.processcontrol.LaunchOptions;
 import dtxkit.services.processcontrol.ProcessControl;
 import java.io.PrintWriter;
@@ -65,7 +66,13 @@ final class LaunchCommand extends DeviceCommand {
     Map<String, Object> options = new LinkedHashMap<>();
     options.put(LaunchOptions.START_SUSPENDED, 0);
     options.put(LaunchOptions.KILL_EXISTING, killExisting ? 1 : 0);
-    int pid = control.launchSuspendedProcess("", bundle, env, args, options);
+    int pid;
+    try {
+      pid = control.launchSuspendedProcess("", bundle, env, args, options);
+    } catch (DtxRemoteException e) {
+      throw new CliException("cannot launch " + bundle + ": " + e.getMessage()
+          + " ('dtxkit apps' lists what is installed)", e);
+    }
     launchedPid = pid;
     if (json()) {
       Output.printJson(out, Output.object("event", "launched",

@@ -91,7 +91,7 @@ class DeviceSelectionTest {
   void noTunnelSaysHowToStartOne() throws IOException {
     int port = closedPort();
     CliRunner.Result r = CliRunner.run("rsd", "info", "--tunneld", "http://127.0.0.1:" + port);
-    assertAdvice(r, "dtxkit: no tunnel found: no tunneld answers at http://127.0.0.1:" + port,
+    assertAdvice(r, "dtxkit: no tunnel found: no tunneld answers at http://127.0.0.1:" + port + " (connection refused)",
         "start a tunnel: sudo pymobiledevice3 remote tunneld, or pass --rsd HOST PORT, or try --mock");
     assertEquals("", r.out());
   }

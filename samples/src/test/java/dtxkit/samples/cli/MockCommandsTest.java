@@ -143,8 +143,8 @@ class MockCommandsTest {
   @Test
   void launchOfAnAppThatIsNotInstalled() {
     CliRunner.Result r = fails(1, "launch", "com.example.missing");
-    assertTrue(r.err().startsWith("dtxkit: the device refused: "), r.err());
-    assertTrue(r.err().contains("com.example.missing"), r.err());
+    assertTrue(r.err().startsWith("dtxkit: cannot launch com.example.missing: "), r.err());
+    assertTrue(r.err().contains("('dtxkit apps' lists what is installed)"), r.err());
     assertEquals("", r.out());
   }
 
