@@ -32,6 +32,12 @@ public final class DtxkitCli implements Runnable {
       description = "Log at debug level and print stack traces with errors.")
   boolean verbose;
 
+  /**
+   * Runs the tool and exits with its code: 0 on success, 1 when the device or the connection failed (one line of
+   * advice on stderr), 2 for a usage error.
+   *
+   * @param args the command line
+   */
   public static void main(String[] args) {
     configureLogging(args);
     System.exit(newCommandLine().execute(args));
