@@ -4,6 +4,8 @@ import dtxkit.runtime.DtxConnection;
 import dtxkit.services.Instruments;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -53,13 +55,36 @@ public final class MockDeviceExtension implements BeforeAllCallback, AfterAllCal
         }
     }
 
-    /** Used by JUnit. */
+    private final UnaryOperator<MockDevice.Builder> configurer;
+
+    /** A device as {@link MockDevice#start()} makes it; used by {@code @ExtendWith}. */
     public MockDeviceExtension() {
+        this(UnaryOperator.identity());
+    }
+
+    private MockDeviceExtension(UnaryOperator<MockDevice.Builder> configurer) {
+        this.configurer = configurer;
+    }
+
+    /**
+     * An extension whose device is configured first, e.g. with services of the test's own; register it with
+     * {@code @RegisterExtension} on a static field.
+     *
+     * <pre>{@code
+     * @RegisterExtension
+     * static final MockDeviceExtension MOCK = MockDeviceExtension.configured(b -> b.service(Screenshot.class, myFake));
+     * }</pre>
+     *
+     * @param configurer adjusts the builder (returns it, or another)
+     * @return the extension
+     */
+    public static MockDeviceExtension configured(UnaryOperator<MockDevice.Builder> configurer) {
+        return new MockDeviceExtension(Objects.requireNonNull(configurer, "configurer"));
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        MockDevice device = MockDevice.start();
+        MockDevice device = configurer.apply(MockDevice.builder()).start();
         Instruments instruments;
         try {
             instruments = device.connect();
