@@ -54,14 +54,15 @@ final class Output {
     private final List<String> headers;
     private final List<List<String>> rows = new ArrayList<>();
     private final boolean[] numeric;
+    private final boolean[] text;
 
     Table(String... headers) {
       this.headers = List.of(headers);
       this.numeric = new boolean[headers.length];
-      java.util.Arrays.fill(numeric, true);
+      this.text = new boolean[headers.length];
     }
 
-    /** Adds a row; {@code null} cells print as "-". */
+    /** Adds a row; {@code null} cells print as "-". A column of numbers (and nulls) is right-aligned. */
     Table row(Object... cells) {
       if (cells.length != headers.size()) {
         throw new IllegalArgumentException(cells.length + " cells for " + headers.size() + " columns");
@@ -69,8 +70,10 @@ final class Output {
       List<String> row = new ArrayList<>(cells.length);
       for (int i = 0; i < cells.length; i++) {
         Object c = cells[i];
-        if (!(c instanceof Number) && c != null) {
-          numeric[i] = false;
+        if (c instanceof Number) {
+          numeric[i] = true;
+        } else if (c != null) {
+          text[i] = true;
         }
         row.add(c == null ? "-" : c.toString());
       }
@@ -104,7 +107,7 @@ final class Output {
         boolean last = i == cells.size() - 1;
         String cell = cells.get(i);
         String pad = " ".repeat(width[i] - cell.length());
-        if (numeric[i] && !rows.isEmpty()) {
+        if (numeric[i] && !text[i]) {
           b.append(pad).append(cell);
         } else {
           b.append(cell);
