@@ -8,6 +8,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Stack;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -32,9 +33,9 @@ final class DeviceOptions {
 
   /** The mutually exclusive ways to find a device. */
   static final class Source {
-    @Option(names = "--rsd", arity = "2", paramLabel = "HOST PORT", hideParamSyntax = true,
+    @Option(names = "--rsd", paramLabel = "HOST PORT", parameterConsumer = HostPortConsumer.class,
         description = "Connect to this RSD address and port (IPv6 with %%scope allowed).")
-    List<String> rsd;
+    HostPort rsd;
 
     @Option(names = "--tunneld", arity = "0..1", paramLabel = "URL", fallbackValue = TunnelDiscovery.TUNNELD_DEFAULT,
         description = "Ask pymobiledevice3's tunneld for the device (the default; URL defaults to ${FALLBACK-VALUE}).")
@@ -46,6 +47,37 @@ final class DeviceOptions {
 
     @Option(names = "--mock", description = "Start dtxkit's mock device in this process and talk to it.")
     boolean mock;
+  }
+
+  /** An RSD address and port, as {@code --rsd HOST PORT} gives them. */
+  record HostPort(String host, int port) {}
+
+  /**
+   * Takes the two words after {@code --rsd} into one {@link HostPort}, so the option is single-valued (and its
+   * synopsis reads {@code --rsd=HOST PORT}, not a repeatable list).
+   */
+  static final class HostPortConsumer implements CommandLine.IParameterConsumer {
+    @Override
+    public void consumeParameters(Stack<String> args, CommandLine.Model.ArgSpec argSpec,
+        CommandLine.Model.CommandSpec commandSpec) {
+      if (args.size() < 2) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "--rsd needs HOST PORT");
+      }
+      String host = args.pop();
+      String port = args.pop();
+      int number;
+      try {
+        number = Integer.parseInt(port);
+      } catch (NumberFormatException e) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(),
+            "--rsd PORT must be a number, not '" + port + "'");
+      }
+      if (number < 1 || number > 65535) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(),
+            "--rsd PORT must be 1 to 65535, not " + number);
+      }
+      argSpec.setValue(new HostPort(host, number));
+    }
   }
 
   /** True when {@code --mock} was given. */
@@ -67,13 +99,8 @@ final class DeviceOptions {
     String host;
     int port;
     if (source != null && source.rsd != null) {
-      host = source.rsd.get(0);
-      try {
-        port = Integer.parseInt(source.rsd.get(1));
-      } catch (NumberFormatException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "--rsd PORT must be a number, not '" + source.rsd.get(1) + "'");
-      }
+      host = source.rsd.host();
+      port = source.rsd.port();
     } else {
       TunnelInfo tunnel = discover();
       host = tunnel.address();

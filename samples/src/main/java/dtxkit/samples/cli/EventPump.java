@@ -1,6 +1,7 @@
 package dtxkit.samples.cli;
 
 import dtxkit.runtime.DtxConnection;
+import dtxkit.runtime.DtxConnectionClosedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
@@ -51,6 +52,14 @@ final class EventPump<T> {
    * {@link CliException} after the events queued before it.
    */
   void fail(String what, Throwable cause) {
+    if (cause instanceof DtxConnectionClosedException closed) {
+      // The connection's end, seen through the stream: the same as the close (Ctrl-C, or the device left).
+      if (closeCause == null) {
+        closeCause = closed;
+      }
+      queue.add(CLOSED);
+      return;
+    }
     queue.add(new Failure(what, cause));
   }
 
@@ -94,7 +103,7 @@ final class EventPump<T> {
     };
   }
 
-  /** Why the connection closed, once {@link Stop#CLOSED}; null for a clean close. */
+  /** Why the connection closed (the connection's close exception), once {@link Stop#CLOSED}; may be null. */
   Throwable closeCause() {
     return closeCause;
   }
