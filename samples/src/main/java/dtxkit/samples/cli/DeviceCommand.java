@@ -17,7 +17,14 @@ abstract class DeviceCommand implements Callable<Integer> {
   public final Integer call() throws Exception {
     validate();
     try (DeviceSession session = device.open(spec).closeOnShutdown()) {
-      return run(session, spec.commandLine().getOut());
+      try {
+        return run(session, spec.commandLine().getOut());
+      } catch (RuntimeException e) {
+        if (session.interrupted()) {
+          return 0; // Ctrl-C closed the connection under the command: its failure is the expected end
+        }
+        throw e;
+      }
     }
   }
 

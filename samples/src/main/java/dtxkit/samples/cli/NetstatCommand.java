@@ -26,12 +26,17 @@ final class NetstatCommand extends DeviceCommand {
     } finally {
       stop.run();
     }
-    if (why != EventPump.Stop.CLOSED) {
-      session.flush(); // the stop went out before the connection closes
-    } else if (!session.interrupted()) {
+    if (session.interrupted()) {
+      return 0; // Ctrl-C: the stream ended because the user asked
+    }
+    if (why == EventPump.Stop.CLOSED || !session.instruments().isOpen()) {
       throw new CliException("the device closed the connection during netstat"
           + (pump.closeCause() == null ? "" : ": " + pump.closeCause().getMessage()));
     }
+    if (why == EventPump.Stop.ENDED) {
+      throw new CliException("the device ended the netstat stream (it closed the channel)");
+    }
+    session.flush(); // the stop went out before the connection closes
     return 0;
   }
 

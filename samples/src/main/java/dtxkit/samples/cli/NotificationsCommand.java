@@ -45,6 +45,9 @@ final class NotificationsCommand extends DeviceCommand {
       out.flush();
     }
     EventPump.Stop stop = pump.drain(bounds, e -> true, e -> print(out, e));
+    if (session.interrupted()) {
+      return 0; // Ctrl-C: the stream ended because the user asked
+    }
     if (stop != EventPump.Stop.CLOSED) {
       notifications.setApplicationStateNotificationsEnabled(false);
       notifications.setMemoryNotificationsEnabled(false);

@@ -55,12 +55,17 @@ final class SysmonCommand extends DeviceCommand {
     } finally {
       stop.run();
     }
-    if (why != EventPump.Stop.CLOSED) {
-      session.flush(); // the stop went out before the connection closes
-    } else if (!session.interrupted()) {
+    if (session.interrupted()) {
+      return 0; // Ctrl-C: the stream ended because the user asked
+    }
+    if (why == EventPump.Stop.CLOSED || !session.instruments().isOpen()) {
       throw new CliException("the device closed the connection during sysmon"
           + (pump.closeCause() == null ? "" : ": " + pump.closeCause().getMessage()));
     }
+    if (why == EventPump.Stop.ENDED) {
+      throw new CliException("the device ended the sysmon stream (it closed the channel)");
+    }
+    session.flush(); // the stop went out before the connection closes
     return 0;
   }
 

@@ -76,6 +76,9 @@ class InterruptTest {
     session.shutdown();
     command.join(30_000);
     assertFalse(command.isAlive(), "sysmon still running after the shutdown");
+    if (result.get() instanceof Throwable t) {
+      throw new AssertionError("sysmon failed instead of ending cleanly", t);
+    }
     assertEquals(0, result.get());
     assertTrue(session.interrupted());
     assertTrue(lines.text.toString().startsWith("cpu "), lines.text.toString());
