@@ -4,6 +4,8 @@ import dtxkit.services.notifications.AppStateNotification;
 import dtxkit.services.notifications.MemoryLevelNotification;
 import dtxkit.services.notifications.MobileNotifications;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +61,11 @@ final class NotificationsCommand extends DeviceCommand {
     return 0;
   }
 
+  /** The time to milliseconds, so the column keeps its width. */
+  private static String time(Instant t) {
+    return t == null ? "-" : t.truncatedTo(ChronoUnit.MILLIS).toString();
+  }
+
   private void print(PrintWriter out, Object e) {
     if (e instanceof AppStateNotification a) {
       if (json()) {
@@ -67,7 +74,7 @@ final class NotificationsCommand extends DeviceCommand {
             "state", a.state(), "stateDescription", a.stateDescription(), "machAbsoluteTime", a.machAbsoluteTime()));
         return;
       }
-      out.println(String.format(Locale.ROOT, "%-24s  %-6s  %6s  %s %s", a.timestamp(), "app", a.pid(),
+      out.println(String.format(Locale.ROOT, "%-24s  %-6s  %6s  %s %s", time(a.timestamp()), "app", a.pid(),
           a.bundleIdentifier() != null ? a.bundleIdentifier() : a.appName(), a.stateDescription()));
     } else if (e instanceof MemoryLevelNotification m) {
       if (json()) {
@@ -75,7 +82,7 @@ final class NotificationsCommand extends DeviceCommand {
             "code", m.code(), "machAbsoluteTime", m.machAbsoluteTime()));
         return;
       }
-      out.println(String.format(Locale.ROOT, "%-24s  %-6s  %6s  level %s", m.timestamp(), "memory", m.pid(), m.code()));
+      out.println(String.format(Locale.ROOT, "%-24s  %-6s  %6s  level %s", time(m.timestamp()), "memory", m.pid(), m.code()));
     }
     out.flush();
   }
