@@ -1,7 +1,16 @@
 package dtxkit.samples.cli;
 
+import dtxkit.runtime.DtxConnectionClosedException;
+import dtxkit.runtime.DtxRemoteException;
+import dtxkit.runtime.DtxTimeoutException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code dtxkit} command-line tool: one picocli command per job, in the style of pymobiledevice3 and go-ios. */
 @Command(
@@ -9,23 +18,98 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = DtxkitCli.Version.class,
     description = "Talk DTX (Instruments) and RemoteXPC to iOS devices, or to dtxkit's mock device.",
-    subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RsdCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RsdCommand.class, PsCommand.class,
+        LaunchCommand.class, KillCommand.class, ScreenshotCommand.class, LocationCommand.class,
+        ConditionsCommand.class, AppsCommand.class, NotificationsCommand.class, EnergyCommand.class,
+        SysmonCommand.class, NetstatCommand.class, MockDeviceCommand.class, DemoCommand.class})
 public final class DtxkitCli implements Runnable {
+  /** slf4j-simple's level property; set before the first logger exists. */
+  static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "Log at debug level and print stack traces with errors.")
+  boolean verbose;
+
+  /**
+   * Runs the tool and exits with its code: 0 on success, 1 when the device or the connection failed (one line of
+   * advice on stderr), 2 for a usage error.
+   *
+   * @param args the command line
+   */
   public static void main(String[] args) {
+    configureLogging(args);
     System.exit(newCommandLine().execute(args));
+  }
+
+  /**
+   * Sets slf4j-simple's level from the arguments before any logger is created: warn, or debug with
+   * {@code --verbose}. An explicit {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} wins.
+   */
+  static void configureLogging(String[] args) {
+    List<String> list = Arrays.asList(args);
+    if (list.contains("--verbose") || list.contains("-v")) {
+      System.setProperty(LOG_LEVEL_PROPERTY, "debug");
+    } else if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+      System.setProperty(LOG_LEVEL_PROPERTY, "warn");
+    }
   }
 
   /** The configured command line; tests run commands through this exactly as {@code ./dtxkit} does. */
   public static CommandLine newCommandLine() {
-    return new CommandLine(new DtxkitCli());
+    CommandLine cli = new CommandLine(new DtxkitCli());
+    cli.setExecutionExceptionHandler(DtxkitCli::handleFailure);
+    return cli;
   }
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Prints one line saying what failed and what to do; the stack trace only with {@code --verbose}. */
+  private static int handleFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    cli.getOut().flush();
+    err.println("dtxkit: " + describe(e));
+    if (verbose(parsed)) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return e instanceof CliException c ? c.exitCode() : 1;
+  }
+
+  private static boolean verbose(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The user-facing sentence for a failure. */
+  static String describe(Throwable e) {
+    if (e instanceof CliException) {
+      return e.getMessage();
+    }
+    if (e instanceof DtxRemoteException r) {
+      return "the device refused: " + r.getMessage();
+    }
+    if (e instanceof DtxConnectionClosedException) {
+      return "the connection to the device closed: " + e.getMessage();
+    }
+    if (e instanceof DtxTimeoutException) {
+      return "the device did not answer in time: " + e.getMessage() + " (is it still connected and unlocked?)";
+    }
+    if (DeviceOptions.hasCause(e, ConnectException.class)) {
+      return "connection refused: " + DeviceOptions.rootMessage(e) + "; " + DeviceOptions.START_A_TUNNEL;
+    }
+    if (e instanceof java.io.IOException) {
+      return e.getMessage();
+    }
+    return "unexpected error: " + e + " (run with --verbose for the stack trace, and please report it)";
   }
 
   /** Reads the version from the jar manifest when packaged, else reports a development build. */

@@ -3,20 +3,14 @@ package dtxkit.samples.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dtxkit.runtime.rsd.PeerInfo;
-import dtxkit.runtime.rsd.RsdClient;
 import dtxkit.runtime.rsd.RsdService;
-import dtxkit.runtime.rsd.TunnelDiscovery;
-import dtxkit.runtime.rsd.TunnelInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code dtxkit rsd}: RemoteServiceDiscovery on iOS 17+ devices. */
 @Command(name = "rsd", mixinStandardHelpOptions = true, description = "RemoteServiceDiscovery (iOS 17+).",
@@ -34,64 +28,15 @@ public final class RsdCommand implements Runnable {
       description = "Print a device's RSD peer info and its services.")
   static final class Info implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--rsd", arity = "2", paramLabel = "HOST PORT", hideParamSyntax = true,
-        description = "Connect to this RSD address and port (IPv6 with %%scope allowed).")
-    List<String> rsd;
-
-    @Option(names = "--tunneld", arity = "0..1", paramLabel = "URL", fallbackValue = TunnelDiscovery.TUNNELD_DEFAULT,
-        description = "Ask pymobiledevice3's tunneld (default ${FALLBACK-VALUE}).")
-    String tunneld;
-
-    @Option(names = "--go-ios", arity = "0..1", paramLabel = "URL", fallbackValue = TunnelDiscovery.GO_IOS_DEFAULT,
-        description = "Ask go-ios's agent (default ${FALLBACK-VALUE}).")
-    String goIos;
-
-    @Option(names = "--udid", description = "Pick this device from the tunnel daemon's list.")
-    String udid;
-
-    @Option(names = "--json", description = "Print JSON instead of a table.")
-    boolean json;
+    @CommandLine.Mixin DeviceOptions device;
+    @CommandLine.Mixin Output output;
 
     @Override
-    public Integer call() {
-      try {
-        return info();
-      } catch (IOException e) {
-        // Device and daemon failures are expected outcomes for a CLI: one line, not a stack trace.
-        spec.commandLine().getErr().println("dtxkit rsd info: " + e.getMessage());
-        spec.commandLine().getErr().flush();
-        return 1;
-      }
-    }
-
-    private int info() throws IOException {
+    public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      String host;
-      int port;
-      if (rsd != null) {
-        host = rsd.get(0);
-        try {
-          port = Integer.parseInt(rsd.get(1));
-        } catch (NumberFormatException e) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--rsd PORT must be a number: " + rsd.get(1));
-        }
-      } else {
-        TunnelDiscovery discovery = new TunnelDiscovery(Duration.ofSeconds(5));
-        List<TunnelInfo> tunnels = goIos != null ? discovery.goIosAgent(URI.create(goIos))
-            : discovery.tunneld(URI.create(tunneld != null ? tunneld : TunnelDiscovery.TUNNELD_DEFAULT));
-        TunnelInfo pick = tunnels.stream().filter(t -> udid == null || t.udid().equals(udid)).findFirst()
-            .orElseThrow(() -> new IOException(udid == null ? "the tunnel daemon lists no device"
-                : "the tunnel daemon lists no device " + udid));
-        host = pick.address();
-        port = pick.rsdPort();
-      }
-      try (RsdClient client = RsdClient.connect(host, port, RsdClient.Options.DEFAULT)) {
-        PeerInfo info = client.peerInfo();
-        if (udid != null && !udid.equals(info.udid())) {
-          spec.commandLine().getErr().println("warning: device at " + host + " is " + info.udid() + ", not " + udid);
-        }
-        out.print(json ? toJson(info) : toTable(info));
+      try (DeviceSession session = device.open(spec)) {
+        PeerInfo info = session.peerInfo();
+        out.print(output.json ? toJson(info) : toTable(info));
         out.flush();
       }
       return 0;
@@ -100,17 +45,17 @@ public final class RsdCommand implements Runnable {
 
   static String toTable(PeerInfo info) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("UDID:          %s%n", info.udid()));
-    b.append(String.format("Product type:  %s%n", info.productType()));
-    b.append(String.format("OS version:    %s%n", info.osVersion()));
-    b.append(String.format("Build:         %s%n", info.buildVersion()));
-    b.append(String.format("Services:      %d%n%n", info.services().size()));
+    b.append(String.format(Locale.ROOT, "UDID:          %s%n", info.udid()));
+    b.append(String.format(Locale.ROOT, "Product type:  %s%n", info.productType()));
+    b.append(String.format(Locale.ROOT, "OS version:    %s%n", info.osVersion()));
+    b.append(String.format(Locale.ROOT, "Build:         %s%n", info.buildVersion()));
+    b.append(String.format(Locale.ROOT, "Services:      %d%n%n", info.services().size()));
     int width = info.services().keySet().stream().mapToInt(String::length).max().orElse(7);
     width = Math.max(width, "SERVICE".length());
-    b.append(String.format("%-" + width + "s  %5s  %s%n", "SERVICE", "PORT", "PROTOCOL"));
+    b.append(String.format(Locale.ROOT, "%-" + width + "s  %5s  %s%n", "SERVICE", "PORT", "PROTOCOL"));
     for (RsdService s : info.services().values()) {
       String protocol = s.usesRemoteXpc() ? "RemoteXPC" : s.needsCheckin() ? "RSDCheckin" : "raw";
-      b.append(String.format("%-" + width + "s  %5d  %s%n", s.name(), s.port(), protocol));
+      b.append(String.format(Locale.ROOT, "%-" + width + "s  %5d  %s%n", s.name(), s.port(), protocol));
     }
     return b.toString();
   }

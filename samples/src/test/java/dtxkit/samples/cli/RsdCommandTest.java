@@ -75,7 +75,7 @@ class RsdCommandTest {
     cli.setOut(new PrintWriter(new StringWriter()));
     int code = cli.execute("rsd", "info", "--rsd", "127.0.0.1", "1");
     assertEquals(1, code);
-    assertTrue(err.toString().contains("cannot reach RSD at 127.0.0.1:1"), err.toString());
+    assertTrue(err.toString().contains("connection refused by 127.0.0.1:1"), err.toString());
   }
 
   @Test

@@ -1,0 +1,191 @@
+package dtxkit.samples.cli;
+
+import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.runtime.rsd.TunnelDiscovery;
+import dtxkit.runtime.rsd.TunnelInfo;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Stack;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/**
+ * Device selection shared by every command that talks to a device (a picocli mixin): {@code --rsd HOST PORT},
+ * {@code --tunneld [URL]}, {@code --go-ios [URL]}, {@code --mock}, and {@code --udid} to pick one device from a
+ * tunnel daemon's list. With none of them, tunneld at its default address is asked.
+ */
+final class DeviceOptions {
+  /** What the tool says whenever it finds no device to talk to. */
+  static final String START_A_TUNNEL =
+      "start a tunnel: sudo pymobiledevice3 remote tunneld, or pass --rsd HOST PORT, or try --mock";
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Source source;
+
+  @Option(names = "--udid", paramLabel = "UDID",
+      description = "Pick this device from the tunnel daemon's list (and warn if the device found is another).")
+  String udid;
+
+  /** The mutually exclusive ways to find a device. */
+  static final class Source {
+    @Option(names = "--rsd", paramLabel = "HOST PORT", parameterConsumer = HostPortConsumer.class,
+        description = "Connect to this RSD address and port (IPv6 with %%scope allowed).")
+    HostPort rsd;
+
+    @Option(names = "--tunneld", arity = "0..1", paramLabel = "URL", fallbackValue = TunnelDiscovery.TUNNELD_DEFAULT,
+        description = "Ask pymobiledevice3's tunneld for the device (the default; URL defaults to ${FALLBACK-VALUE}).")
+    String tunneld;
+
+    @Option(names = "--go-ios", arity = "0..1", paramLabel = "URL", fallbackValue = TunnelDiscovery.GO_IOS_DEFAULT,
+        description = "Ask go-ios's agent for the device (URL defaults to ${FALLBACK-VALUE}).")
+    String goIos;
+
+    @Option(names = "--mock", description = "Start dtxkit's mock device in this process and talk to it.")
+    boolean mock;
+  }
+
+  /** An RSD address and port, as {@code --rsd HOST PORT} gives them. */
+  record HostPort(String host, int port) {}
+
+  /**
+   * Takes the two words after {@code --rsd} into one {@link HostPort}, so the option is single-valued (and its
+   * synopsis reads {@code --rsd=HOST PORT}, not a repeatable list).
+   */
+  static final class HostPortConsumer implements CommandLine.IParameterConsumer {
+    @Override
+    public void consumeParameters(Stack<String> args, CommandLine.Model.ArgSpec argSpec,
+        CommandLine.Model.CommandSpec commandSpec) {
+      if (args.size() < 2) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "--rsd needs HOST PORT");
+      }
+      String host = args.pop();
+      String port = args.pop();
+      int number;
+      try {
+        number = Integer.parseInt(port);
+      } catch (NumberFormatException e) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(),
+            "--rsd PORT must be a number, not '" + port + "'");
+      }
+      if (number < 1 || number > 65535) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(),
+            "--rsd PORT must be 1 to 65535, not " + number);
+      }
+      argSpec.setValue(new HostPort(host, number));
+    }
+  }
+
+  /** True when {@code --mock} was given. */
+  boolean mock() {
+    return source != null && source.mock;
+  }
+
+  /**
+   * Finds and connects to the device: RSD handshake done, peer info read.
+   *
+   * @param spec the running command, for parameter errors
+   * @return the session; the caller closes it
+   * @throws CliException with advice when no device can be found or reached
+   */
+  DeviceSession open(CommandLine.Model.CommandSpec spec) {
+    if (mock()) {
+      return MockSessions.start();
+    }
+    String host;
+    int port;
+    if (source != null && source.rsd != null) {
+      host = source.rsd.host();
+      port = source.rsd.port();
+    } else {
+      TunnelInfo tunnel = discover();
+      host = tunnel.address();
+      port = tunnel.rsdPort();
+    }
+    RsdClient client = connectRsd(host, port);
+    if (udid != null && !udid.equals(client.peerInfo().udid())) {
+      spec.commandLine().getErr().println("dtxkit: warning: the device at " + host + " is "
+          + client.peerInfo().udid() + ", not " + udid);
+    }
+    return new DeviceSession(client, port, null);
+  }
+
+  private TunnelInfo discover() {
+    boolean goIos = source != null && source.goIos != null;
+    String url = goIos ? source.goIos
+        : source != null && source.tunneld != null ? source.tunneld : TunnelDiscovery.TUNNELD_DEFAULT;
+    String daemon = goIos ? "go-ios agent" : "tunneld";
+    TunnelDiscovery discovery = new TunnelDiscovery(Duration.ofSeconds(5));
+    List<TunnelInfo> tunnels;
+    try {
+      URI uri = URI.create(url);
+      tunnels = goIos ? discovery.goIosAgent(uri) : discovery.tunneld(uri);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("'" + url + "' is not a URL: " + e.getMessage());
+    } catch (IOException e) {
+      throw new CliException("no tunnel found: no " + daemon + " answers at " + url + " (" + rootMessage(e) + "); "
+          + START_A_TUNNEL, e);
+    }
+    List<TunnelInfo> matching = tunnels.stream().filter(t -> udid == null || t.udid().equals(udid)).toList();
+    if (matching.isEmpty()) {
+      if (udid != null && !tunnels.isEmpty()) {
+        throw new CliException("no tunnel found for " + udid + ": the " + daemon + " at " + url + " lists only "
+            + tunnels.stream().map(TunnelInfo::udid).collect(Collectors.joining(", "))
+            + "; pick one of them with --udid, or pass --rsd HOST PORT");
+      }
+      throw new CliException("no tunnel found: the " + daemon + " at " + url + " lists no device (is it plugged in"
+          + " and trusted?); " + START_A_TUNNEL);
+    }
+    if (matching.size() > 1) {
+      throw new CliException("the " + daemon + " at " + url + " lists " + matching.size() + " devices ("
+          + matching.stream().map(TunnelInfo::udid).collect(Collectors.joining(", ")) + "); pick one with --udid");
+    }
+    return matching.get(0);
+  }
+
+  /** Connects to RSD, turning the usual failures into advice. */
+  static RsdClient connectRsd(String host, int port) {
+    try {
+      return RsdClient.connect(host, port);
+    } catch (IOException e) {
+      if (hasCause(e, ConnectException.class)) {
+        throw new CliException("connection refused by " + host + ":" + port + ": nothing listens there for RSD;"
+            + " check the address and port (tunneld lists them), or " + START_A_TUNNEL,
+            e);
+      }
+      throw new CliException("cannot talk RSD to " + host + ":" + port + ": " + rootMessage(e), e);
+    }
+  }
+
+  static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The reason to show: "connection refused" when a connect was refused, else the innermost message (which usually
+   * says the most), else the innermost exception's type.
+   */
+  static String rootMessage(Throwable t) {
+    if (hasCause(t, ConnectException.class)) {
+      return "connection refused";
+    }
+    String message = null;
+    Throwable root = t;
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      root = c;
+      if (c.getMessage() != null) {
+        message = c.getMessage();
+      }
+    }
+    return message != null ? message : root.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,76 @@
+package dtxkit.samples.cli;
+
+import dtxkit.services.mock.MockDevice;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dtxkit mock-device}: runs dtxkit's mock device until SIGINT or SIGTERM (or, in-process, until the thread is
+ * interrupted).
+ *
+ * <p>Its first and only line on standard output is one JSON object other tools read to connect:
+ * {@code {"rsdHost": "127.0.0.1", "rsdPort": 49152, "udid": "...", "services": {"com.apple.instruments.dtservicehub":
+ * 49153, ...}}}. Everything else (logs, the "running" note) goes to standard error.
+ */
+@Command(name = "mock-device", mixinStandardHelpOptions = true,
+    description = {"Run dtxkit's mock device until stopped (Ctrl-C, SIGTERM).",
+        "The first line on standard output is a JSON object with rsdHost, rsdPort, udid and services (name to port);"
+            + " nothing else is printed there."})
+final class MockDeviceCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--rsd-port", paramLabel = "N", defaultValue = "0",
+      description = "The RSD port (default ${DEFAULT-VALUE}: any free port; the first line says which).")
+  int rsdPort;
+
+  @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+      description = "The address to listen on (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (rsdPort < 0 || rsdPort > 65535) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--rsd-port must be 0 to 65535, not " + rsdPort);
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--host: unknown address " + host);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    MockDevice mock = MockSessions.startDevice(address, rsdPort);
+    Thread hook = new Thread(() -> {
+      mock.close();
+      stopped.countDown();
+    }, "dtxkit-mock-device-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(mock.toJson());
+      out.flush();
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("dtxkit mock-device: " + mock.peerInfo().productType() + " " + mock.peerInfo().udid()
+          + " answers RSD at " + mock.rsdHost() + ":" + mock.rsdPort() + "; stop it with Ctrl-C");
+      err.flush();
+      stopped.await();
+      return 0;
+    } catch (InterruptedException e) {
+      // Stopped in-process (tests, embedding): close and report a clean stop.
+      return 0;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook closes the device.
+      }
+      mock.close();
+    }
+  }
+}

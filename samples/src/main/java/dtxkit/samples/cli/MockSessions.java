@@ -1,0 +1,38 @@
+package dtxkit.samples.cli;
+
+import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.services.mock.MockDevice;
+import java.io.IOException;
+import java.net.InetAddress;
+
+/** Starts dtxkit's mock device in this process, for {@code --mock}, {@code mock-device} and {@code demo}. */
+final class MockSessions {
+  private MockSessions() {}
+
+  /**
+   * Starts a mock device on {@code address}:{@code rsdPort}.
+   *
+   * @param rsdPort the RSD port, 0 for any free port
+   * @throws CliException when a server cannot bind (the port is taken)
+   */
+  static MockDevice startDevice(InetAddress address, int rsdPort) {
+    try {
+      return MockDevice.builder().host(address).rsdPort(rsdPort).start();
+    } catch (IOException e) {
+      throw new CliException("cannot start the mock device on " + address.getHostAddress() + " port " + rsdPort
+          + ": " + DeviceOptions.rootMessage(e) + (rsdPort == 0 ? "" : " (try another --rsd-port, or 0 for any)"), e);
+    }
+  }
+
+  /** Starts a mock device on loopback and connects to it through RSD, as to a real device. */
+  static DeviceSession start() {
+    MockDevice mock = startDevice(InetAddress.getLoopbackAddress(), 0);
+    try {
+      RsdClient client = DeviceOptions.connectRsd(mock.rsdHost(), mock.rsdPort());
+      return new DeviceSession(client, mock.rsdPort(), mock);
+    } catch (RuntimeException e) {
+      mock.close();
+      throw e;
+    }
+  }
+}

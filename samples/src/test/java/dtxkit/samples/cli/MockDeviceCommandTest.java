@@ -1,0 +1,103 @@
+package dtxkit.samples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dtxkit.runtime.DtxConnection;
+import dtxkit.runtime.DtxTransport;
+import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.services.deviceinfo.DeviceInfo;
+import java.io.BufferedReader;
+import java.io.PipedReader;
+import java.io.PipedWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code dtxkit mock-device} run in a thread: its first stdout line tells a client where to connect, the device
+ * answers RSD and DTX there, nothing else reaches stdout, and interrupting it stops it with exit code 0.
+ */
+class MockDeviceCommandTest {
+  @TempDir Path config;
+
+  @BeforeEach
+  void hostUuid() {
+    System.setProperty("dtxkit.hostUuidFile", config.resolve("host-uuid").toString());
+  }
+
+  @AfterEach
+  void clear() {
+    System.clearProperty("dtxkit.hostUuidFile");
+  }
+
+  @Test
+  void firstLineSaysWhereToConnectThenTheDeviceAnswers() throws Exception {
+    PipedReader pipe = new PipedReader();
+    PrintWriter out = new PrintWriter(new PipedWriter(pipe), true);
+    StringWriter err = new StringWriter();
+    CommandLine cli = DtxkitCli.newCommandLine();
+    cli.setOut(out);
+    cli.setErr(new PrintWriter(err, true));
+    AtomicInteger exit = new AtomicInteger(-1);
+    Thread device = new Thread(() -> {
+      exit.set(cli.execute("mock-device", "--host", "127.0.0.1"));
+      out.close();
+    }, "mock-device-under-test");
+    device.start();
+    BufferedReader stdout = new BufferedReader(pipe);
+    String first = stdout.readLine();
+    assertNotNull(first, "mock-device printed nothing; stderr: " + err);
+
+    JsonNode json = new ObjectMapper().readTree(first);
+    Iterator<String> keys = json.fieldNames();
+    assertEquals("rsdHost", keys.next());
+    assertEquals("rsdPort", keys.next());
+    assertEquals("udid", keys.next());
+    assertEquals("services", keys.next());
+    assertFalse(keys.hasNext(), first);
+    assertEquals("127.0.0.1", json.get("rsdHost").asText());
+    int rsdPort = json.get("rsdPort").asInt();
+    int hubPort = json.get("services").get("com.apple.instruments.dtservicehub").asInt();
+    assertTrue(rsdPort > 0 && hubPort > 0, first);
+
+    try (RsdClient rsd = RsdClient.connect("127.0.0.1", rsdPort)) {
+      assertEquals(json.get("udid").asText(), rsd.peerInfo().udid());
+      assertEquals(hubPort, rsd.peerInfo().service("com.apple.instruments.dtservicehub").port());
+      for (Map.Entry<String, JsonNode> s : (Iterable<Map.Entry<String, JsonNode>>) json.get("services")::fields) {
+        assertEquals(s.getValue().asInt(), rsd.peerInfo().service(s.getKey()).port(), s.getKey());
+      }
+      try (DtxConnection dtx = DtxConnection.builder(
+          DtxTransport.of(rsd.openService("com.apple.instruments.dtservicehub"))).connect()) {
+        assertFalse(dtx.open(DeviceInfo.class).runningProcesses().isEmpty());
+      }
+    }
+
+    device.interrupt();
+    device.join();
+    assertEquals(0, exit.get(), err.toString());
+    assertNull(stdout.readLine(), "nothing but the first line on stdout");
+    assertTrue(err.toString().contains("answers RSD at 127.0.0.1:" + rsdPort), err.toString());
+  }
+
+  @Test
+  void badPortIsAUsageError() {
+    CliRunner.Result r = CliRunner.run("mock-device", "--rsd-port", "70000");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--rsd-port must be 0 to 65535, not 70000"), r.err());
+    assertEquals("", r.out());
+  }
+}
