@@ -5,8 +5,9 @@ package dtxkit.runtime;
  * and the channel's end. Every method has a no-op default.
  *
  * <p><b>Threading.</b> Methods are called one at a time, in arrival order, on the channel's delivery executor (see
- * {@link DtxConnection.Builder#deliveryExecutor}), never on the connection's reader thread: a slow listener delays
- * only its own channel. A listener may make blocking calls on the connection (including on its own channel), since
+ * {@link DtxConnection.Builder#deliveryExecutor}; by default this includes the connection's two reading threads, each
+ * running deliveries only while the other reads), never on the thread that is reading: a slow listener delays only
+ * its own channel. A listener may make blocking calls on the connection (including on its own channel), since
  * replies are matched by the reader and do not queue behind the listener.
  *
  * <p><b>Bounded queues.</b> Each channel buffers at most {@link DtxConnection.Builder#maxQueuedPerChannel} undelivered

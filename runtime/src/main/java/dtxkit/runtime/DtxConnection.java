@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> One reader thread per connection decodes messages, matches replies and hands everything else to
  * per-channel delivery queues that run on the delivery executor ({@link Builder#deliveryExecutor}); no user code
- * runs on the reader. One writer thread writes queued messages a fragment at a time, taking channels in turn (see
+ * runs on the reader. With the default executor a second reading thread ({@code <name>-reader-twin}) takes turns with
+ * the first: when a read brings a message for a channel whose queue is idle and the twin is waiting, the reader
+ * passes reading to the twin and then runs that channel's queue itself, which saves a request the wake-up of a
+ * delivery thread. The thread running user code never holds the reader role at that time. One writer thread writes queued messages a fragment at a time, taking channels in turn (see
  * {@code OutboundWriter}); a small message may be written directly by the calling thread when nothing is queued.
  *
  * <p><b>Handshake.</b> {@link Builder#connect()} starts the reader, sends {@code _notifyOfPublishedCapabilities:}
@@ -137,7 +141,23 @@ public final class DtxConnection implements Closeable {
   private final AtomicLong unhandled = new AtomicLong();
 
   private final DtxChannel control;
+  /** The thread that reads first; with the default delivery executor, {@link #twinThread} takes turns with it. */
   private final Thread readerThread;
+  /** The second reading thread, or null (an application delivery executor runs every delivery). */
+  private final Thread twinThread;
+  /** The thread that holds the reader role now: only it touches {@link #in} and {@link #decoder}. */
+  private volatile Thread reader;
+  /** The reading thread waiting for the reader role, if any: the one a delivery may be left to. */
+  private final java.util.concurrent.atomic.AtomicReference<Thread> idleTwin =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  /** Set by the last reader when reading has ended: the waiting thread stops. */
+  private volatile boolean readingDone;
+  private final InputStream in;
+  private final Codec.Decoder decoder;
+  /** A delivery queue the current reader will run itself once it has passed the reader role on; reader only. */
+  private SerialQueue claimed;
+  /** The thread the reader role goes to before {@link #claimed} runs; reader only. */
+  private Thread claimedTwin;
   private final Thread writerThread;
   private final OutboundWriter writer;
 
@@ -159,11 +179,20 @@ public final class DtxConnection implements Closeable {
     control.setListener(b.controlListener);
     control.setHandler(b.controlHandler);
     channels.put(0, control);
-    InputStream in = transport.input();
+    this.in = transport.input();
+    this.decoder = new Codec.Decoder(limits);
     OutputStream out = new BufferedOutputStream(transport.output(), 256 * 1024);
-    this.readerThread = new Thread(() -> readLoop(in), name + "-reader");
+    this.readerThread = new Thread(this::ioLoop, name + "-reader");
     readerThread.setDaemon(true);
-    this.writer = new OutboundWriter(out, readerThread, e -> drop("write failed: " + e.getMessage(), e));
+    this.reader = readerThread;
+    if (b.deliveryExecutor == null) {
+      this.twinThread = new Thread(this::ioLoop, name + "-reader-twin");
+      twinThread.setDaemon(true);
+      idleTwin.set(twinThread);
+    } else {
+      this.twinThread = null;
+    }
+    this.writer = new OutboundWriter(out, t -> t == reader, e -> drop("write failed: " + e.getMessage(), e));
     this.writerThread = new Thread(writer, name + "-writer");
     writerThread.setDaemon(true);
   }
@@ -663,6 +692,9 @@ public final class DtxConnection implements Closeable {
 
   private void start() {
     readerThread.start();
+    if (twinThread != null) {
+      twinThread.start();
+    }
     writerThread.start();
     if (capabilities != null) {
       sendDispatch(control, NOTIFY_CAPABILITIES, new DtxArgument[] {DtxArgument.object(capabilities)});
@@ -679,6 +711,11 @@ public final class DtxConnection implements Closeable {
     }
   }
 
+  /** True when {@code thread} holds the reader role at this moment (for tests of the hand-off). */
+  boolean isReader(Thread thread) {
+    return thread == reader;
+  }
+
   private SerialQueue newQueue() {
     return new SerialQueue(deliveryExecutor, maxQueuedPerChannel);
   }
@@ -686,8 +723,37 @@ public final class DtxConnection implements Closeable {
   // ---------------------------------------------------------------------------------------------------------------
   // Reading
 
-  private void readLoop(InputStream in) {
-    Codec.Decoder decoder = new Codec.Decoder(limits);
+  /**
+   * The loop of a reading thread. With the default delivery executor two threads take turns at reading (leader and
+   * follower): when a read brings a message for a channel whose delivery queue is idle, the reader hands the reader
+   * role to the waiting twin, then runs that queue itself, so the common request-reply exchange costs no hand-off to
+   * a delivery thread. The thread running handlers is never the reader at that moment: a slow handler delays only its
+   * channel, and reading goes on. Without a twin (an application executor) the one reader reads until the end.
+   */
+  private void ioLoop() {
+    Thread self = Thread.currentThread();
+    while (true) {
+      while (reader != self) {
+        if (readingDone) {
+          return;
+        }
+        LockSupport.park(this);
+      }
+      SerialQueue mine = readUntilClaimed();
+      if (mine == null) {
+        return;
+      }
+      mine.run();
+      idleTwin.set(self);
+    }
+  }
+
+  /**
+   * Reads and routes messages while this thread holds the reader role.
+   *
+   * @return a delivery queue to run now that the role has passed to the twin, or null when reading has ended
+   */
+  private SerialQueue readUntilClaimed() {
     String why;
     Throwable cause = null;
     try {
@@ -707,6 +773,15 @@ public final class DtxConnection implements Closeable {
           break;
         }
         decoder.feed(chunk, this::onMessage);
+        SerialQueue queue = claimed;
+        if (queue != null) {
+          Thread twin = claimedTwin;
+          claimed = null;
+          claimedTwin = null;
+          reader = twin;
+          LockSupport.unpark(twin);
+          return queue;
+        }
       }
     } catch (DtxProtocolException e) {
       why = "peer broke the protocol: " + e.getMessage();
@@ -718,10 +793,47 @@ public final class DtxConnection implements Closeable {
       LOG.error("{}: reader failed", name, e);
       why = "reader failed: " + e;
       cause = e;
-    } finally {
-      decoder.close();
+    }
+    SerialQueue queue = claimed;
+    if (queue != null) {
+      // Claimed before the failure: its deliveries (and the onClosed to come) run on the executor instead.
+      idleTwin.set(claimedTwin);
+      claimed = null;
+      claimedTwin = null;
+      queue.runElsewhere();
+    }
+    decoder.close();
+    readingDone = true;
+    if (twinThread != null) {
+      LockSupport.unpark(readerThread);
+      LockSupport.unpark(twinThread);
     }
     drop(why, cause);
+    return null;
+  }
+
+  /**
+   * Queues a delivery from the reader. When the queue is idle and the twin is waiting, the reader keeps the run for
+   * itself (see {@link #ioLoop}); at most one queue per read.
+   *
+   * @return false when the queue is full and the task was refused
+   */
+  private boolean offerFromReader(SerialQueue queue, Runnable task) {
+    if (claimed != null) {
+      return queue.offer(task, false);
+    }
+    Thread twin = idleTwin.getAndSet(null);
+    if (twin == null) {
+      return queue.offer(task, false);
+    }
+    SerialQueue.Offer outcome = queue.offerOrClaim(task);
+    if (outcome == SerialQueue.Offer.CLAIMED) {
+      claimed = queue;
+      claimedTwin = twin;
+      return true;
+    }
+    idleTwin.set(twin);
+    return outcome == SerialQueue.Offer.QUEUED;
   }
 
   private void drop(String why, Throwable cause) {
@@ -847,7 +959,7 @@ public final class DtxConnection implements Closeable {
     }
     DtxInvocation invocation =
         new DtxInvocation(selector, args, message.expectsReply(), channel, message.identifier());
-    if (!channel.queue.offer(() -> channel.handleInvocation(invocation), false)) {
+    if (!offerFromReader(channel.queue, () -> channel.handleInvocation(invocation))) {
       overflow(channel, message, "invocation " + selector);
     }
   }
@@ -863,7 +975,7 @@ public final class DtxConnection implements Closeable {
   }
 
   private void deliver(DtxChannel channel, Runnable task, DtxMessage message, String what) {
-    if (!channel.queue.offer(task, false)) {
+    if (!offerFromReader(channel.queue, task)) {
       overflow(channel, message, what);
     }
   }
@@ -1206,9 +1318,11 @@ public final class DtxConnection implements Closeable {
     }
 
     /**
-     * Where listeners, handlers and asynchronous call completions run (default: a shared pool of daemon threads).
-     * Each channel runs one task at a time on it, so a slow listener delays only its own channel; the reader never
-     * runs user code.
+     * Where listeners, handlers and asynchronous call completions run (default: a shared pool of daemon threads,
+     * together with the connection's two reading threads, which take turns at reading and running an idle channel's
+     * deliveries; see the class comment). Each channel runs one task at a time, so a slow listener delays only its
+     * own channel; the thread that reads never runs user code. With an executor given here, every delivery runs on
+     * it and the connection reads on a single thread.
      *
      * @param executor the executor
      * @return this builder

@@ -12,8 +12,10 @@ import java.net.Socket;
  * The byte stream a {@link DtxConnection} runs over: a TCP socket, a TLS socket, a tunnel stream, the RSD layer's
  * socket, or an in-memory pipe in tests. Implement this to plug in another stream.
  *
- * <p><b>Threading.</b> The connection reads {@link #input()} from exactly one thread (its reader) and writes
- * {@link #output()} from exactly one other thread (its writer); {@link #close()} may be called from any thread,
+ * <p><b>Threading.</b> The connection reads {@link #input()} from one thread at a time (the reader role may pass
+ * between its two reading threads, each hand-over a happens-before edge, never with a read in progress) and writes
+ * {@link #output()} from one thread at a time (its writer, or a caller writing a small message while the writer is
+ * idle); {@link #close()} may be called from any thread,
  * including while the reader is blocked in a read, and must unblock it (with EOF or an {@link IOException}).
  */
 public interface DtxTransport extends Closeable {

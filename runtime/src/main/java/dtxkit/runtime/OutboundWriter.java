@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The single writer of a connection: queues outgoing messages per lane (one lane per channel) and writes them a
@@ -55,7 +56,7 @@ final class OutboundWriter implements Runnable {
   private final OutputStream out;
   private final Map<Integer, Lane> lanes = new HashMap<>();
   private final ArrayDeque<Lane> ready = new ArrayDeque<>();
-  private final Thread readerThread;
+  private final Predicate<Thread> isReader;
   private final FailureSink failureSink;
   private boolean writing;
   /** The message the writer thread is writing a fragment of; close() leaves it to the writer thread to discard. */
@@ -71,8 +72,15 @@ final class OutboundWriter implements Runnable {
   }
 
   OutboundWriter(OutputStream out, Thread readerThread, FailureSink failureSink) {
+    this(out, t -> t == readerThread, failureSink);
+  }
+
+  /**
+   * @param isReader tells whether a thread is (currently) the connection's reader, which must never write inline
+   */
+  OutboundWriter(OutputStream out, Predicate<Thread> isReader, FailureSink failureSink) {
     this.out = out;
-    this.readerThread = readerThread;
+    this.isReader = isReader;
     this.failureSink = failureSink;
   }
 
@@ -88,7 +96,7 @@ final class OutboundWriter implements Runnable {
         message.discard();
         return false;
       }
-      inline = !writing && ready.isEmpty() && message.singleFragment() && Thread.currentThread() != readerThread;
+      inline = !writing && ready.isEmpty() && message.singleFragment() && !isReader.test(Thread.currentThread());
       if (inline) {
         writing = true;
       } else {

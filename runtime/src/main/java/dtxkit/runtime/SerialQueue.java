@@ -71,6 +71,37 @@ final class SerialQueue implements Runnable {
     return true;
   }
 
+  /**
+   * Queues a task like {@link #offer}, but when the queue was idle leaves running it to the caller instead of the
+   * executor: the caller must then call {@link #run()} (on a thread other than the connection's reader).
+   *
+   * @return {@link Offer#REFUSED} when full, {@link Offer#CLAIMED} when the caller now owns the run,
+   *     {@link Offer#QUEUED} otherwise
+   */
+  Offer offerOrClaim(Runnable task) {
+    synchronized (this) {
+      if (tasks.size() >= capacity) {
+        return Offer.REFUSED;
+      }
+      tasks.addLast(task);
+      if (scheduled || suspended) {
+        return Offer.QUEUED;
+      }
+      scheduled = true;
+      return Offer.CLAIMED;
+    }
+  }
+
+  /** What {@link #offerOrClaim} did with a task. */
+  enum Offer {
+    REFUSED, QUEUED, CLAIMED
+  }
+
+  /** Hands a run claimed with {@link #offerOrClaim} to the executor after all. */
+  void runElsewhere() {
+    schedule();
+  }
+
   private void schedule() {
     try {
       executor.execute(this);

@@ -71,6 +71,17 @@ public final class NSKeyedArchiver {
    *     than the configured maximum
    */
   public byte[] encode(Object root) {
+    // A lone string, number or data (selectors, most arguments and replies) takes a path that writes the same bytes
+    // without building and hashing a plist graph; options and registry do not apply to such values.
+    byte[] single = SingleValueArchives.encode(root);
+    if (single != null) {
+      return single;
+    }
+    return encodeGeneral(root);
+  }
+
+  /** {@link #encode} through the plist object graph and dd-plist's writer, whatever {@code root} is. */
+  byte[] encodeGeneral(Object root) {
     return encodeTop(Map.of("root", new RootHolder(root)));
   }
 

@@ -92,6 +92,14 @@ public final class NSKeyedUnarchiver {
    * @throws DtxLimitExceededException when it is over one of this unarchiver's limits
    */
   public Object decode(byte[] data) throws DtxProtocolException {
+    Objects.requireNonNull(data, "data");
+    if (data.length <= limits.maxInputBytes() && limits.maxObjects() >= SingleValueArchives.OBJECT_COUNT) {
+      // Exactly the bytes NSKeyedArchiver writes for a lone string, number or data: decoded without dd-plist.
+      Object single = SingleValueArchives.decode(data);
+      if (single != SingleValueArchives.NO_MATCH) {
+        return single;
+      }
+    }
     Map<String, Object> top = decodeTop(data);
     if (top.containsKey("root")) {
       return top.get("root");

@@ -1,0 +1,296 @@
+package dtxkit.runtime.archive;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * The fast path for the commonest archives on a DTX connection: one NSString, NSNumber or NSData as the root (selectors,
+ * string and number arguments, data replies). Writes exactly the bytes dd-plist's {@code BinaryPropertyListWriter}
+ * writes for the archive {@link NSKeyedArchiver} builds around such a value, without building the plist object graph
+ * and without dd-plist's equality-based object de-duplication, which hashes the whole graph (every byte of an NSData,
+ * several times) on each write.
+ *
+ * <p>The archive is always the same 13 objects, in dd-plist's order: the root dictionary (0), its four keys (1-4),
+ * {@code $version} 100000 (5), {@code "NSKeyedArchiver"} (6), the {@code $top} dictionary (7), {@code "root"} (8),
+ * {@code UID 1} (9), the {@code $objects} array (10), {@code "$null"} (11) and the value (12). Everything before the
+ * value is constant; after it come the offset table (entries as wide as the table's own offset needs) and the 32-byte
+ * trailer. A value equal to one of the fixed objects (the string {@code "root"}, the number 100000...) would be
+ * merged with it by dd-plist; such values are left to the general path, as is anything this class does not know.
+ *
+ * <p>Decoding recognises exactly the bytes {@link #encode} produces (it re-encodes the value it read and compares), so
+ * it never decodes anything differently from the general path; any other archive, Apple's included, goes the general
+ * way.
+ */
+final class SingleValueArchives {
+
+  /** Returned by {@link #decode} when the bytes are not an archive this class writes. */
+  static final Object NO_MATCH = new Object();
+  /** The number of objects in such an archive. */
+  static final int OBJECT_COUNT = 13;
+
+  /** Objects 0-11 as dd-plist writes them, after the {@code bplist00} magic. */
+  private static final byte[] PREFIX = hex(
+      "62706c6973743030" // bplist00
+      + "d4010203040506070a" // 0: dict of 4, keys 1-4, values 5, 6, 7, 10
+      + "582476657273696f6e" // 1: "$version"
+      + "59246172636869766572" // 2: "$archiver"
+      + "5424746f70" // 3: "$top"
+      + "58246f626a65637473" // 4: "$objects"
+      + "12000186a0" // 5: 100000
+      + "5f100f4e534b657965644172636869766572" // 6: "NSKeyedArchiver"
+      + "d10809" // 7: {8: 9}
+      + "54726f6f74" // 8: "root"
+      + "8001" // 9: UID 1
+      + "a20b0c" // 10: [11, 12]
+      + "55246e756c6c"); // 11: "$null"
+  /** The offsets of objects 0-11 (object 12 starts at {@code PREFIX.length}). */
+  private static final int[] OFFSETS = {0x08, 0x11, 0x1a, 0x24, 0x29, 0x32, 0x37, 0x49, 0x4c, 0x51, 0x53, 0x56};
+  private static final int TRAILER = 32;
+  private static final Set<String> FIXED_STRINGS =
+      Set.of("$version", "$archiver", "$top", "$objects", "NSKeyedArchiver", "root", "$null");
+  private static final long ARCHIVE_VERSION = 100000;
+
+  private SingleValueArchives() {}
+
+  /**
+   * The archive of {@code value}, byte for byte what the general path writes, or null when {@code value} is not a
+   * single String, Integer, Long, Short, Byte, Double, Float, Boolean or byte[] this path can write.
+   */
+  static byte[] encode(Object value) {
+    if (value instanceof byte[] bytes) {
+      return archive(0x4, bytes.length, bytes, 0, bytes.length);
+    }
+    if (value instanceof String s) {
+      return encodeString(s);
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      long v = ((Number) value).longValue();
+      if (v == ARCHIVE_VERSION) {
+        return null;
+      }
+      return withValue(integerObject(v));
+    }
+    if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (d == ARCHIVE_VERSION) {
+        return null;
+      }
+      byte[] object = new byte[9];
+      object[0] = 0x23;
+      putLong(object, 1, Double.doubleToRawLongBits(d), 8);
+      return withValue(object);
+    }
+    if (value instanceof Boolean b) {
+      return withValue(new byte[] {(byte) (b ? 0x09 : 0x08)});
+    }
+    return null;
+  }
+
+  private static byte[] encodeString(String s) {
+    if (FIXED_STRINGS.contains(s)) {
+      return null;
+    }
+    int n = s.length();
+    boolean ascii = true;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        // dd-plist's encoder reports unpaired surrogates; leave every surrogate to it.
+        return null;
+      }
+      if (c >= 0x80) {
+        ascii = false;
+      }
+    }
+    if (ascii) {
+      byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
+      return archive(0x5, n, bytes, 0, bytes.length);
+    }
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_16BE);
+    return archive(0x6, n, bytes, 0, bytes.length);
+  }
+
+  /** dd-plist's integer object: unsigned in 1, 2 or 4 bytes when it fits, else 8 bytes (always for negatives). */
+  private static byte[] integerObject(long v) {
+    int width;
+    if (v < 0) {
+      width = 8;
+    } else if (v <= 0xFFL) {
+      width = 1;
+    } else if (v <= 0xFFFFL) {
+      width = 2;
+    } else if (v <= 0xFFFF_FFFFL) {
+      width = 4;
+    } else {
+      width = 8;
+    }
+    byte[] object = new byte[1 + width];
+    object[0] = (byte) (0x10 | Integer.numberOfTrailingZeros(width));
+    putLong(object, 1, v, width);
+    return object;
+  }
+
+  private static byte[] withValue(byte[] object) {
+    return finish(object, 0, object.length);
+  }
+
+  /** An archive whose value is a length-prefixed object: {@code type} NSData (4), ASCII (5) or UTF-16 (6). */
+  private static byte[] archive(int type, int count, byte[] body, int from, int length) {
+    byte[] header;
+    if (count < 15) {
+      header = new byte[] {(byte) (type << 4 | count)};
+    } else if (count < 0x100) {
+      header = new byte[] {(byte) (type << 4 | 0xF), 0x10, (byte) count};
+    } else if (count < 0x10000) {
+      header = new byte[] {(byte) (type << 4 | 0xF), 0x11, (byte) (count >>> 8), (byte) count};
+    } else {
+      header = new byte[] {(byte) (type << 4 | 0xF), 0x12, (byte) (count >>> 24), (byte) (count >>> 16),
+          (byte) (count >>> 8), (byte) count};
+    }
+    long valueLength = (long) header.length + length;
+    long tableOffset = PREFIX.length + valueLength;
+    int offsetSize = offsetSize(tableOffset);
+    long total = tableOffset + (long) OBJECT_COUNT * offsetSize + TRAILER;
+    if (total > Integer.MAX_VALUE - 8) {
+      return null;
+    }
+    byte[] out = new byte[(int) total];
+    System.arraycopy(PREFIX, 0, out, 0, PREFIX.length);
+    System.arraycopy(header, 0, out, PREFIX.length, header.length);
+    System.arraycopy(body, from, out, PREFIX.length + header.length, length);
+    writeTail(out, (int) tableOffset, offsetSize);
+    return out;
+  }
+
+  private static byte[] finish(byte[] object, int from, int length) {
+    int tableOffset = PREFIX.length + length;
+    int offsetSize = offsetSize(tableOffset);
+    byte[] out = new byte[tableOffset + OBJECT_COUNT * offsetSize + TRAILER];
+    System.arraycopy(PREFIX, 0, out, 0, PREFIX.length);
+    System.arraycopy(object, from, out, PREFIX.length, length);
+    writeTail(out, tableOffset, offsetSize);
+    return out;
+  }
+
+  /** The offset table and trailer, after the value, as dd-plist writes them. */
+  private static void writeTail(byte[] out, int tableOffset, int offsetSize) {
+    int p = tableOffset;
+    for (int offset : OFFSETS) {
+      putLong(out, p, offset, offsetSize);
+      p += offsetSize;
+    }
+    putLong(out, p, PREFIX.length, offsetSize);
+    p += offsetSize;
+    // Trailer: 6 unused bytes, offset size, reference size, object count, top object, offset table offset.
+    p += 6;
+    out[p++] = (byte) offsetSize;
+    out[p++] = 1;
+    putLong(out, p, OBJECT_COUNT, 8);
+    p += 8;
+    putLong(out, p, 0, 8);
+    p += 8;
+    putLong(out, p, tableOffset, 8);
+  }
+
+  private static int offsetSize(long maxOffset) {
+    if (maxOffset < 0x100L) {
+      return 1;
+    }
+    if (maxOffset < 0x10000L) {
+      return 2;
+    }
+    return maxOffset < 0x1_0000_0000L ? 4 : 8;
+  }
+
+  private static void putLong(byte[] out, int at, long v, int width) {
+    for (int i = width - 1; i >= 0; i--) {
+      out[at + i] = (byte) v;
+      v >>>= 8;
+    }
+  }
+
+  /**
+   * The value of an archive {@link #encode} would write, or {@link #NO_MATCH} for any other bytes.
+   *
+   * @return a String, Integer (Long when it does not fit), Double, Boolean or byte[], as the general path decodes it
+   */
+  static Object decode(byte[] data) {
+    int at = PREFIX.length;
+    if (data.length < at + 1 + OBJECT_COUNT + TRAILER || !Arrays.equals(data, 0, at, PREFIX, 0, at)) {
+      return NO_MATCH;
+    }
+    int marker = data[at] & 0xFF;
+    Object candidate;
+    try {
+      candidate = switch (marker >>> 4) {
+        case 0x0 -> marker == 0x08 ? Boolean.FALSE : marker == 0x09 ? Boolean.TRUE : NO_MATCH;
+        case 0x1 -> {
+          int width = 1 << (marker & 0xF);
+          if (width > 8) {
+            yield NO_MATCH;
+          }
+          long v = getLong(data, at + 1, width);
+          yield v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v);
+        }
+        case 0x2 -> marker == 0x23 ? (Object) Double.longBitsToDouble(getLong(data, at + 1, 8)) : NO_MATCH;
+        case 0x4, 0x5, 0x6 -> lengthPrefixed(data, at, marker);
+        default -> NO_MATCH;
+      };
+    } catch (IndexOutOfBoundsException e) {
+      return NO_MATCH;
+    }
+    if (candidate == NO_MATCH) {
+      return NO_MATCH;
+    }
+    byte[] again = encode(candidate);
+    return again != null && Arrays.equals(again, data) ? candidate : NO_MATCH;
+  }
+
+  private static Object lengthPrefixed(byte[] data, int at, int marker) {
+    int count = marker & 0xF;
+    int body = at + 1;
+    if (count == 0xF) {
+      int intMarker = data[body] & 0xFF;
+      int width = 1 << (intMarker & 0xF);
+      if (intMarker >>> 4 != 0x1 || width > 4) {
+        return NO_MATCH;
+      }
+      long c = getLong(data, body + 1, width);
+      if (c > data.length) {
+        return NO_MATCH;
+      }
+      count = (int) c;
+      body += 1 + width;
+    }
+    int type = marker >>> 4;
+    int length = type == 0x6 ? count * 2 : count;
+    if (length < 0 || body + length > data.length) {
+      return NO_MATCH;
+    }
+    return switch (type) {
+      case 0x4 -> Arrays.copyOfRange(data, body, body + length);
+      case 0x5 -> new String(data, body, length, StandardCharsets.ISO_8859_1);
+      default -> new String(data, body, length, StandardCharsets.UTF_16BE);
+    };
+  }
+
+  private static long getLong(byte[] data, int at, int width) {
+    if (at + width > data.length) {
+      throw new IndexOutOfBoundsException(at + width);
+    }
+    long v = 0;
+    for (int i = 0; i < width; i++) {
+      v = v << 8 | (data[at + i] & 0xFF);
+    }
+    return v;
+  }
+
+  private static byte[] hex(String s) {
+    byte[] out = new byte[s.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+    }
+    return out;
+  }
+}
