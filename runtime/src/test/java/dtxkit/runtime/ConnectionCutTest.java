@@ -19,12 +19,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A connection cut at every stage fails what is pending instead of hanging. The waits below are generous hang
- * guards (5 s against call timeouts of 20 s and more), not speed claims.
+ * A connection cut at every stage fails what is pending instead of hanging, within a second (issue 3): every wait
+ * below is bounded by {@link #GUARD}, against call and handshake timeouts of 20 s and more, so a pass means the cut,
+ * not a timeout, ended the wait. (The whole of each case takes some 10-50 ms; the bound is the requirement, not a
+ * speed claim.)
  */
 class ConnectionCutTest {
 
-  private static final long GUARD = 5;
+  private static final long GUARD = 1;
 
   private static DtxConnectionClosedException closedCause(CompletableFuture<?> future) {
     ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(GUARD, TimeUnit.SECONDS));

@@ -133,6 +133,42 @@ class UnexpectedTrafficTest {
     assertEquals(null, got.poll());
   }
 
+  /**
+   * A recorded LZ4-compressed message (go-ios's instruments-metrics-dtx.bin: type 0x0707 on the device's channel
+   * -9) reaches the channel's listener decompressed. Its payload is not an archive (a kdebug trace), so it arrives as
+   * DATA. The recorded channel code is rewritten to -1, the negated code of the one channel opened here.
+   */
+  @Test
+  void aRecordedCompressedMessageReachesItsChannelDecompressed() throws Exception {
+    byte[] recorded;
+    try (java.io.InputStream in =
+        getClass().getResourceAsStream("/fixtures/go-ios/dtx/instruments-metrics-dtx.bin")) {
+      recorded = in.readAllBytes();
+    }
+    assertEquals(-9, java.nio.ByteBuffer.wrap(recorded, 24, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt());
+    java.nio.ByteBuffer.wrap(recorded, 24, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(-1);
+
+    LinkedBlockingQueue<byte[]> data = new LinkedBlockingQueue<>();
+    connect(builder());
+    CompletableFuture<DtxChannel> opening =
+        client.openChannelAsync("com.apple.instruments.server.services.sysmontap", new DtxChannelListener() {
+          @Override
+          public void onData(byte[] bytes) {
+            data.add(bytes);
+          }
+        });
+    Seen request = peer.next();
+    peer.write(DtxMessage.builder(DtxMessageType.OK).identifier(request.identifier()).conversationIndex(1).build());
+    opening.get(5, TimeUnit.SECONDS);
+
+    peer.write(recorded);
+    byte[] got = data.poll(5, TimeUnit.SECONDS);
+    assertEquals(158_592, got.length, "the decompressed size the bv41 stream declares");
+    // A kdebug RAW_VERSION2 trace: its header word 0x55AA0200, little-endian.
+    assertEquals(0x55AA0200, java.nio.ByteBuffer.wrap(got, 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt());
+    assertEquals(0, client.unhandledCount());
+  }
+
   /** Bytes already waiting before connect() reach the listener given to the builder: nothing lost to a race. */
   @Test
   void listenersFromTheBuilderSeeTheVeryFirstMessages() throws Exception {
