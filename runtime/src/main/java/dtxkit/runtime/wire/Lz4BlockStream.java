@@ -68,7 +68,8 @@ public final class Lz4BlockStream {
    *
    * @param in the compressed payload; read from its reader index to its writer index with absolute getters (indices
    *     do not move). Not released: the caller keeps ownership.
-   * @param maxDecodedBytes the largest declared size accepted
+   * @param maxDecodedBytes the largest declared size accepted; values above {@code Integer.MAX_VALUE} (one buffer)
+   *     act as {@code Integer.MAX_VALUE}
    * @param offset stream offset of {@code in}'s first byte, for error messages (offsets inside are added to it)
    * @param alloc allocates the output
    * @return the decoded bytes, exactly the declared size; released by the caller
@@ -84,8 +85,11 @@ public final class Lz4BlockStream {
           "lz4 decoded size", "4 bytes", (end - start) + " bytes (truncated)", offset);
     }
     long declared = in.getUnsignedIntLE(start);
-    if (declared > maxDecodedBytes) {
-      throw new DtxLimitExceededException("decompressed bytes per message", maxDecodedBytes, declared, offset);
+    // One buffer holds the output, so no limit above Integer.MAX_VALUE can be honoured: a u32 size past it would
+    // otherwise reach the allocator as a negative capacity.
+    long limit = Math.min(maxDecodedBytes, Integer.MAX_VALUE);
+    if (declared > limit) {
+      throw new DtxLimitExceededException("decompressed bytes per message", limit, declared, offset);
     }
     ByteBuf out = alloc.heapBuffer((int) declared, (int) declared);
     try {
