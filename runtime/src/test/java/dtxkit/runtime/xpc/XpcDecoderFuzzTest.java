@@ -107,7 +107,10 @@ class XpcDecoderFuzzTest {
       }
       XpcMessageDecoder decoder = new XpcMessageDecoder(alloc, LIMITS);
       ByteBuf chunk = Unpooled.wrappedBuffer(header);
-      assertThrows(XpcLimitExceededException.class, () -> decoder.decode(chunk), "size " + size);
+      XpcLimitExceededException e =
+          assertThrows(XpcLimitExceededException.class, () -> decoder.decode(chunk), "size " + size);
+      // The wire size is a u64: 2^64-1 is named as such, not as -1.
+      assertTrue(e.getMessage().contains("exceeded: " + Long.toUnsignedString(size) + " > "), e.getMessage());
       decoder.close();
     }
     assertTrue(alloc.largest() <= XpcCodec.WRAPPER_HEADER_BYTES, "allocated " + alloc.largest());
