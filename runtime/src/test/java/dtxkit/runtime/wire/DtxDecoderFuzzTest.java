@@ -139,6 +139,34 @@ class DtxDecoderFuzzTest {
     assertEquals(0, alloc.largest());
   }
 
+  /**
+   * A few bytes that claim the whole limit (a declared size, and a block claiming it from 4 encoded bytes, or a
+   * raw block much smaller than it) are refused from the block headers: the declared size is never allocated.
+   */
+  @Test
+  void aDeclaredSizeTheBlocksCannotProduceIsRefusedBeforeAllocating() {
+    int big = 64 << 20;
+    ByteBuf lz4 = Unpooled.buffer().writeIntLE(big)
+        .writeIntLE(Lz4BlockStream.MAGIC_LZ4).writeIntLE(big).writeIntLE(4).writeIntLE(0)
+        .writeIntLE(Lz4BlockStream.MAGIC_END);
+    ByteBuf raw = Unpooled.buffer().writeIntLE(big)
+        .writeIntLE(Lz4BlockStream.MAGIC_RAW).writeIntLE(4).writeIntLE(0)
+        .writeIntLE(Lz4BlockStream.MAGIC_END);
+    RecordingAllocator alloc = new RecordingAllocator();
+    try {
+      DtxProtocolException e = assertThrows(DtxProtocolException.class,
+          () -> Lz4BlockStream.decode(lz4, big, 0, alloc).release());
+      assertEquals("bad lz4 block decoded size 67108864 (expected <= 1020 (255 x encoded size 4)) at offset 8",
+          e.getMessage());
+      e = assertThrows(DtxProtocolException.class, () -> Lz4BlockStream.decode(raw, big, 0, alloc).release());
+      assertEquals("bad lz4 decoded size 4 (expected 67108864) at offset 0", e.getMessage());
+    } finally {
+      lz4.release();
+      raw.release();
+    }
+    assertEquals(0, alloc.largest());
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /**
