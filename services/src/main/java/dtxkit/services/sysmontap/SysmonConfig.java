@@ -20,7 +20,8 @@ public final class SysmonConfig {
   }
 
   /**
-   * A configuration sampling these attributes at this interval: {@code ur} 1 (output rate in ms, the minimum, so that the interval sets the pace), {@code bm} 0,
+   * A configuration sampling these attributes at this interval: {@code ur} 1 (output rate in ms: the minimum, so
+   * that the interval sets the pace), {@code bm} 0,
    * {@code cpuUsage} and {@code physFootprint} on.
    *
    * @param processAttributes names from {@code DeviceInfo#sysmonProcessAttributes()} (or a subset)
