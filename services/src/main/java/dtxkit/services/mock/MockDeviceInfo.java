@@ -9,6 +9,7 @@ import dtxkit.services.deviceinfo.DeviceInfo;
 import dtxkit.services.deviceinfo.ProcessInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,8 +141,12 @@ final class MockDeviceInfo implements DeviceInfo {
   }
 
   @Override
-  public List<Long> machTimeInfo() {
-    return List.of(state.clock.now(), MockClock.NUMER, MockClock.DENOM, System.currentTimeMillis() / 1000);
+  public List<Object> machTimeInfo() {
+    // As a device: absolute and continuous mach time (equal: the mock never sleeps), the timebase, the system
+    // time in fractional seconds since 1970 and the time zone's name.
+    long now = state.clock.now();
+    return List.of(now, MockClock.NUMER, MockClock.DENOM, now, System.currentTimeMillis() / 1000.0,
+        ZoneId.systemDefault().getId());
   }
 
   @Override

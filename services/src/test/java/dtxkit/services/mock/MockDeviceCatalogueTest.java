@@ -115,6 +115,24 @@ class MockDeviceCatalogueTest {
   }
 
   @Test
+  void machTimeInfoHasTheDeviceShape() {
+    // A device answers [machAbsoluteTime, numer, denom, machContinuousTime, systemTime, timezone]: the system
+    // time is a fractional number of seconds since 1970 and the time zone a name, so the reply is no List<Long>.
+    List<?> raw = deviceInfo.machTimeInfo();
+    assertEquals(6, raw.size(), String.valueOf(raw));
+    for (int i = 0; i < 4; i++) {
+      assertTrue(raw.get(i) instanceof Long || raw.get(i) instanceof Integer, "element " + i + " of " + raw);
+    }
+    assertInstanceOf(Double.class, raw.get(4));
+    double systemTime = (Double) raw.get(4);
+    assertTrue(Math.abs(systemTime - System.currentTimeMillis() / 1000.0) < 3600, "seconds since 1970: " + raw);
+    assertInstanceOf(String.class, raw.get(5));
+    assertTrue(java.time.ZoneId.getAvailableZoneIds().contains((String) raw.get(5)), String.valueOf(raw));
+    assertTrue(((Number) raw.get(3)).longValue() >= ((Number) raw.get(0)).longValue(), "continuous >= absolute");
+    assertEquals(3, MachTimeInfo.of(raw).denom());
+  }
+
+  @Test
   void kpepDatabaseIsABinaryPlist() throws Exception {
     byte[] db = deviceInfo.kpepDatabase();
     assertEquals("bplist00", new String(db, 0, 8, java.nio.charset.StandardCharsets.US_ASCII));
