@@ -112,7 +112,8 @@ public interface DeviceInfo {
   /**
    * The kernel's name and version string.
    *
-   * @return e.g. {@code "Darwin Kernel Version 23.0.0: ..."}
+   * @return the path of the booted kernel, e.g. {@code "/System/Library/Kernels/kernel.release.t8110"} (older
+   *     devices: {@code "/mach.release.t8030"})
    */
   @DtxMethod("machKernelName")
   String machKernelName();

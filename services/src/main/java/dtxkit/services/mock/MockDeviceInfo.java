@@ -151,8 +151,8 @@ final class MockDeviceInfo implements DeviceInfo {
 
   @Override
   public String machKernelName() {
-    return "Darwin Kernel Version 23.4.0: Fri Mar  8 23:17:28 PST 2024; "
-        + "root:xnu-10063.102.14~67/RELEASE_ARM64_T8120";
+    // A device names the kernel file it booted (the mock's hardware is a T8120), not the uname version string.
+    return "/System/Library/Kernels/kernel.release.t8120";
   }
 
   @Override
