@@ -110,7 +110,7 @@ public interface DeviceInfo {
   List<Object> machTimeInfo();
 
   /**
-   * The kernel's name and version string.
+   * The name of the booted kernel: its file path.
    *
    * @return the path of the booted kernel, e.g. {@code "/System/Library/Kernels/kernel.release.t8110"} (older
    *     devices: {@code "/mach.release.t8030"})
