@@ -437,6 +437,8 @@ class MockDeviceCatalogueTest {
     ConditionInducer inducer = instruments.service(ConditionInducer.class);
     assertTrue(inducer.disableActiveCondition());
     assertFalse(inducer.availableConditionInducers().get(0).isActive());
+    // with nothing active a device sends an empty activeProfile, not a missing one
+    assertEquals("", inducer.availableConditionInducers().get(0).activeProfile());
     assertNull(device.activeCondition());
     assertThrows(DtxRemoteException.class, inducer::disableActiveCondition, "nothing is active: the device's NSError");
     assertFalse(instruments.disableCondition());
