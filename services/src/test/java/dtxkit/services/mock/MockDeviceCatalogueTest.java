@@ -458,6 +458,32 @@ class MockDeviceCatalogueTest {
   }
 
   @Test
+  void aSimulatedLocationEndsWithTheClientThatSetIt() throws Exception {
+    // As on a device (pymobiledevice3 #767: "When the process exits, the simulation ends").
+    try (Instruments other = Instruments.connect(device.rsdHost(), device.rsdPort())) {
+      other.setLocation(35.6586, 139.7454);
+      assertEquals(new MockDevice.Location(35.6586, 139.7454), device.location());
+    }
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (device.location() != null && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertNull(device.location(), "the simulation outlived the connection that set it");
+    // a position set by a client still connected is left alone when another one leaves
+    instruments.setLocation(48.8584, 2.2945);
+    try (Instruments other = Instruments.connect(device.rsdHost(), device.rsdPort())) {
+      other.setLocation(1, 2);
+      other.setLocation(48.8584, 2.2945);
+      other.clearLocation();
+      other.conditions();
+      instruments.setLocation(48.8584, 2.2945);
+    }
+    instruments.conditions();
+    assertEquals(new MockDevice.Location(48.8584, 2.2945), device.location());
+    instruments.clearLocation();
+  }
+
+  @Test
   void appListHasTheSystemApps() {
     List<AppInfo> apps = instruments.apps();
     Set<String> ids = apps.stream().map(AppInfo::bundleIdentifier).collect(Collectors.toSet());
