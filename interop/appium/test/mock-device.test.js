@@ -130,7 +130,7 @@ test('deviceinfo runningProcesses: a plausible process list', {timeout: TEST_TIM
   });
 });
 
-test('deviceinfo machTimeInfo: [machAbsoluteTime, numer, denom, ...]', {timeout: TEST_TIMEOUT_MS}, async () => {
+test('deviceinfo machTimeInfo: [machAbsoluteTime, numer, denom, continuous, systemTime, timeZone]', {timeout: TEST_TIMEOUT_MS}, async () => {
   await withDvt(async (dvt) => {
     const first = await within('deviceInfo.machTimeInfo', dvt.deviceInfo.machTimeInfo());
     const second = await within('deviceInfo.machTimeInfo', dvt.deviceInfo.machTimeInfo());
@@ -140,6 +140,11 @@ test('deviceinfo machTimeInfo: [machAbsoluteTime, numer, denom, ...]', {timeout:
         assert.ok(typeof n === 'number' || typeof n === 'bigint', show(info));
       }
       assert.ok(Number(info[1]) > 0 && Number(info[2]) > 0, `timebase ${show(info)}`);
+      // then, as on a device: continuous time, system time (fractional seconds since 1970), time zone name
+      assert.equal(info.length, 6, show(info));
+      assert.ok(Number(info[3]) >= Number(info[0]), `continuous time ${show(info)}`);
+      assert.ok(Math.abs(Number(info[4]) - Date.now() / 1000) < 3600, `system time ${show(info)}`);
+      assert.equal(typeof info[5], 'string', `time zone ${show(info)}`);
     }
     assert.ok(BigInt(second[0]) >= BigInt(first[0]), `mach time went back: ${show(first)} then ${show(second)}`);
   });
@@ -205,6 +210,7 @@ test('requests sent back to back on one channel are answered in request order', 
       assert.ok(codes.length > 128 * 1024, `traceCodesFile is ${codes.length} characters`);
       assert.equal(typeof kernel, 'string', `machKernelName answered second: ${show(kernel)}`);
       assert.ok(kernel.length > 0 && kernel.length < 1024, `machKernelName: ${show(kernel)}`);
+      assert.match(kernel, /^\/.*\.release\.t\d+$/, 'a device names its kernel file');
       assert.ok(Array.isArray(time), `machTimeInfo answered third: ${show(time)}`);
     });
   });

@@ -283,7 +283,10 @@ public final class DtxConnection implements Closeable {
    *
    * @param identifier the service identifier
    * @param listener the channel's listener, or null
-   * @return a future completed with the open channel (see {@link #openChannelAsync(String)})
+   * @return a future completed with the open channel (see {@link #openChannelAsync(String)}); cancelling it
+   *     abandons the request: the channel closes here at once ({@link DtxChannelListener#onClosed} with null), and
+   *     should the peer accept it later, that late OK is counted ({@link #abandonedReplyCount()}) and answered with
+   *     {@code _channelCanceled:}
    */
   public CompletableFuture<DtxChannel> openChannelAsync(String identifier, DtxChannelListener listener) {
     Objects.requireNonNull(identifier, "identifier");
@@ -294,15 +297,50 @@ public final class DtxConnection implements Closeable {
     channels.put(code, channel);
     CompletableFuture<Object> reply = call(control, REQUEST_CHANNEL,
         new DtxArgument[] {DtxArgument.int32(code), DtxArgument.object(identifier)}, true);
-    return reply.handle((ok, error) -> {
+    // Cancelling (or timing out) abandons the request: the channel is forgotten here at once, and an OK that comes
+    // later is answered with _channelCanceled:, so that neither side keeps a half-open channel.
+    CompletableFuture<DtxChannel> result = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+          channels.remove(code, channel);
+          channel.markClosed(null);
+        }
+        return cancelled;
+      }
+    };
+    reply.whenComplete((ok, error) -> {
       if (error != null) {
         channels.remove(code, channel);
         channel.markClosed(null);
-        throw error instanceof RuntimeException r ? r : new DtxException(error.getMessage(), error);
+        if (!result.completeExceptionally(error instanceof RuntimeException ? error
+            : new DtxException(error.getMessage(), error)) && result.isCancelled()) {
+          abandonedReplies.incrementAndGet();
+          LOG.debug("{}: late refusal of abandoned channel {} \"{}\"", name, code, identifier, error);
+        }
+        return;
       }
       channel.markOpen();
-      return channel;
+      if (!result.complete(channel)) {
+        lateChannelOk(channel);
+      }
     });
+    return result;
+  }
+
+  /** The peer accepted a channel request that was cancelled meanwhile: cancel the channel on its side too. */
+  private void lateChannelOk(DtxChannel channel) {
+    channels.remove(channel.code(), channel);
+    channel.markClosed(null);
+    abandonedReplies.incrementAndGet();
+    LOG.info("{}: channel {} \"{}\" accepted after its request was abandoned; cancelling it", name, channel.code(),
+        channel.identifier());
+    try {
+      sendDispatch(control, CHANNEL_CANCELED, new DtxArgument[] {DtxArgument.int32(channel.code())});
+    } catch (DtxException e) {
+      LOG.debug("{}: could not cancel abandoned channel {}", name, channel.code(), e);
+    }
   }
 
   /**

@@ -13,10 +13,11 @@ public class DtxLimitExceededException extends DtxProtocolException {
    *
    * @param limit the limit's name, e.g. {@code "bytes per message"}
    * @param max the configured maximum
-   * @param actual what the peer asked for
+   * @param actual what the peer asked for, read as unsigned (every size on the wire is: a u64 of 2^64-1 is named
+   *     so, not as -1)
    * @param offset stream offset of the field that asked, or {@link #UNKNOWN_OFFSET}
    */
   public DtxLimitExceededException(String limit, long max, long actual, long offset) {
-    super(limit, limit + " exceeded: " + actual + " > " + max, offset, true, null);
+    super(limit, limit + " exceeded: " + Long.toUnsignedString(actual) + " > " + max, offset, true, null);
   }
 }

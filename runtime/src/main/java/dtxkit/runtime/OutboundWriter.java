@@ -119,6 +119,11 @@ final class OutboundWriter implements Runnable {
     }
     synchronized (this) {
       writing = false;
+      if (error == null) {
+        // The flush covered whatever the writer thread wrote before us; left set, it would keep awaitIdle waiting
+        // on a writer thread that found us writing, went back to waiting, and is woken by no one.
+        dirty = false;
+      }
       // Wake the writer thread only when it has work or someone waits for idle: an idle writer woken for nothing
       // costs a context switch per call.
       if (!ready.isEmpty() || idleWaiters > 0) {

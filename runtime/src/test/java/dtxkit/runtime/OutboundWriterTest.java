@@ -102,6 +102,38 @@ class OutboundWriterTest {
   }
 
   @Test
+  void anInlineWriteFlushesWhatTheWriterThreadLeftUnflushed() throws Exception {
+    // The writer thread has written a queued fragment and, in the moment before it comes back to flush it, a caller
+    // takes the inline path, writes and flushes everything. The writer thread then sees an inline write in progress
+    // and waits, and no one wakes it: so the inline flush must count for the writer's unflushed bytes too, or
+    // awaitIdle (close()) waits out its whole timeout. The state is set directly: that moment cannot be forced
+    // from outside.
+    AtomicInteger flushes = new AtomicInteger();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    OutputStream out = new OutputStream() {
+      @Override
+      public void write(int b) {
+        bytes.write(b);
+      }
+
+      @Override
+      public void flush() {
+        flushes.incrementAndGet();
+      }
+    };
+    OutboundWriter writer = new OutboundWriter(out, new Thread(() -> {}), e -> {});
+    java.lang.reflect.Field dirty = OutboundWriter.class.getDeclaredField("dirty");
+    dirty.setAccessible(true);
+    dirty.setBoolean(writer, true);
+    writer.enqueue(1, new Fake("S", 1));
+    assertEquals("S0 ", bytes.toString(StandardCharsets.US_ASCII));
+    assertEquals(1, flushes.get());
+    assertFalse(dirty.getBoolean(writer), "the inline flush covered the writer thread's bytes");
+    assertTrue(writer.awaitIdle(10, TimeUnit.SECONDS));
+    writer.close();
+  }
+
+  @Test
   void closeDiscardsWhatIsQueuedAndRefusesMore() throws Exception {
     OutboundWriter writer = new OutboundWriter(new ByteArrayOutputStream(), Thread.currentThread(), e -> {});
     Fake queued = new Fake("Q", 3);

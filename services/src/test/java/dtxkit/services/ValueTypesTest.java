@@ -22,6 +22,11 @@ class ValueTypesTest {
     assertEquals((long) (Long.MAX_VALUE / 3.0 * 125), clock.toNanos(Long.MAX_VALUE / 3));
     assertThrows(IllegalArgumentException.class, () -> MachTimeInfo.of(List.of(1L, 2L)));
     assertThrows(IllegalArgumentException.class, () -> MachTimeInfo.of(List.of(1L, 2L, 0L)));
+    assertThrows(IllegalArgumentException.class, () -> MachTimeInfo.of(List.of(1L, 2.5, 3L)));
+    // the device's whole answer: continuous time, system time (fractional seconds) and time zone follow
+    MachTimeInfo device = MachTimeInfo.of(List.of(1536005260807L, 125, 3, 1713684132688L, 1764942215.065243,
+        "Asia/Kolkata"));
+    assertEquals(new MachTimeInfo(1536005260807L, 125, 3), device);
   }
 
   @Test

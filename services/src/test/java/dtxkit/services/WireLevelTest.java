@@ -15,6 +15,7 @@ import dtxkit.services.mock.MockDevice;
 import dtxkit.services.processcontrol.ProcessControl;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +86,18 @@ class WireLevelTest {
       assertFalse(sent(selector).expectsReply(), selector);
     }
     assertTrue(sent("processIdentifierForBundleIdentifier:").expectsReply());
+  }
+
+  @Test
+  void activityTraceTapAsksForTheRepliesADeviceSends() throws Exception {
+    // appium-ios-remotexpc waits for the device's replies to the activitytracetap's setConfig: and start, so a
+    // device answers them: the catalogue asks too (and so hears a refused configuration); stop stays oneway.
+    try (DeviceStream.Iterator<byte[]> chunks = instruments.activityTrace(Map.of("ur", 500, "bm", 0)).iterator()) {
+      assertNotNull(chunks.poll(Duration.ofSeconds(10)));
+    }
+    assertTrue(sent("setConfig:").expectsReply(), "setConfig:");
+    assertTrue(sent("start").expectsReply(), "start");
+    assertFalse(sent("stop").expectsReply(), "stop");
   }
 
   @Test

@@ -123,7 +123,9 @@ public final class RsdCheckin {
       throw new RsdProtocolException("RSDCheckin plist", "a property list", e.toString());
     }
     if (!(parsed instanceof NSDictionary d)) {
-      throw new RsdProtocolException("RSDCheckin plist", "a dictionary", parsed.getClass().getSimpleName());
+      // dd-plist returns null, not an error, for some inputs (an empty plist among them).
+      throw new RsdProtocolException("RSDCheckin plist", "a dictionary",
+          parsed == null ? "nothing (" + length + " bytes)" : parsed.getClass().getSimpleName());
     }
     return d;
   }

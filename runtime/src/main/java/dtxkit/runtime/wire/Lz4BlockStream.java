@@ -68,7 +68,8 @@ public final class Lz4BlockStream {
    *
    * @param in the compressed payload; read from its reader index to its writer index with absolute getters (indices
    *     do not move). Not released: the caller keeps ownership.
-   * @param maxDecodedBytes the largest declared size accepted
+   * @param maxDecodedBytes the largest declared size accepted; values above {@code Integer.MAX_VALUE} (one buffer)
+   *     act as {@code Integer.MAX_VALUE}
    * @param offset stream offset of {@code in}'s first byte, for error messages (offsets inside are added to it)
    * @param alloc allocates the output
    * @return the decoded bytes, exactly the declared size; released by the caller
@@ -84,9 +85,15 @@ public final class Lz4BlockStream {
           "lz4 decoded size", "4 bytes", (end - start) + " bytes (truncated)", offset);
     }
     long declared = in.getUnsignedIntLE(start);
-    if (declared > maxDecodedBytes) {
-      throw new DtxLimitExceededException("decompressed bytes per message", maxDecodedBytes, declared, offset);
+    // One buffer holds the output, so no limit above Integer.MAX_VALUE can be honoured: a u32 size past it would
+    // otherwise reach the allocator as a negative capacity.
+    long limit = Math.min(maxDecodedBytes, Integer.MAX_VALUE);
+    if (declared > limit) {
+      throw new DtxLimitExceededException("decompressed bytes per message", limit, declared, offset);
     }
+    // The declared size is only a claim: walk the block headers first, so that a few bytes claiming the whole limit
+    // are refused before the output buffer of that size is allocated.
+    checkBlockHeaders(in, start, end, declared, offset);
     ByteBuf out = alloc.heapBuffer((int) declared, (int) declared);
     try {
       int pos = start + 4;
@@ -145,6 +152,64 @@ public final class Lz4BlockStream {
       throw e;
     }
   }
+
+  /**
+   * Checks, without decoding or allocating, that the block headers of {@code in[start, end)} add up to
+   * {@code declared}: every block lies within the payload, no LZ4 block claims more than {@link #MAX_RATIO} times its
+   * encoded size (the most an LZ4 block can expand), and the sizes sum to the declared size.
+   */
+  private static void checkBlockHeaders(ByteBuf in, int start, int end, long declared, long offset)
+      throws DtxProtocolException {
+    long sum = 0;
+    int pos = start + 4;
+    while (true) {
+      long at = offset + (pos - start);
+      need(end - pos, 4, "lz4 block magic", at);
+      int magic = in.getIntLE(pos);
+      long size;
+      if (magic == MAGIC_END) {
+        break;
+      } else if (magic == MAGIC_LZ4) {
+        need(end - pos, 12, "lz4 block header", at);
+        size = in.getUnsignedIntLE(pos + 4);
+        long encodedSize = in.getUnsignedIntLE(pos + 8);
+        if (encodedSize > end - pos - 12) {
+          throw new DtxProtocolException("lz4 block encoded size",
+              "<= " + (end - pos - 12) + " (bytes left)", Long.toString(encodedSize), at + 8);
+        }
+        if (size > MAX_RATIO * encodedSize) {
+          throw new DtxProtocolException("lz4 block decoded size", "<= " + MAX_RATIO * encodedSize + " ("
+              + MAX_RATIO + " x encoded size " + encodedSize + ")", Long.toString(size), at + 4);
+        }
+        pos += 12 + (int) encodedSize;
+      } else if (magic == MAGIC_RAW) {
+        need(end - pos, 8, "lz4 raw block header", at);
+        size = in.getUnsignedIntLE(pos + 4);
+        if (size > end - pos - 8) {
+          throw new DtxProtocolException(
+              "lz4 raw block size", "<= " + (end - pos - 8) + " (bytes left)", Long.toString(size), at + 4);
+        }
+        pos += 8 + (int) size;
+      } else {
+        throw new DtxProtocolException("lz4 block magic", "bv41, bv4- or bv4$", DtxProtocolException.hex32(magic), at);
+      }
+      if (size > declared - sum) {
+        throw new DtxProtocolException(magic == MAGIC_LZ4 ? "lz4 block decoded size" : "lz4 raw block size",
+            "<= " + (declared - sum) + " (rest of declared " + declared + ")", Long.toString(size), at + 4);
+      }
+      sum += size;
+    }
+    if (sum != declared) {
+      throw new DtxProtocolException("lz4 decoded size", Long.toString(declared),
+          Long.toString(sum), offset);
+    }
+  }
+
+  /**
+   * The most an LZ4 block expands: a sequence of a token, a 2-byte offset and n match-length bytes of 255 decodes
+   * to at most 19 + 255 n bytes, under 255 per encoded byte.
+   */
+  private static final long MAX_RATIO = 255;
 
   private static void need(int available, int needed, String field, long offset) throws DtxProtocolException {
     if (available < needed) {

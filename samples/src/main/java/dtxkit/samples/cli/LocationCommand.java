@@ -4,6 +4,7 @@ import dtxkit.services.location.LocationSimulation;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code dtxkit location set LAT LON} / {@code dtxkit location clear}: simulated location (iOS 17+ path). */
@@ -17,14 +18,21 @@ final class LocationCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "say 'location set LAT LON' or 'location clear'");
   }
 
-  /** {@code location set LAT LON}. */
-  @Command(name = "set", mixinStandardHelpOptions = true, description = "Simulate this latitude and longitude.")
+  /**
+   * {@code location set LAT LON}: holds the connection until Ctrl-C (or {@code --duration}), because a device ends
+   * the simulation as soon as the client that set it leaves.
+   */
+  @Command(name = "set", mixinStandardHelpOptions = true,
+      description = {"Simulate this latitude and longitude until Ctrl-C (or --duration).",
+          "A device ends the simulation when dtxkit exits."})
   static final class Set extends DeviceCommand {
     @Parameters(index = "0", paramLabel = "LAT", description = "Latitude in degrees, -90 to 90.")
     double latitude;
 
     @Parameters(index = "1", paramLabel = "LON", description = "Longitude in degrees, -180 to 180.")
     double longitude;
+
+    @Mixin StreamOptions bounds;
 
     @Override
     void validate() {
@@ -37,13 +45,24 @@ final class LocationCommand implements Runnable {
     }
 
     @Override
-    int run(DeviceSession session, PrintWriter out) {
+    int run(DeviceSession session, PrintWriter out) throws InterruptedException {
+      EventPump<Object> pump = new EventPump<>().until(session.instruments());
       session.instruments().open(LocationSimulation.class).simulateLocation(latitude, longitude);
       if (json()) {
         Output.printJson(out, Output.object("simulating", true, "latitude", latitude, "longitude", longitude));
       } else {
         out.println("simulating location " + latitude + ", " + longitude);
         out.flush();
+      }
+      if (bounds.duration == null && spec != null) {
+        spec.commandLine().getErr().println("dtxkit: holding the simulated location until Ctrl-C (a device ends it"
+            + " when dtxkit exits; --duration SECONDS stops by itself)");
+        spec.commandLine().getErr().flush();
+      }
+      EventPump.Stop why = pump.drain(bounds, e -> false, e -> { });
+      if (why == EventPump.Stop.CLOSED && !session.interrupted()) {
+        throw new CliException("the device closed the connection, which ended the simulated location"
+            + (pump.closeCause() == null ? "" : ": " + pump.closeCause().getMessage()));
       }
       return 0;
     }

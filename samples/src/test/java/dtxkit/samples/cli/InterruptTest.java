@@ -85,6 +85,41 @@ class InterruptTest {
   }
 
   @Test
+  void locationSetHoldsTheSimulationUntilShutdown() throws Exception {
+    // A device ends a simulated location when the client that set it leaves (pymobiledevice3 #767), so 'location
+    // set' stays connected until Ctrl-C, as pymobiledevice3's does.
+    DeviceSession session = MockSessions.start();
+    LocationCommand.Set set = new LocationCommand.Set();
+    set.output = new Output();
+    set.bounds = new StreamOptions();
+    set.latitude = 48.8566;
+    set.longitude = 2.3522;
+    Lines lines = new Lines();
+    AtomicReference<Object> result = new AtomicReference<>();
+    Thread command = new Thread(() -> {
+      try {
+        result.set(set.run(session, new PrintWriter(lines, true)));
+      } catch (Throwable t) {
+        result.set(t);
+      } finally {
+        session.close();
+      }
+    }, "location-set-under-test");
+    command.start();
+    lines.firstLine.await();
+    command.join(300);
+    assertTrue(command.isAlive(), "'location set' returned (and so ended the simulation): " + result.get());
+    session.shutdown();
+    command.join(30_000);
+    assertFalse(command.isAlive(), "'location set' still running after the shutdown");
+    if (result.get() instanceof Throwable t) {
+      throw new AssertionError("'location set' failed instead of ending cleanly", t);
+    }
+    assertEquals(0, result.get());
+    assertTrue(lines.text.toString().startsWith("simulating location 48.8566, 2.3522"), lines.text.toString());
+  }
+
+  @Test
   void aBoundedStreamIsNotInterrupted() {
     CliRunner.Result r = CliRunner.run("netstat", "--mock", "--count", "1");
     assertEquals(0, r.exitCode(), r.err());

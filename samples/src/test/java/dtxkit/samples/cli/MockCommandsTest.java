@@ -212,8 +212,8 @@ class MockCommandsTest {
   @Test
   void location() {
     assertEquals("simulating location 48.8566, 2.3522\n",
-        ok("location", "set", "48.8566", "2.3522").out().replace("\r\n", "\n"));
-    JsonNode json = jsonLines(ok("location", "set", "--json", "-33.9", "151.2")).get(0);
+        ok("location", "set", "--duration", "0", "48.8566", "2.3522").out().replace("\r\n", "\n"));
+    JsonNode json = jsonLines(ok("location", "set", "--duration", "0", "--json", "-33.9", "151.2")).get(0);
     assertEquals(-33.9, json.get("latitude").asDouble());
     assertEquals("location simulation stopped\n", ok("location", "clear").out().replace("\r\n", "\n"));
     CliRunner.Result bad = fails(2, "location", "set", "91", "0");

@@ -100,17 +100,20 @@ public interface DeviceInfo {
   Map<String, Object> networkInformation();
 
   /**
-   * The device clock: {@code [mach_absolute_time, numer, denom, ...]}; see {@link MachTimeInfo#of(List)}.
+   * The device clock: {@code [mach_absolute_time, numer, denom, mach_continuous_time, system time, time zone]},
+   * where the system time is fractional seconds since 1970 (a double) and the time zone a name such as
+   * {@code "Europe/Paris"}; see {@link MachTimeInfo#of(List)}.
    *
    * @return the raw array
    */
   @DtxMethod("machTimeInfo")
-  List<Long> machTimeInfo();
+  List<Object> machTimeInfo();
 
   /**
-   * The kernel's name and version string.
+   * The name of the booted kernel: its file path.
    *
-   * @return e.g. {@code "Darwin Kernel Version 23.0.0: ..."}
+   * @return the path of the booted kernel, e.g. {@code "/System/Library/Kernels/kernel.release.t8110"} (older
+   *     devices: {@code "/mach.release.t8030"})
    */
   @DtxMethod("machKernelName")
   String machKernelName();

@@ -30,16 +30,27 @@ public record MachTimeInfo(long machAbsoluteTime, long numer, long denom) {
   /**
    * Reads the array the device sends.
    *
-   * @param raw {@code [mach_absolute_time, numer, denom, ...]}; extra elements are ignored
+   * @param raw {@code [mach_absolute_time, numer, denom, ...]}; the elements after these three (continuous time,
+   *     system time, time zone) are ignored
    * @return the clock
-   * @throws IllegalArgumentException fewer than 3 elements, or a zero denominator
+   * @throws IllegalArgumentException fewer than 3 elements, one of the first three not a whole number, or a zero
+   *     denominator
    */
-  public static MachTimeInfo of(List<Long> raw) {
+  public static MachTimeInfo of(List<?> raw) {
     Objects.requireNonNull(raw, "raw");
     if (raw.size() < 3) {
       throw new IllegalArgumentException("machTimeInfo has " + raw.size() + " elements, expected at least 3");
     }
-    return new MachTimeInfo(raw.get(0), raw.get(1), raw.get(2));
+    return new MachTimeInfo(whole(raw, 0, "mach_absolute_time"), whole(raw, 1, "numer"), whole(raw, 2, "denom"));
+  }
+
+  private static long whole(List<?> raw, int index, String name) {
+    Object value = raw.get(index);
+    if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return ((Number) value).longValue();
+    }
+    throw new IllegalArgumentException("machTimeInfo[" + index + "] (" + name + ") is "
+        + (value == null ? "null" : value.getClass().getSimpleName() + " " + value) + ", expected a whole number");
   }
 
   /**

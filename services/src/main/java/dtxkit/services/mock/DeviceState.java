@@ -183,6 +183,13 @@ final class DeviceState {
     locationHistory.add(newLocation);
   }
 
+  /** Ends the simulation if it is still this very position (a later one, set by anyone, is left alone). */
+  synchronized void endLocation(MockDevice.Location set) {
+    if (set != null && location == set) {
+      location(null);
+    }
+  }
+
   synchronized MockDevice.Location location() {
     return location;
   }

@@ -29,12 +29,12 @@ final class MockConditionInducer implements ConditionInducer {
           new ConditionProfile("SlowNetworkHighLatencyDNS", "High Latency DNS",
               "Very slow DNS (3 s per lookup)"),
           new ConditionProfile("SlowNetwork100PctLoss", "100% Loss", "100% packet loss")),
-          false, null),
+          false, ""),
       new ConditionGroup("ThermalCondition", "Thermal State", List.of(
           new ConditionProfile("ThermalFair", "Fair", "Fair"),
           new ConditionProfile("ThermalSerious", "Serious", "Serious"),
           new ConditionProfile("ThermalCritical", "Critical", "Critical")),
-          false, null));
+          false, ""));
 
   private final DeviceState state;
 
@@ -48,8 +48,9 @@ final class MockConditionInducer implements ConditionInducer {
     List<ConditionGroup> groups = new ArrayList<>();
     for (ConditionGroup g : GROUPS) {
       boolean isActive = active != null && active[0].equals(g.identifier());
+      // A device sends activeProfile "" when the group is inactive.
       groups.add(new ConditionGroup(g.identifier(), g.name(), g.profiles(), isActive,
-          isActive ? active[1] : null));
+          isActive ? active[1] : ""));
     }
     return groups;
   }

@@ -197,7 +197,6 @@ public final class MockDevice implements AutoCloseable {
     MockDeviceInfo deviceInfo = new MockDeviceInfo(state);
     MockScreenshot screenshot = new MockScreenshot();
     MockConditionInducer conditions = new MockConditionInducer(state);
-    MockLocationSimulation location = new MockLocationSimulation(state);
     MockApplicationListing apps = new MockApplicationListing(state);
     registry.register(DeviceInfo_DtxBinding.IDENTIFIER, ch -> new DeviceInfo_DtxDispatcher(deviceInfo));
     registry.register(ProcessControl_DtxBinding.IDENTIFIER, ch -> {
@@ -218,8 +217,10 @@ public final class MockDevice implements AutoCloseable {
       return onClose(ch, monitor::stopMonitoring, new NetworkMonitor_DtxDispatcher(monitor));
     });
     registry.register(ConditionInducer_DtxBinding.IDENTIFIER, ch -> new ConditionInducer_DtxDispatcher(conditions));
-    registry.register(LocationSimulation_DtxBinding.IDENTIFIER,
-        ch -> new LocationSimulation_DtxDispatcher(location));
+    registry.register(LocationSimulation_DtxBinding.IDENTIFIER, ch -> {
+      MockLocationSimulation location = new MockLocationSimulation(state);
+      return onClose(ch, location::channelClosed, new LocationSimulation_DtxDispatcher(location));
+    });
     registry.register(ApplicationListing_DtxBinding.IDENTIFIER, ch -> new ApplicationListing_DtxDispatcher(apps));
     registry.register(MobileNotifications_DtxBinding.IDENTIFIER, ch -> {
       MockMobileNotifications notifications = new MockMobileNotifications(state, ch);

@@ -9,6 +9,7 @@ import dtxkit.services.deviceinfo.DeviceInfo;
 import dtxkit.services.deviceinfo.ProcessInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,14 +141,18 @@ final class MockDeviceInfo implements DeviceInfo {
   }
 
   @Override
-  public List<Long> machTimeInfo() {
-    return List.of(state.clock.now(), MockClock.NUMER, MockClock.DENOM, System.currentTimeMillis() / 1000);
+  public List<Object> machTimeInfo() {
+    // As a device: absolute and continuous mach time (equal: the mock never sleeps), the timebase, the system
+    // time in fractional seconds since 1970 and the time zone's name.
+    long now = state.clock.now();
+    return List.of(now, MockClock.NUMER, MockClock.DENOM, now, System.currentTimeMillis() / 1000.0,
+        ZoneId.systemDefault().getId());
   }
 
   @Override
   public String machKernelName() {
-    return "Darwin Kernel Version 23.4.0: Fri Mar  8 23:17:28 PST 2024; "
-        + "root:xnu-10063.102.14~67/RELEASE_ARM64_T8120";
+    // A device names the kernel file it booted (the mock's hardware is a T8120), not the uname version string.
+    return "/System/Library/Kernels/kernel.release.t8120";
   }
 
   @Override

@@ -5,10 +5,14 @@ import dtxkit.runtime.archive.NSError;
 import dtxkit.services.location.LocationSimulation;
 import java.util.Map;
 
-/** The mock device's LocationSimulation: records each position set and the clear. */
+/**
+ * The mock device's LocationSimulation, one per channel: records each position set and the clear. As on a device,
+ * the simulation ends when the channel that set it does (the client cancelled it, closed or went away).
+ */
 final class MockLocationSimulation implements LocationSimulation {
 
   private final DeviceState state;
+  private MockDevice.Location set;
 
   MockLocationSimulation(DeviceState state) {
     this.state = state;
@@ -20,11 +24,22 @@ final class MockLocationSimulation implements LocationSimulation {
       throw new DtxRemoteException(new NSError("kCLErrorDomain", 0, Map.of("NSLocalizedDescription",
           "Invalid coordinate (" + latitude + ", " + longitude + ")")));
     }
-    state.location(new MockDevice.Location(latitude, longitude));
+    MockDevice.Location location = new MockDevice.Location(latitude, longitude);
+    synchronized (this) {
+      set = location;
+    }
+    state.location(location);
   }
 
   @Override
-  public void stopLocationSimulation() {
+  public synchronized void stopLocationSimulation() {
+    set = null;
     state.location(null);
+  }
+
+  /** The channel ended: so does the simulation it set, unless a later position replaced it. */
+  synchronized void channelClosed() {
+    state.endLocation(set);
+    set = null;
   }
 }

@@ -20,7 +20,8 @@ public final class SysmonConfig {
   }
 
   /**
-   * A configuration sampling these attributes at this interval: {@code ur} 1000 (update rate, ms), {@code bm} 0,
+   * A configuration sampling these attributes at this interval: {@code ur} 1 (output rate in ms: the minimum, so
+   * that the interval sets the pace), {@code bm} 0,
    * {@code cpuUsage} and {@code physFootprint} on.
    *
    * @param processAttributes names from {@code DeviceInfo#sysmonProcessAttributes()} (or a subset)
@@ -37,7 +38,7 @@ public final class SysmonConfig {
       throw new IllegalArgumentException("sample interval must be positive, got " + interval);
     }
     Map<String, Object> config = new LinkedHashMap<>();
-    config.put("ur", 1000);
+    config.put("ur", 1);
     config.put("bm", 0);
     config.put(PROC_ATTRS, List.copyOf(processAttributes));
     config.put(SYS_ATTRS, List.copyOf(systemAttributes));

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The unified log and signposts as a binary stream: the {@code activitytracetap} Instruments service.
  *
- * <p>{@link #setConfig}, {@link #start}, {@link #stop} get no reply. The stream arrives as DATA messages handed out
+ * <p>A device answers {@link #setConfig} and {@link #start} (appium-ios-remotexpc waits for those replies;
+ * pymobiledevice3 asks for none, which a device accepts too); {@link #stop} gets no reply. The stream arrives as DATA messages handed out
  * as byte chunks through {@link Events#data}; the first message is an acknowledgement, and archived plists between
  * chunks are heartbeats. An opcode may straddle two chunks.
  */
@@ -16,16 +17,17 @@ import java.util.Map;
 public interface ActivityTraceTap {
 
   /**
-   * Configures the tap (no reply): {@code bm}, {@code predicate}, {@code signpostsAndLogs}, {@code targetPID},
+   * Configures the tap and waits for the device's answer: {@code bm}, {@code predicate}, {@code signpostsAndLogs}, {@code targetPID},
    * {@code ur}, ...
    *
    * @param config the configuration
+   * @throws dtxkit.runtime.DtxRemoteException the device refused the configuration
    */
-  @DtxMethod(value = "setConfig:", oneway = true)
+  @DtxMethod("setConfig:")
   void setConfig(Map<String, Object> config);
 
-  /** Starts the stream (no reply). */
-  @DtxMethod(value = "start", oneway = true)
+  /** Starts the stream and waits for the device's answer; the stream's first DATA message is its acknowledgement. */
+  @DtxMethod("start")
   void start();
 
   /** Stops the stream (no reply). */

@@ -111,7 +111,28 @@ class MockDeviceCatalogueTest {
     assertEquals(125, clock.numer());
     assertEquals(3, clock.denom());
     assertTrue(clock.machAbsoluteTime() > 0);
-    assertTrue(deviceInfo.machKernelName().startsWith("Darwin Kernel Version"));
+    // A device names its kernel file (e.g. "/mach.release.t8030", "/System/Library/Kernels/kernel.release.t8110"),
+    // not the uname version string.
+    String kernel = deviceInfo.machKernelName();
+    assertTrue(kernel.matches("/.*(mach|kernel)\\.release\\.t\\d+"), kernel);
+  }
+
+  @Test
+  void machTimeInfoHasTheDeviceShape() {
+    // A device answers [machAbsoluteTime, numer, denom, machContinuousTime, systemTime, timezone]: the system
+    // time is a fractional number of seconds since 1970 and the time zone a name, so the reply is no List<Long>.
+    List<?> raw = deviceInfo.machTimeInfo();
+    assertEquals(6, raw.size(), String.valueOf(raw));
+    for (int i = 0; i < 4; i++) {
+      assertTrue(raw.get(i) instanceof Long || raw.get(i) instanceof Integer, "element " + i + " of " + raw);
+    }
+    assertInstanceOf(Double.class, raw.get(4));
+    double systemTime = (Double) raw.get(4);
+    assertTrue(Math.abs(systemTime - System.currentTimeMillis() / 1000.0) < 3600, "seconds since 1970: " + raw);
+    assertInstanceOf(String.class, raw.get(5));
+    assertTrue(java.time.ZoneId.getAvailableZoneIds().contains((String) raw.get(5)), String.valueOf(raw));
+    assertTrue(((Number) raw.get(3)).longValue() >= ((Number) raw.get(0)).longValue(), "continuous >= absolute");
+    assertEquals(3, MachTimeInfo.of(raw).denom());
   }
 
   @Test
@@ -416,6 +437,8 @@ class MockDeviceCatalogueTest {
     ConditionInducer inducer = instruments.service(ConditionInducer.class);
     assertTrue(inducer.disableActiveCondition());
     assertFalse(inducer.availableConditionInducers().get(0).isActive());
+    // with nothing active a device sends an empty activeProfile, not a missing one
+    assertEquals("", inducer.availableConditionInducers().get(0).activeProfile());
     assertNull(device.activeCondition());
     assertThrows(DtxRemoteException.class, inducer::disableActiveCondition, "nothing is active: the device's NSError");
     assertFalse(instruments.disableCondition());
@@ -432,6 +455,32 @@ class MockDeviceCatalogueTest {
     assertEquals(new MockDevice.Location(48.8584, 2.2945), history.get(history.size() - 2));
     assertNull(history.get(history.size() - 1));
     assertThrows(DtxRemoteException.class, () -> instruments.setLocation(123, 0));
+  }
+
+  @Test
+  void aSimulatedLocationEndsWithTheClientThatSetIt() throws Exception {
+    // As on a device (pymobiledevice3 #767: "When the process exits, the simulation ends").
+    try (Instruments other = Instruments.connect(device.rsdHost(), device.rsdPort())) {
+      other.setLocation(35.6586, 139.7454);
+      assertEquals(new MockDevice.Location(35.6586, 139.7454), device.location());
+    }
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (device.location() != null && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertNull(device.location(), "the simulation outlived the connection that set it");
+    // a position set by a client still connected is left alone when another one leaves
+    instruments.setLocation(48.8584, 2.2945);
+    try (Instruments other = Instruments.connect(device.rsdHost(), device.rsdPort())) {
+      other.setLocation(1, 2);
+      other.setLocation(48.8584, 2.2945);
+      other.clearLocation();
+      other.conditions();
+      instruments.setLocation(48.8584, 2.2945);
+    }
+    instruments.conditions();
+    assertEquals(new MockDevice.Location(48.8584, 2.2945), device.location());
+    instruments.clearLocation();
   }
 
   @Test

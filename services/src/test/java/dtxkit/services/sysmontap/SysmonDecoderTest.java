@@ -96,4 +96,14 @@ class SysmonDecoderTest {
     assertEquals(true, config.get("cpuUsage"));
     assertThrows(IllegalArgumentException.class, () -> SysmonConfig.of(PROC, SYS, Duration.ZERO));
   }
+
+  @Test
+  void configLetsTheSampleIntervalSetThePace() {
+    // "ur" is the output rate in ms: pymobiledevice3 and appium-ios-remotexpc both send the minimum, 1, so that
+    // sampleInterval decides how often samples come. 1000 would hold a device to one message a second.
+    Map<String, Object> config = SysmonConfig.of(PROC, SYS, Duration.ofMillis(200));
+    assertEquals(1, config.get("ur"));
+    assertEquals(0, config.get("bm"));
+    assertEquals(true, config.get("physFootprint"));
+  }
 }
