@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -114,8 +115,15 @@ public final class Http2Connection implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean closedReported = new AtomicBoolean();
   private volatile Throwable closeCause;
-  private Thread readerThread;
-  private Thread writerThread;
+  private final ThreadFactory threadFactory;
+  private volatile Thread readerThread;
+  private volatile Thread writerThread;
+
+  private static final ThreadFactory DAEMON_THREADS = r -> {
+    Thread t = new Thread(r);
+    t.setDaemon(true);
+    return t;
+  };
 
   // Flow-control state, guarded by flowLock.
   private final ReentrantLock flowLock = new ReentrantLock();
@@ -167,6 +175,18 @@ public final class Http2Connection implements AutoCloseable {
    */
   public Http2Connection(Socket socket, boolean server, Options options, Handler handler, String name)
       throws IOException {
+    this(socket, server, options, handler, name, DAEMON_THREADS);
+  }
+
+  /**
+   * Wraps a connected socket, making its threads with {@code threadFactory}. Nothing is read or written until
+   * {@link #start()}.
+   *
+   * @param threadFactory makes the connection's threads (named by the connection)
+   */
+  public Http2Connection(Socket socket, boolean server, Options options, Handler handler, String name,
+      ThreadFactory threadFactory) throws IOException {
+    this.threadFactory = java.util.Objects.requireNonNull(threadFactory, "threadFactory");
     this.socket = socket;
     this.options = options;
     this.handler = handler;
@@ -176,14 +196,35 @@ public final class Http2Connection implements AutoCloseable {
     socket.setTcpNoDelay(true);
   }
 
-  /** Starts the reader and writer threads. Frames queued before this are written first, in order. */
+  /**
+   * Starts the reader and writer threads. Frames queued before this are written first, in order. If a thread
+   * cannot be created or started (an {@code OutOfMemoryError} when the process is out of threads), the connection
+   * is closed (socket included, no thread left behind) and the error is thrown.
+   */
   public void start() {
-    readerThread = new Thread(this::readLoop, "dtxkit-h2-reader-" + name);
-    writerThread = new Thread(this::writeLoop, "dtxkit-h2-writer-" + name);
-    readerThread.setDaemon(true);
-    writerThread.setDaemon(true);
-    writerThread.start();
-    readerThread.start();
+    try {
+      Thread writer = newThread(this::writeLoop, "dtxkit-h2-writer-" + name);
+      Thread reader = newThread(this::readLoop, "dtxkit-h2-reader-" + name);
+      writerThread = writer;
+      writer.start();
+      readerThread = reader;
+      reader.start();
+    } catch (RuntimeException | Error e) {
+      if (readerThread != null && !readerThread.isAlive()) {
+        readerThread = null;
+      }
+      close();
+      throw e;
+    }
+  }
+
+  private Thread newThread(Runnable task, String threadName) {
+    Thread t = threadFactory.newThread(task);
+    if (t == null) {
+      throw new IllegalStateException("the thread factory gave no thread for " + threadName);
+    }
+    t.setName(threadName);
+    return t;
   }
 
   /** The name given at construction. */

@@ -1,5 +1,6 @@
 package dtxkit.runtime.rsd.server;
 
+import dtxkit.runtime.net.AcceptLoop;
 import dtxkit.runtime.http2.Http2;
 import dtxkit.runtime.http2.Http2Connection;
 import dtxkit.runtime.http2.Http2ProtocolException;
@@ -18,8 +19,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.HashMap;
@@ -32,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,13 +88,12 @@ public final class RsdServer implements AutoCloseable {
   private final boolean resetRootAfterPeerInfo;
   private final RequestHandler requestHandler;
   private final XpcLimits limits;
-  private final ServerSocket serverSocket;
+  private final ThreadFactory threadFactory;
   private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
   private final ExecutorService requestPool;
-  private final Thread acceptThread;
+  private final AcceptLoop acceptLoop;
   private final AtomicLong unhandled = new AtomicLong();
   private final AtomicLong clientHandshakes = new AtomicLong();
-  private final AtomicInteger accepted = new AtomicInteger();
   private volatile boolean closed;
 
   private RsdServer(Builder b) throws IOException {
@@ -118,16 +116,26 @@ public final class RsdServer implements AutoCloseable {
     this.resetRootAfterPeerInfo = b.resetRootAfterPeerInfo;
     this.requestHandler = b.requestHandler;
     this.limits = b.limits;
-    this.serverSocket = new ServerSocket();
-    serverSocket.bind(new InetSocketAddress(b.bindAddress, b.port), 50);
+    this.threadFactory = b.threadFactory;
+    try {
+      this.acceptLoop = AcceptLoop.builder("rsd-server", this::serve).bindAddress(b.bindAddress).port(b.port)
+          .maxConnections(b.maxConnections).threadFactory(threadFactory).bind();
+    } catch (IOException | RuntimeException e) {
+      closeResponders();
+      throw e;
+    }
     this.requestPool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "dtxkit-rsd-request");
-      t.setDaemon(true);
+      Thread t = threadFactory.newThread(r);
+      t.setName("dtxkit-rsd-request-" + acceptLoop.port());
       return t;
     });
-    this.acceptThread = new Thread(this::acceptLoop, "dtxkit-rsd-accept-" + serverSocket.getLocalPort());
-    acceptThread.setDaemon(true);
-    acceptThread.start();
+    try {
+      acceptLoop.start();
+    } catch (IOException e) {
+      requestPool.shutdownNow();
+      closeResponders();
+      throw e;
+    }
   }
 
   /** A builder serving {@code peerInfo}. */
@@ -137,12 +145,12 @@ public final class RsdServer implements AutoCloseable {
 
   /** The bound port. */
   public int port() {
-    return serverSocket.getLocalPort();
+    return acceptLoop.port();
   }
 
   /** The bound address. */
   public InetAddress address() {
-    return serverSocket.getInetAddress();
+    return acceptLoop.address().getAddress();
   }
 
   /** The served peer info (with the ports of {@link Builder#checkinService} services filled in). */
@@ -160,55 +168,45 @@ public final class RsdServer implements AutoCloseable {
     return clientHandshakes.get();
   }
 
-  /** Connections accepted so far. */
+  /** Connections accepted so far (refused ones not included). */
   public int acceptedConnections() {
-    return accepted.get();
+    return acceptLoop.acceptedConnections();
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      Socket socket;
-      try {
-        socket = serverSocket.accept();
-      } catch (IOException e) {
-        if (!closed) {
-          log.warn("RSD server on port {} stopped accepting: {}", port(), e.toString());
-        }
-        return;
-      }
-      int n = accepted.incrementAndGet();
-      try {
-        Session session = new Session();
-        Http2Connection c = new Http2Connection(socket, true, Http2Connection.Options.DEFAULT, session,
-            "rsd-server-" + port() + "#" + n);
-        connections.add(c);
-        if (closed) {
-          c.close();
-          return;
-        }
-        c.start();
-      } catch (IOException e) {
-        log.debug("RSD server: dropping connection #{}: {}", n, e.toString());
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // Already failing; nothing else to release.
-        }
-      }
+  /** Connections that could not be served (closed at once, e.g. no thread could be created for them). */
+  public long failedConnections() {
+    return acceptLoop.failedConnections();
+  }
+
+  /** Connections refused because {@link Builder#maxConnections(int)} were open. */
+  public long refusedConnections() {
+    return acceptLoop.refusedConnections();
+  }
+
+  /** Connections open now. */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  private AutoCloseable serve(Socket socket, AcceptLoop.Slot slot, int n) throws IOException {
+    Session session = new Session(slot);
+    Http2Connection c = new Http2Connection(socket, true, Http2Connection.Options.DEFAULT, session,
+        "rsd-server-" + port() + "#" + n, threadFactory);
+    connections.add(c);
+    if (closed) {
+      c.close();
+      return c;
     }
+    c.start();
+    return c;
   }
 
   /** Stops accepting, closes every connection and waits for their threads. Idempotent. */
   @Override
   public void close() {
     closed = true;
+    acceptLoop.close();
     try {
-      serverSocket.close();
-    } catch (IOException e) {
-      log.debug("closing RSD server socket: {}", e.toString());
-    }
-    try {
-      acceptThread.join();
       for (Http2Connection c : List.copyOf(connections)) {
         c.close();
         c.awaitTermination();
@@ -232,6 +230,7 @@ public final class RsdServer implements AutoCloseable {
 
   /** One client connection's state; all callbacks run on its reader thread. */
   private final class Session implements Http2Connection.Handler {
+    private final AcceptLoop.Slot slot;
     private final Map<Integer, XpcMessageDecoder> decoders = new HashMap<>();
     private final Set<Integer> opened = new HashSet<>();
     private boolean settingsSeen;
@@ -240,6 +239,10 @@ public final class RsdServer implements AutoCloseable {
     private boolean initHandshakeSeen;
     private boolean peerInfoSent;
     private boolean closedSession;
+
+    Session(AcceptLoop.Slot slot) {
+      this.slot = slot;
+    }
 
     @Override
     public void onSettings(Http2Connection c, Http2Settings settings) {
@@ -395,6 +398,7 @@ public final class RsdServer implements AutoCloseable {
         decoders.clear();
       }
       connections.remove(c);
+      slot.release();
     }
   }
 
@@ -406,6 +410,12 @@ public final class RsdServer implements AutoCloseable {
     private boolean resetRootAfterPeerInfo = true;
     private RequestHandler requestHandler;
     private XpcLimits limits = XpcLimits.DEFAULT;
+    private int maxConnections = AcceptLoop.DEFAULT_MAX_CONNECTIONS;
+    private ThreadFactory threadFactory = r -> {
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      return t;
+    };
     private final Map<String, RsdCheckinResponder.Service> checkinServices = new java.util.LinkedHashMap<>();
 
     private Builder(PeerInfo peerInfo) {
@@ -449,6 +459,28 @@ public final class RsdServer implements AutoCloseable {
     /** XPC decoding limits. */
     public Builder limits(XpcLimits limits) {
       this.limits = limits;
+      return this;
+    }
+
+    /**
+     * The most clients served at once (default {@value AcceptLoop#DEFAULT_MAX_CONNECTIONS}); a client beyond that
+     * is accepted and closed at once, and counted in {@link RsdServer#refusedConnections()}.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * Makes every thread the server starts: the accept thread, each connection's HTTP/2 threads and the request
+     * handler pool (default: daemon platform threads). On JDK 21+ {@code Thread.ofVirtual().factory()} makes them
+     * virtual.
+     */
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
       return this;
     }
 
