@@ -19,9 +19,12 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,15 +58,47 @@ public final class RemoteXpcConnection implements AutoCloseable {
    * @param handshakeTimeout how long to wait for the peer's SETTINGS
    * @param limits XPC decoding limits
    * @param maxUnclaimedMessages the most messages kept for {@link #awaitMessage}
+   * @param threadFactory makes the connection's threads: its reader, and the write task's thread while it writes
+   *     (null: daemon platform threads, writing on a pool shared by every connection)
+   * @param http2 HTTP/2 tuning: queued-write bound, write, frame and keep-alive timeouts
    */
   public record Options(int initialWindow, int connectionWindow, Duration handshakeTimeout, XpcLimits limits,
-      int maxUnclaimedMessages) {
-    /** devicectl's windows (1 MiB, seed 000), a 10 s handshake timeout, default limits, 1024 messages. */
+      int maxUnclaimedMessages, ThreadFactory threadFactory, Http2Connection.Options http2) {
+    /**
+     * devicectl's windows (1 MiB, seed 000), a 10 s handshake timeout, default limits, 1024 messages, default
+     * threads and {@link Http2Connection.Options#DEFAULT}.
+     */
     public static final Options DEFAULT =
         new Options(1 << 20, 1 << 20, Duration.ofSeconds(10), XpcLimits.DEFAULT, 1024);
+
+    /** The first five settings with default threads and HTTP/2 tuning. */
+    public Options(int initialWindow, int connectionWindow, Duration handshakeTimeout, XpcLimits limits,
+        int maxUnclaimedMessages) {
+      this(initialWindow, connectionWindow, handshakeTimeout, limits, maxUnclaimedMessages, null,
+          Http2Connection.Options.DEFAULT);
+    }
+
+    /** Requires the HTTP/2 options. */
+    public Options {
+      Objects.requireNonNull(http2, "http2");
+    }
+
+    /** These options with threads from {@code threadFactory} (e.g. {@code Thread.ofVirtual().factory()}). */
+    public Options withThreadFactory(ThreadFactory threadFactory) {
+      return new Options(initialWindow, connectionWindow, handshakeTimeout, limits, maxUnclaimedMessages,
+          threadFactory, http2);
+    }
+
+    /** These options with other HTTP/2 tuning. */
+    public Options withHttp2(Http2Connection.Options http2) {
+      return new Options(initialWindow, connectionWindow, handshakeTimeout, limits, maxUnclaimedMessages,
+          threadFactory, http2);
+    }
   }
 
   private final Http2Connection h2;
+  /** The write pool made from the options' thread factory, or null for the shared one. */
+  private final ExecutorService writers;
   private final Options options;
   private final Map<Integer, XpcMessageDecoder> decoders = new HashMap<>();
   private final Map<Long, CompletableFuture<XpcMessage>> pending = new ConcurrentHashMap<>();
@@ -76,7 +111,14 @@ public final class RemoteXpcConnection implements AutoCloseable {
 
   private RemoteXpcConnection(Socket socket, Options options, String name) throws IOException {
     this.options = options;
-    this.h2 = new Http2Connection(socket, false, Http2Connection.Options.DEFAULT, new Handler(), name);
+    if (options.threadFactory() == null) {
+      this.writers = null;
+      this.h2 = new Http2Connection(socket, false, options.http2(), new Handler(), name);
+    } else {
+      this.writers = Http2Connection.sharedWriters(options.threadFactory());
+      this.h2 = new Http2Connection(socket, false, options.http2(), new Handler(), name, options.threadFactory(),
+          writers);
+    }
   }
 
   /**
@@ -231,6 +273,9 @@ public final class RemoteXpcConnection implements AutoCloseable {
       h2.awaitTermination();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (writers != null) {
+      writers.shutdown();
     }
   }
 

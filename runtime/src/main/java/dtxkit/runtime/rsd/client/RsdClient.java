@@ -57,6 +57,19 @@ public final class RsdClient implements AutoCloseable {
     public Options withHostUuid(UUID uuid) {
       return new Options(uuid, connectTimeout, peerInfoTimeout, checkinLabel, xpc);
     }
+
+    /** These options with other RemoteXPC options. */
+    public Options withXpc(RemoteXpcConnection.Options xpc) {
+      return new Options(hostUuid, connectTimeout, peerInfoTimeout, checkinLabel, xpc);
+    }
+
+    /**
+     * These options with the RemoteXPC connection's threads made by {@code threadFactory} (e.g.
+     * {@code Thread.ofVirtual().factory()} on JDK 21+).
+     */
+    public Options withThreadFactory(java.util.concurrent.ThreadFactory threadFactory) {
+      return withXpc(xpc.withThreadFactory(threadFactory));
+    }
   }
 
   private final InetAddress address;

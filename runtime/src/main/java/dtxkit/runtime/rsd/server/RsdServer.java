@@ -91,6 +91,8 @@ public final class RsdServer implements AutoCloseable {
   private final ThreadFactory threadFactory;
   private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
   private final ExecutorService requestPool;
+  private final ExecutorService writePool;
+  private final Http2Connection.Options http2Options;
   private final AcceptLoop acceptLoop;
   private final AtomicLong unhandled = new AtomicLong();
   private final AtomicLong clientHandshakes = new AtomicLong();
@@ -117,6 +119,7 @@ public final class RsdServer implements AutoCloseable {
     this.requestHandler = b.requestHandler;
     this.limits = b.limits;
     this.threadFactory = b.threadFactory;
+    this.http2Options = b.http2Options;
     try {
       this.acceptLoop = AcceptLoop.builder("rsd-server", this::serve).bindAddress(b.bindAddress).port(b.port)
           .maxConnections(b.maxConnections).threadFactory(threadFactory).bind();
@@ -129,10 +132,12 @@ public final class RsdServer implements AutoCloseable {
       t.setName("dtxkit-rsd-request-" + acceptLoop.port());
       return t;
     });
+    this.writePool = Http2Connection.sharedWriters(threadFactory);
     try {
       acceptLoop.start();
     } catch (IOException e) {
       requestPool.shutdownNow();
+      writePool.shutdownNow();
       closeResponders();
       throw e;
     }
@@ -190,8 +195,8 @@ public final class RsdServer implements AutoCloseable {
 
   private AutoCloseable serve(Socket socket, AcceptLoop.Slot slot, int n) throws IOException {
     Session session = new Session(slot);
-    Http2Connection c = new Http2Connection(socket, true, Http2Connection.Options.DEFAULT, session,
-        "rsd-server-" + port() + "#" + n, threadFactory);
+    Http2Connection c = new Http2Connection(socket, true, http2Options, session, "rsd-server-" + port() + "#" + n,
+        threadFactory, writePool);
     connections.add(c);
     if (closed) {
       c.close();
@@ -215,6 +220,7 @@ public final class RsdServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     requestPool.shutdownNow();
+    writePool.shutdown();
     closeResponders();
   }
 
@@ -411,6 +417,7 @@ public final class RsdServer implements AutoCloseable {
     private RequestHandler requestHandler;
     private XpcLimits limits = XpcLimits.DEFAULT;
     private int maxConnections = AcceptLoop.DEFAULT_MAX_CONNECTIONS;
+    private Http2Connection.Options http2Options = Http2Connection.Options.SERVER_DEFAULT;
     private ThreadFactory threadFactory = r -> {
       Thread t = new Thread(r);
       t.setDaemon(true);
@@ -475,12 +482,21 @@ public final class RsdServer implements AutoCloseable {
     }
 
     /**
-     * Makes every thread the server starts: the accept thread, each connection's HTTP/2 threads and the request
-     * handler pool (default: daemon platform threads). On JDK 21+ {@code Thread.ofVirtual().factory()} makes them
+     * Makes every thread the server starts: the accept thread, each connection's HTTP/2 reader, and the shared
+     * pools that write and answer requests (default: daemon platform threads). On JDK 21+ {@code Thread.ofVirtual().factory()} makes them
      * virtual.
      */
     public Builder threadFactory(ThreadFactory threadFactory) {
       this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+      return this;
+    }
+
+    /**
+     * HTTP/2 tuning of each connection (default {@link Http2Connection.Options#SERVER_DEFAULT}: 4 MiB queued
+     * writes, 30 s write and frame timeouts, a keep-alive PING after 60 s of silence answered within 20 s).
+     */
+    public Builder http2Options(Http2Connection.Options options) {
+      this.http2Options = Objects.requireNonNull(options, "options");
       return this;
     }
 

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,14 +25,14 @@ class RsdServerResilienceTest {
 
   /** Makes daemon threads, or throws what the JVM throws when the process is out of threads. */
   private static final class FailingThreads implements ThreadFactory {
-    final AtomicInteger calls = new AtomicInteger();
-    /** While positive, calls whose ordinal is in {@link #failing} fail. */
-    volatile List<Integer> failing = List.of();
+    final AtomicInteger failures = new AtomicInteger();
+    /** While set, every call fails, as when the process is at its thread limit. */
+    volatile boolean exhausted;
 
     @Override
     public Thread newThread(Runnable r) {
-      int n = calls.incrementAndGet();
-      if (failing.contains(n)) {
+      if (exhausted) {
+        failures.incrementAndGet();
         throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource"
             + " limits reached");
       }
@@ -76,16 +75,14 @@ class RsdServerResilienceTest {
       try (RsdClient c = RsdClient.connect("127.0.0.1", server.port(), RsdClientServerTest.OPTIONS)) {
         assertEquals("iPhone15,2", c.peerInfo().productType());
       }
-      int base = threads.calls.get();
-      // Client A: the writer thread cannot be created. Client B: the writer is, the reader is not (the writer must
-      // not be left running). Client C: both fail again.
-      threads.failing = List.of(base + 1, base + 3, base + 4);
+      threads.exhausted = true;
       for (int i = 0; i < 3; i++) {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
           assertClosedByServer(s);
         }
       }
-      threads.failing = List.of();
+      threads.exhausted = false;
+      assertTrue(threads.failures.get() >= 3, "the seam was hit: " + threads.failures);
       waitFor(() -> server.failedConnections() == 3, "three connections failed, not " + server.failedConnections());
       try (RsdClient c = RsdClient.connect("127.0.0.1", server.port(), RsdClientServerTest.OPTIONS)) {
         assertEquals("iPhone15,2", c.peerInfo().productType());
