@@ -4,6 +4,7 @@ import dtxkit.runtime.DtxLimitExceededException;
 import dtxkit.runtime.http2.Http2;
 import dtxkit.runtime.http2.Http2Connection;
 import dtxkit.runtime.http2.Http2Settings;
+import dtxkit.runtime.xpc.XpcBufferBudget;
 import dtxkit.runtime.xpc.XpcCodec;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcFlags;
@@ -23,7 +24,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -97,9 +97,9 @@ public final class RemoteXpcConnection implements AutoCloseable {
   }
 
   private final Http2Connection h2;
-  /** The write pool made from the options' thread factory, or null for the shared one. */
-  private final ExecutorService writers;
   private final Options options;
+  /** Bytes held for incomplete messages on all streams: at most one largest message plus 1 MiB. */
+  private final XpcBufferBudget buffered;
   private final Map<Integer, XpcMessageDecoder> decoders = new HashMap<>();
   private final Map<Long, CompletableFuture<XpcMessage>> pending = new ConcurrentHashMap<>();
   private final ArrayDeque<XpcMessage> unclaimed = new ArrayDeque<>();
@@ -111,13 +111,23 @@ public final class RemoteXpcConnection implements AutoCloseable {
 
   private RemoteXpcConnection(Socket socket, Options options, String name) throws IOException {
     this.options = options;
+    this.buffered = XpcBufferBudget.of("XPC bytes buffered by one connection",
+        options.limits().maxMessageBytes() + (1 << 20));
     if (options.threadFactory() == null) {
-      this.writers = null;
       this.h2 = new Http2Connection(socket, false, options.http2(), new Handler(), name);
     } else {
-      this.writers = Http2Connection.sharedWriters(options.threadFactory());
-      this.h2 = new Http2Connection(socket, false, options.http2(), new Handler(), name, options.threadFactory(),
-          writers);
+      // A thread from the factory for each burst of writes (one at a time): none is kept while the connection is
+      // idle, and with a virtual-thread factory each is nearly free.
+      ThreadFactory factory = options.threadFactory();
+      java.util.concurrent.Executor perBurst = task -> {
+        Thread t = factory.newThread(task);
+        if (t == null) {
+          throw new java.util.concurrent.RejectedExecutionException("the thread factory gave no thread");
+        }
+        t.setName("dtxkit-h2-writer-" + name);
+        t.start();
+      };
+      this.h2 = new Http2Connection(socket, false, options.http2(), new Handler(), name, factory, perBurst);
     }
   }
 
@@ -274,9 +284,7 @@ public final class RemoteXpcConnection implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (writers != null) {
-      writers.shutdown();
-    }
+
   }
 
   private final class Handler implements Http2Connection.Handler {
@@ -299,7 +307,7 @@ public final class RemoteXpcConnection implements AutoCloseable {
           return;
         }
         XpcMessageDecoder decoder = decoders.computeIfAbsent(streamId,
-            id -> new XpcMessageDecoder(PooledByteBufAllocator.DEFAULT, options.limits()));
+            id -> new XpcMessageDecoder(PooledByteBufAllocator.DEFAULT, options.limits(), buffered));
         messages = decoder.decode(data);
       }
       for (XpcMessage m : messages) {

@@ -41,7 +41,8 @@ public final class RsdClient implements AutoCloseable {
   /**
    * Tuning.
    *
-   * @param hostUuid the UUID sent in the Handshake, or null to use {@link HostUuidStore}'s persisted one
+   * @param hostUuid the UUID sent in the Handshake, or null to use {@link HostUuidStore}'s persisted one (an
+   *     in-memory one, with a warning, when it cannot be persisted)
    * @param connectTimeout TCP connect timeout
    * @param peerInfoTimeout how long to wait for the peer info after the handshake
    * @param checkinLabel the {@code Label} sent in RSDCheckin
@@ -100,7 +101,7 @@ public final class RsdClient implements AutoCloseable {
   public static RsdClient connect(String host, int port, Options options) throws IOException {
     InetAddress address = resolve(host);
     UUID hostUuid = options.hostUuid() != null ? options.hostUuid()
-        : HostUuidStore.loadOrCreate(HostUuidStore.defaultFile());
+        : HostUuidStore.loadOrFallback(HostUuidStore.defaultFile());
     Socket socket = new Socket();
     try {
       socket.connect(new InetSocketAddress(address, port), (int) options.connectTimeout().toMillis());

@@ -8,6 +8,7 @@ import dtxkit.runtime.http2.Http2Settings;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RemoteXpcConnection;
 import dtxkit.runtime.rsd.RsdService;
+import dtxkit.runtime.xpc.XpcBufferBudget;
 import dtxkit.runtime.xpc.XpcCodec;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcFlags;
@@ -93,9 +94,13 @@ public final class RsdServer implements AutoCloseable {
   private final ExecutorService requestPool;
   private final ExecutorService writePool;
   private final Http2Connection.Options http2Options;
+  private final XpcBufferBudget bufferBudget;
+  private final long maxBufferedPerConnection;
   private final AcceptLoop acceptLoop;
   private final AtomicLong unhandled = new AtomicLong();
   private final AtomicLong clientHandshakes = new AtomicLong();
+  private final AtomicLong streamResets = new AtomicLong();
+  private final AtomicLong closedOnError = new AtomicLong();
   private volatile boolean closed;
 
   private RsdServer(Builder b) throws IOException {
@@ -120,6 +125,9 @@ public final class RsdServer implements AutoCloseable {
     this.limits = b.limits;
     this.threadFactory = b.threadFactory;
     this.http2Options = b.http2Options;
+    this.maxBufferedPerConnection = b.maxBufferedPerConnection > 0 ? b.maxBufferedPerConnection
+        : b.limits.maxMessageBytes() + (1 << 20);
+    this.bufferBudget = XpcBufferBudget.of("XPC bytes buffered by all connections", b.maxBufferedTotal);
     try {
       this.acceptLoop = AcceptLoop.builder("rsd-server", this::serve).bindAddress(b.bindAddress).port(b.port)
           .maxConnections(b.maxConnections).threadFactory(threadFactory).bind();
@@ -173,6 +181,19 @@ public final class RsdServer implements AutoCloseable {
     return clientHandshakes.get();
   }
 
+  /** RST_STREAM frames received from clients (counted, logged at DEBUG only). */
+  public long streamResets() {
+    return streamResets.get();
+  }
+
+  /**
+   * Connections closed because of an error: a protocol error, a limit, a timeout (each also logged in one INFO
+   * line, its stack trace at DEBUG).
+   */
+  public long connectionsClosedOnError() {
+    return closedOnError.get();
+  }
+
   /** Connections accepted so far (refused ones not included). */
   public int acceptedConnections() {
     return acceptLoop.acceptedConnections();
@@ -186,6 +207,11 @@ public final class RsdServer implements AutoCloseable {
   /** Connections refused because {@link Builder#maxConnections(int)} were open. */
   public long refusedConnections() {
     return acceptLoop.refusedConnections();
+  }
+
+  /** Bytes held now for incomplete XPC messages, all connections together. */
+  public long bufferedBytes() {
+    return bufferBudget.used();
   }
 
   /** Connections open now. */
@@ -237,6 +263,8 @@ public final class RsdServer implements AutoCloseable {
   /** One client connection's state; all callbacks run on its reader thread. */
   private final class Session implements Http2Connection.Handler {
     private final AcceptLoop.Slot slot;
+    private final XpcBufferBudget buffered =
+        bufferBudget.child("XPC bytes buffered by one connection", maxBufferedPerConnection);
     private final Map<Integer, XpcMessageDecoder> decoders = new HashMap<>();
     private final Set<Integer> opened = new HashSet<>();
     private boolean settingsSeen;
@@ -299,7 +327,7 @@ public final class RsdServer implements AutoCloseable {
           return;
         }
         messages = decoders.computeIfAbsent(streamId,
-            id -> new XpcMessageDecoder(PooledByteBufAllocator.DEFAULT, limits)).decode(data);
+            id -> new XpcMessageDecoder(PooledByteBufAllocator.DEFAULT, limits, buffered)).decode(data);
       }
       for (XpcMessage m : messages) {
         handle(c, streamId, m);
@@ -352,7 +380,7 @@ public final class RsdServer implements AutoCloseable {
         return;
       }
       unhandled.incrementAndGet();
-      log.info("{}: no handler for message on stream {}: {}", c.name(), streamId, m);
+      log.debug("{}: no handler for message on stream {}: {}", c.name(), streamId, m);
     }
 
     private void rejectVersionFlags(Http2Connection c, int streamId) {
@@ -367,7 +395,9 @@ public final class RsdServer implements AutoCloseable {
         int flags = XpcFlags.ALWAYS_SET | XpcFlags.REPLY | (empty ? 0 : XpcFlags.DATA_PRESENT);
         send(c, RemoteXpcConnection.REPLY_CHANNEL, new XpcMessage(flags, request.messageId(), reply));
       } catch (Exception e) {
-        log.warn("{}: request handler failed for message {}", c.name(), request.messageId(), e);
+        // One line per connection: the connection closes right after.
+        log.warn("{}: request handler failed for message {}: {}", c.name(), request.messageId(), e.toString());
+        log.debug("{}: request handler failure", c.name(), e);
         c.writeGoAway(0, Http2.INTERNAL_ERROR, "request handler failed: " + e).whenComplete((v, x) -> c.close());
       }
     }
@@ -390,13 +420,17 @@ public final class RsdServer implements AutoCloseable {
 
     @Override
     public void onRstStream(Http2Connection c, int streamId, long errorCode) {
-      log.info("{}: client reset stream {} with {}", c.name(), streamId, Http2.errorName(errorCode));
+      streamResets.incrementAndGet();
+      log.debug("{}: client reset stream {} with {}", c.name(), streamId, Http2.errorName(errorCode));
     }
 
     @Override
     public void onClosed(Http2Connection c, Throwable cause) {
       if (cause != null && !(cause instanceof java.io.EOFException) && !(cause instanceof SocketException)) {
+        // One line per failed connection; the stack trace only at DEBUG.
+        closedOnError.incrementAndGet();
         log.info("{}: closed: {}", c.name(), cause.getMessage());
+        log.debug("{}: close cause", c.name(), cause);
       }
       synchronized (this) {
         closedSession = true;
@@ -418,6 +452,8 @@ public final class RsdServer implements AutoCloseable {
     private XpcLimits limits = XpcLimits.DEFAULT;
     private int maxConnections = AcceptLoop.DEFAULT_MAX_CONNECTIONS;
     private Http2Connection.Options http2Options = Http2Connection.Options.SERVER_DEFAULT;
+    private long maxBufferedPerConnection;
+    private long maxBufferedTotal = 256L << 20;
     private ThreadFactory threadFactory = r -> {
       Thread t = new Thread(r);
       t.setDaemon(true);
@@ -497,6 +533,20 @@ public final class RsdServer implements AutoCloseable {
      */
     public Builder http2Options(Http2Connection.Options options) {
       this.http2Options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Bounds the bytes held for incomplete XPC messages: per connection (default the largest message the limits
+     * allow plus 1 MiB) and across all connections (default 256 MiB). A connection that would exceed either fails
+     * with a limit error; the others carry on.
+     */
+    public Builder bufferBudget(long perConnection, long total) {
+      if (perConnection <= 0 || total <= 0) {
+        throw new IllegalArgumentException("budgets must be positive: " + perConnection + ", " + total);
+      }
+      this.maxBufferedPerConnection = perConnection;
+      this.maxBufferedTotal = total;
       return this;
     }
 
