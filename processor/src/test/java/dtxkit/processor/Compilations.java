@@ -93,6 +93,15 @@ final class Compilations {
     }
   }
 
+  /** The runtime-contract stand-ins as sources. */
+  static List<JavaFileObject> standins() {
+    List<JavaFileObject> sources = new ArrayList<>();
+    for (String standin : STANDINS) {
+      sources.add(JavaFileObjects.forResource("runtime-contract-standins/" + standin));
+    }
+    return sources;
+  }
+
   static JavaFileObject source(String resource) {
     return JavaFileObjects.forResource(resource);
   }
