@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DiagnosticsTest {
 
   private static final String SUPPORTED_RETURNS = "supported: void, a value (String, primitive and boxed numbers,"
-      + " boolean, byte[], List, Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types, records)"
+      + " boolean, byte[], List, Set, Map, Instant, UUID, URI, Object, ArchivedObject classes, records)"
       + " or CompletableFuture of one";
 
   /** Compiles one input and asserts it failed with exactly one error, {@code message}, on the marked line. */
@@ -112,7 +112,7 @@ class DiagnosticsTest {
     assertOneError("bad/UnsupportedParameterType.java", "<- DtxUnsupportedParameterType",
         "[DtxUnsupportedParameterType] parameter thread of run() has type java.lang.Thread, which DTX"
             + " cannot carry; supported: String, primitive and boxed numbers, boolean, byte[], List,"
-            + " Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types and records");
+            + " Set, Map, Instant, UUID, URI, Object, ArchivedObject classes and records");
   }
 
   @Test

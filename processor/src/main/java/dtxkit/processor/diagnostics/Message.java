@@ -29,10 +29,10 @@ public enum Message {
       "%s() declares type parameters %s; generated code must know the exact types it sends and receives"),
   UNSUPPORTED_PARAMETER_TYPE("DtxUnsupportedParameterType",
       "parameter %s of %s() has type %s, which %s; supported: String, primitive and boxed numbers, boolean,"
-          + " byte[], List, Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types and records"),
+          + " byte[], List, Set, Map, Instant, UUID, URI, Object, ArchivedObject classes and records"),
   UNSUPPORTED_RETURN_TYPE("DtxUnsupportedReturnType",
       "%s() returns %s, which %s; supported: void, a value (String, primitive and boxed numbers, boolean,"
-          + " byte[], List, Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types, records)"
+          + " byte[], List, Set, Map, Instant, UUID, URI, Object, ArchivedObject classes, records)"
           + " or CompletableFuture of one"),
   UNSUPPORTED_COMPONENT_TYPE("DtxUnsupportedComponentType",
       "record component %s of %s has type %s, which %s; record components take the same types as parameters"),
