@@ -57,6 +57,45 @@ final class Compilations {
         .compile(sources);
   }
 
+  /**
+   * Compiles {@code resources} with the stand-ins and {@code classpath} (directories of classes compiled earlier,
+   * e.g. records that then have no source, as from a jar) ahead of the test class path; warnings do not fail it.
+   */
+  static Compilation compileWithClasspath(List<java.io.File> classpath, String... resources) {
+    List<JavaFileObject> sources = new ArrayList<>();
+    for (String resource : resources) {
+      sources.add(source(resource));
+    }
+    sources.addAll(standins());
+    List<java.io.File> entries = new ArrayList<>(classpath);
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      entries.add(new java.io.File(entry));
+    }
+    return javac()
+        .withProcessors(new DtxProcessor(), new DtxServicesFileProcessor())
+        .withOptions("-Xlint:all,-processing")
+        .withClasspath(entries)
+        .compile(sources);
+  }
+
+  /** Compiles {@code resources} alone (no processors) into {@code directory}, as a library built elsewhere. */
+  static void compileLibrary(Path directory, String... resources) throws IOException {
+    List<JavaFileObject> sources = new ArrayList<>();
+    for (String resource : resources) {
+      sources.add(source(resource));
+    }
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
+        StandardCharsets.UTF_8)) {
+      boolean ok = compiler.getTask(null, files, diagnostics, List.of("-d", directory.toString(), "-proc:none",
+          "-classpath", System.getProperty("java.class.path")), null, sources).call();
+      if (!ok) {
+        throw new AssertionError(diagnostics.getDiagnostics().toString());
+      }
+    }
+  }
+
   /** What {@link #compileToDisk} leaves behind: the error messages and the directories written to. */
   record DiskCompilation(boolean success, List<String> errors, Path sourceOutput, Path classOutput) {
   }

@@ -130,6 +130,42 @@ class DiagnosticsTest {
             + " parameters");
   }
 
+  /**
+   * A record from the class path (a jar, an earlier build) has no source, so its problems are reported on the method
+   * that uses it, with a file and a line, naming the record and the component.
+   */
+  @Test
+  void problemsInARecordWithoutSourceAreReportedOnTheMethod(@TempDir Path library) throws IOException {
+    Compilations.compileLibrary(library, "jar/lib/JarSample.java", "jar/lib/JarKeys.java");
+    Compilation compilation = Compilations.compileWithClasspath(List.of(library.toFile()),
+        "bad/JarRecordUser.java");
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(2);
+    assertError(compilation, "bad/JarRecordUser.java", "<- DtxUnsupportedComponentType",
+        "[DtxUnsupportedComponentType] sample() uses record lib.JarSample (from the class path, no source to"
+            + " point at): record component owner of JarSample has type java.lang.Thread, which DTX cannot"
+            + " carry; record components take the same types as parameters");
+    assertError(compilation, "bad/JarRecordUser.java", "<- DtxRecordKey",
+        "[DtxRecordKey] load() uses record lib.JarKeys (from the class path, no source to point at): record"
+            + " component user of JarKeys maps to key \"CPU\", already used by component total; each key maps"
+            + " to one component");
+  }
+
+  /** A oneway method returning {@code CompletableFuture<Void>} works (done when queued) but earns a warning. */
+  @Test
+  void onewayFutureIsAWarning() {
+    Compilation compilation = Compilations.compileWithClasspath(List.of(), "warn/OnewayFuture.java");
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(1);
+    assertThat(compilation).hadWarningContaining("[DtxOnewayFuture] oneway method kill() returns"
+            + " java.util.concurrent.CompletableFuture<java.lang.Void>, which completes once the message is"
+            + " queued, not when the peer has acted on it (a oneway selector gets no reply); return void, or drop"
+            + " oneway to wait for the reply")
+        .inFile(source("warn/OnewayFuture.java")).onLine(lineOf("warn/OnewayFuture.java", "<- DtxOnewayFuture"));
+    assertThat(compilation).generatedSourceFile("warn/OnewayFuture_DtxClient").contentsAsUtf8String()
+        .contains("return CompletableFuture.completedFuture(null);");
+  }
+
   @Test
   void recordSharedByTwoServicesIsReportedOnce() {
     Compilation compilation = compile("bad/SharedRecordA.java", "bad/SharedRecordB.java",

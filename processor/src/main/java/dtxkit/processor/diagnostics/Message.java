@@ -42,6 +42,9 @@ public enum Message {
       "parameter %s of %s() carries both @%s and @%s; choose one encoding"),
   ONEWAY_RETURN("DtxOnewayReturn",
       "oneway method %s() returns %s; a oneway selector gets no reply, so it must return void"),
+  ONEWAY_FUTURE("DtxOnewayFuture",
+      "oneway method %s() returns %s, which completes once the message is queued, not when the peer has acted on"
+          + " it (a oneway selector gets no reply); return void, or drop oneway to wait for the reply"),
   NOTIFICATION_RETURN("DtxNotificationReturn",
       "@%s method %s() returns %s; the peer expects no value back, so it must return void"),
   DATA_SIGNATURE("DtxDataSignature",
@@ -74,6 +77,14 @@ public enum Message {
   /** The full text: {@code [Tag] } followed by the formatted message. */
   public String format(Object... args) {
     return "[" + tag + "] " + String.format(Locale.ROOT, format, args);
+  }
+
+  /**
+   * The full text of a problem found inside another element and reported on the one being validated: the tag,
+   * then {@code where} (naming the validated element and the inner one), then the formatted message.
+   */
+  public String formatWithin(String where, Object... args) {
+    return "[" + tag + "] " + where + ": " + String.format(Locale.ROOT, format, args);
   }
 
   /** {@code "s"} unless {@code n} is one: for "1 parameter", "2 parameters". */
