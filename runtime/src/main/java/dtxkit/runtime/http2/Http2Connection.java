@@ -195,6 +195,7 @@ public final class Http2Connection implements AutoCloseable {
   private final ArrayDeque<Item> queue = new ArrayDeque<>();
   private final ArrayDeque<Item> urgent = new ArrayDeque<>();
   private long queuedBytes;
+  private long queuedControlBytes;
   private boolean started;
   private boolean draining;
   private boolean drainAgain;
@@ -488,8 +489,15 @@ public final class Http2Connection implements AutoCloseable {
     Throwable overflow = null;
     queueLock.lock();
     try {
-      if (!closed.get() && queuedBytes > 0 && queuedBytes + size > options.maxQueuedBytes()) {
-        if (Thread.currentThread() == readerThread || ahead) {
+      if (ahead) {
+        // WINDOW_UPDATE and PING ACK: counted against the control frames only, so that a large DATA in the queue
+        // (ours, legitimately) never makes the reader fail for want of room for a 13-byte window grant.
+        if (!closed.get() && queuedControlBytes + size > options.maxQueuedBytes()) {
+          overflow = new DtxLimitExceededException("HTTP/2 control bytes queued for writing (the peer is not"
+              + " reading)", options.maxQueuedBytes(), queuedControlBytes + size, frameReader.offset());
+        }
+      } else if (!closed.get() && queuedBytes > 0 && queuedBytes + size > options.maxQueuedBytes()) {
+        if (Thread.currentThread() == readerThread) {
           overflow = new DtxLimitExceededException("HTTP/2 bytes queued for writing (the peer is not reading)",
               options.maxQueuedBytes(), queuedBytes + size, frameReader.offset());
         } else {
@@ -507,6 +515,9 @@ public final class Http2Connection implements AutoCloseable {
       if (overflow == null && !closed.get()) {
         (ahead ? urgent : queue).add(item);
         queuedBytes += size;
+        if (item.dataStream == 0) {
+          queuedControlBytes += size;
+        }
         item.queuedSize = size;
       }
     } catch (InterruptedException e) {
@@ -641,6 +652,9 @@ public final class Http2Connection implements AutoCloseable {
           queue.remove(item);
         }
         queuedBytes -= item.queuedSize;
+        if (item.dataStream == 0) {
+          queuedControlBytes -= item.queuedSize;
+        }
         roomInQueue.signalAll();
       }
     } finally {
@@ -731,6 +745,7 @@ public final class Http2Connection implements AutoCloseable {
       urgent.clear();
       queue.clear();
       queuedBytes = 0;
+      queuedControlBytes = 0;
       for (Item item : dropped) {
         item.dropped = true;
       }
