@@ -109,7 +109,7 @@ public final class RsdServer implements AutoCloseable {
       if (!b.checkinServices.isEmpty()) {
         Map<String, RsdService> services = new java.util.LinkedHashMap<>(info.services());
         for (Map.Entry<String, RsdCheckinResponder.Service> e : b.checkinServices.entrySet()) {
-          RsdCheckinResponder responder = new RsdCheckinResponder(b.bindAddress, e.getValue());
+          RsdCheckinResponder responder = new RsdCheckinResponder(b.bindAddress, e.getValue(), b.threadFactory);
           responders.add(responder);
           services.put(e.getKey(), RsdService.of(e.getKey(), responder.port(), false));
         }
