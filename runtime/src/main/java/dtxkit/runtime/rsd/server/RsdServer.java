@@ -1,10 +1,11 @@
 package dtxkit.runtime.rsd.server;
 
-import dtxkit.runtime.net.AcceptLoop;
+import dtxkit.runtime.DtxLimitExceededException;
 import dtxkit.runtime.http2.Http2;
 import dtxkit.runtime.http2.Http2Connection;
 import dtxkit.runtime.http2.Http2ProtocolException;
 import dtxkit.runtime.http2.Http2Settings;
+import dtxkit.runtime.net.AcceptLoop;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RemoteXpcConnection;
 import dtxkit.runtime.rsd.RsdService;
@@ -30,9 +31,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,10 +74,18 @@ import org.slf4j.LoggerFactory;
 public final class RsdServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RsdServer.class);
 
+  /** Threads answering requests at most, shared by all connections (idle ones end after 30 s). */
+  static final int REQUEST_THREADS = 16;
+  /** Requests one connection may have waiting for the handler; one more fails that connection. */
+  static final int MAX_REQUESTS_IN_FLIGHT = 256;
+
   /** The window the iPhone grants: 1 MiB per stream and for the connection (seed 000). */
   public static final int IPHONE_WINDOW = 1 << 20;
 
-  /** Answers RemoteXPC requests that are not part of RSD; called concurrently on a server thread pool. */
+  /**
+   * Answers RemoteXPC requests that are not part of RSD; called concurrently on a pool of at most 16 threads shared by
+   * the server's connections. A connection with more than 256 requests waiting for answers fails (a limit error).
+   */
   @FunctionalInterface
   public interface RequestHandler {
     /**
@@ -135,11 +147,14 @@ public final class RsdServer implements AutoCloseable {
       closeResponders();
       throw e;
     }
-    this.requestPool = Executors.newCachedThreadPool(r -> {
-      Thread t = threadFactory.newThread(r);
-      t.setName("dtxkit-rsd-request-" + acceptLoop.port());
-      return t;
-    });
+    ThreadPoolExecutor requests = new ThreadPoolExecutor(REQUEST_THREADS, REQUEST_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = threadFactory.newThread(r);
+          t.setName("dtxkit-rsd-request-" + acceptLoop.port());
+          return t;
+        });
+    requests.allowCoreThreadTimeOut(true);
+    this.requestPool = requests;
     this.writePool = Http2Connection.sharedWriters(threadFactory);
     try {
       acceptLoop.start();
@@ -263,6 +278,7 @@ public final class RsdServer implements AutoCloseable {
   /** One client connection's state; all callbacks run on its reader thread. */
   private final class Session implements Http2Connection.Handler {
     private final AcceptLoop.Slot slot;
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final XpcBufferBudget buffered =
         bufferBudget.child("XPC bytes buffered by one connection", maxBufferedPerConnection);
     private final Map<Integer, XpcMessageDecoder> decoders = new HashMap<>();
@@ -372,9 +388,22 @@ public final class RsdServer implements AutoCloseable {
         return;
       }
       if (m.has(XpcFlags.WANTS_REPLY) && requestHandler != null) {
+        int n = inFlight.incrementAndGet();
+        if (n > MAX_REQUESTS_IN_FLIGHT) {
+          inFlight.decrementAndGet();
+          throw new DtxLimitExceededException("RemoteXPC requests in flight per connection", MAX_REQUESTS_IN_FLIGHT,
+              n, DtxLimitExceededException.UNKNOWN_OFFSET);
+        }
         try {
-          requestPool.execute(() -> answer(c, m));
+          requestPool.execute(() -> {
+            try {
+              answer(c, m);
+            } finally {
+              inFlight.decrementAndGet();
+            }
+          });
         } catch (RejectedExecutionException e) {
+          inFlight.decrementAndGet();
           log.debug("{}: server closing, request {} not answered", c.name(), m.messageId());
         }
         return;

@@ -10,6 +10,7 @@ import dtxkit.runtime.http2.Http2;
 import dtxkit.runtime.http2.Http2Connection;
 import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.runtime.rsd.client.RsdClientServerTest;
+import dtxkit.runtime.xpc.XpcDictionary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,5 +174,31 @@ class RsdServerHostilePeerTest {
     String prefix = "rsd-server-";
     long lines = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(prefix)).count();
     assertTrue(lines <= 1, "at most one line for the failed connection, got " + lines + ":\n" + captured);
+  }
+
+  @Test
+  void aClientWithTooManyRequestsWaitingIsCutOffAndTheOthersAreAnswered() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (RsdServer server = RsdServer.builder(RsdClientServerTest.device().build()).resetRootAfterPeerInfo(false)
+        .requestHandler(r -> {
+          if (r.dictionary() != null && "block".equals(r.dictionary().getString("q"))) {
+            release.await(20, TimeUnit.SECONDS);
+          }
+          return XpcDictionary.empty();
+        }).start();
+        RsdClient greedy = RsdClient.connect("127.0.0.1", server.port(), RsdClientServerTest.OPTIONS);
+        RsdClient polite = RsdClient.connect("127.0.0.1", server.port(), RsdClientServerTest.OPTIONS)) {
+      XpcDictionary block = XpcDictionary.builder().put("q", "block").build();
+      java.util.List<java.util.concurrent.CompletableFuture<?>> replies = new java.util.ArrayList<>();
+      for (int i = 0; i <= RsdServer.MAX_REQUESTS_IN_FLIGHT + RsdServer.REQUEST_THREADS; i++) {
+        replies.add(greedy.xpc().request(block));
+      }
+      waitFor(() -> server.openConnections() == 1, "the greedy connection was closed");
+      release.countDown();
+      assertEquals(1, server.connectionsClosedOnError());
+      polite.xpc().request(XpcDictionary.builder().put("q", "hello").build()).get(20, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+    }
   }
 }
