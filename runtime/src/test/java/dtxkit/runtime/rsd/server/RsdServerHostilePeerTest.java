@@ -151,7 +151,9 @@ class RsdServerHostilePeerTest {
   void aPeerCannotFillTheLogWithPerFrameLines() throws Exception {
     java.io.PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    String prefix;
     try (RsdServer server = start(Http2Connection.Options.SERVER_DEFAULT)) {
+      prefix = "rsd-server-" + server.port() + "#"; // this server's connections only, not other tests' leftovers
       System.setErr(new java.io.PrintStream(captured, true, "UTF-8"));
       try (Socket s = connect(server, 0)) {
         ByteArrayOutputStream frames = new ByteArrayOutputStream();
@@ -171,7 +173,6 @@ class RsdServerHostilePeerTest {
     } finally {
       System.setErr(original);
     }
-    String prefix = "rsd-server-";
     long lines = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(prefix)).count();
     assertTrue(lines <= 1, "at most one line for the failed connection, got " + lines + ":\n" + captured);
   }
