@@ -16,10 +16,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code dtxkit sysmon}: system and per-process CPU and memory from sysmontap (the {@code Instruments} facade's
  * stream), one sample per {@code --interval}, until Ctrl-C or a bound. The device's first sample carries no valid
- * CPU figures; it is not printed.
+ * CPU figures; it is not printed. A {@code --duration} shorter than two intervals still prints one sample: the
+ * command waits past the duration for the first valid one (at most two intervals and five seconds more).
  */
 @Command(name = "sysmon", mixinStandardHelpOptions = true,
-    description = "Stream system and process CPU/memory samples (sysmontap).")
+    description = {"Stream system and process CPU/memory samples (sysmontap).",
+        "The first sample comes one --interval after the start; a shorter --duration still waits for it."})
 final class SysmonCommand extends DeviceCommand {
   @Option(names = "--pid", paramLabel = "P", description = "Only this process.")
   Integer pid;
@@ -46,12 +48,19 @@ final class SysmonCommand extends DeviceCommand {
     EventPump<SysmonSample> pump = new EventPump<SysmonSample>().until(session.instruments());
     Runnable stop = pump.subscribe(session.facade().sysmon(Duration.ofMillis(intervalMillis)));
     EventPump.Stop why;
+    int[] printed = {0};
+    java.util.function.Consumer<SysmonSample> sink = s -> {
+      if (s.valid()) {
+        print(out, s);
+        printed[0]++;
+      }
+    };
     try {
-      why = pump.drain(bounds, SysmonSample::valid, s -> {
-        if (s.valid()) {
-          print(out, s);
-        }
-      });
+      why = pump.drain(bounds, SysmonSample::valid, sink);
+      if (why == EventPump.Stop.DURATION && printed[0] == 0) {
+        // The first valid sample comes one interval after the first (invalid) one: wait for it.
+        why = pump.drain(StreamOptions.of(1, 2 * intervalMillis / 1000.0 + 5), SysmonSample::valid, sink);
+      }
     } finally {
       stop.run();
     }
