@@ -24,13 +24,20 @@ final class ScreenshotCommand extends DeviceCommand {
       } catch (java.io.IOException e) {
         throw new CliException("cannot create the directory " + parent + " for the screenshot: " + reason(e), e);
       }
-      spec.commandLine().getErr().println("dtxkit: created the directory " + parent);
+      if (spec != null) {
+        spec.commandLine().getErr().println("dtxkit: created the directory " + parent);
+      }
     }
     if (Files.isDirectory(file)) {
       throw new CliException("cannot write the screenshot to " + file.toAbsolutePath() + ": it is a directory;"
           + " give a file name, e.g. " + file.resolve("screenshot.png"));
     }
-    byte[] image = session.instruments().open(Screenshot.class).takeScreenshot();
+    byte[] image;
+    // The device sends the whole image in one reply: on a terminal, show that something is happening meanwhile.
+    try (Progress progress = new Progress(spec != null ? spec.commandLine().getErr() : new PrintWriter(
+        java.io.Writer.nullWriter()), "screenshot", -1, Progress.onTerminal()).tickWhileWaiting()) {
+      image = session.instruments().open(Screenshot.class).takeScreenshot();
+    }
     ImageFormat format = ImageFormat.of(image);
     try {
       Files.write(file, image);
