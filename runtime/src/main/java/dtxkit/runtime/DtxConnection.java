@@ -263,7 +263,9 @@ public final class DtxConnection implements Closeable {
    * @throws DtxConnectionClosedException the connection closed first
    */
   public DtxChannel openChannel(String identifier, DtxChannelListener listener) {
-    return await(openChannelAsync(identifier, listener), "reply to " + REQUEST_CHANNEL + " " + identifier,
+    // Waits on a future the reader completes itself (as it completes blocking calls' replies): never on the delivery
+    // executor, which may be the very thread waiting here (a listener on a single-thread executor).
+    return await(requestChannel(identifier, listener), "reply to " + REQUEST_CHANNEL + " " + identifier,
         callTimeoutNanos);
   }
 
@@ -289,6 +291,24 @@ public final class DtxConnection implements Closeable {
    *     {@code _channelCanceled:}
    */
   public CompletableFuture<DtxChannel> openChannelAsync(String identifier, DtxChannelListener listener) {
+    CompletableFuture<DtxChannel> request = requestChannel(identifier, listener);
+    CompletableFuture<DtxChannel> result = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        request.cancel(mayInterruptIfRunning);
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
+    // User stages attached to the result run on the delivery executor, never on the reader.
+    request.whenComplete((channel, error) -> completeOnDelivery(result, channel, error));
+    return result;
+  }
+
+  /**
+   * Sends a channel request. The returned future is completed by the reader itself and must not be handed to user
+   * code (stages attached to it would run on the reader); cancelling it abandons the request.
+   */
+  private CompletableFuture<DtxChannel> requestChannel(String identifier, DtxChannelListener listener) {
     Objects.requireNonNull(identifier, "identifier");
     int code = nextChannelCode.getAndIncrement();
     DtxChannel channel = new DtxChannel(this, code, identifier, DtxChannel.State.OPENING, newQueue());
@@ -296,7 +316,7 @@ public final class DtxConnection implements Closeable {
     // Registered before the request so that whatever the peer sends right after its OK is routed to it.
     channels.put(code, channel);
     CompletableFuture<Object> reply = call(control, REQUEST_CHANNEL,
-        new DtxArgument[] {DtxArgument.int32(code), DtxArgument.object(identifier)}, true);
+        new DtxArgument[] {DtxArgument.int32(code), DtxArgument.object(identifier)}, false);
     // Cancelling (or timing out) abandons the request: the channel is forgotten here at once, and an OK that comes
     // later is answered with _channelCanceled:, so that neither side keeps a half-open channel.
     CompletableFuture<DtxChannel> result = new CompletableFuture<>() {
@@ -1176,16 +1196,21 @@ public final class DtxConnection implements Closeable {
     CallFuture future = call.future();
     if (call.async()) {
       // Never on the reader: user stages attached to the future would run there.
-      Runnable task = error == null ? () -> future.complete(value) : () -> future.completeExceptionally(error);
-      try {
-        deliveryExecutor.execute(task);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        task.run();
-      }
+      completeOnDelivery(future, value, error);
     } else if (error == null) {
       future.complete(value);
     } else {
       future.completeExceptionally(error);
+    }
+  }
+
+  /** Completes a future handed to user code on the delivery executor, so that its stages never run on the reader. */
+  private <T> void completeOnDelivery(CompletableFuture<T> future, T value, Throwable error) {
+    Runnable task = error == null ? () -> future.complete(value) : () -> future.completeExceptionally(error);
+    try {
+      deliveryExecutor.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      task.run();
     }
   }
 
