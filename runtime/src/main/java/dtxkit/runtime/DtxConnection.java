@@ -139,6 +139,7 @@ public final class DtxConnection implements Closeable {
   private final AtomicLong unmatchedReplies = new AtomicLong();
   private final AtomicLong overflows = new AtomicLong();
   private final AtomicLong unhandled = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
 
   private final DtxChannel control;
   /** The thread that reads first; with the default delivery executor, {@link #twinThread} takes turns with it. */
@@ -502,6 +503,14 @@ public final class DtxConnection implements Closeable {
   }
 
   /**
+   * Deliveries and call completions dropped because the delivery executor rejected them (an application executor
+   * that was shut down): invocations among them were answered with ERROR, calls failed with a {@link DtxException}.
+   */
+  public long rejectedDeliveryCount() {
+    return rejected.get();
+  }
+
+  /**
    * Messages nobody took: no listener, unknown channel, or an unhandled message type (each also logged).
    */
   public long unhandledCount() {
@@ -775,7 +784,7 @@ public final class DtxConnection implements Closeable {
   }
 
   private SerialQueue newQueue() {
-    return new SerialQueue(deliveryExecutor, maxQueuedPerChannel);
+    return new SerialQueue(deliveryExecutor, maxQueuedPerChannel, this::deliveriesRejected);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1017,7 +1026,12 @@ public final class DtxConnection implements Closeable {
     }
     DtxInvocation invocation =
         new DtxInvocation(selector, args, message.expectsReply(), channel, message.identifier());
-    if (!offerFromReader(channel.queue, () -> channel.handleInvocation(invocation))) {
+    SerialQueue.Rejectable task = rejectable(() -> channel.handleInvocation(invocation), e -> {
+      if (invocation.expectsReply()) {
+        replyTo(channel.code(), invocation.identifier(), 1, null, rejectedError(e));
+      }
+    });
+    if (!offerFromReader(channel.queue, task)) {
       overflow(channel, message, "invocation " + selector);
     }
   }
@@ -1104,15 +1118,15 @@ public final class DtxConnection implements Closeable {
       if (expectsReply) {
         NSError error = refusal;
         // Through the control queue, so that replies on channel 0 leave in request order.
-        control.queue.offer(() -> replyTo(0, id, 1, null, error), true);
+        control.queue.offer(replyTask(id, error), true);
       }
       return;
     }
     // Routed from now on; the channel's own queue holds its messages until the factory has run.
     DtxChannel channel = new DtxChannel(this, local, identifier, DtxChannel.State.OPENING,
-        new SerialQueue(deliveryExecutor, maxQueuedPerChannel, true));
+        new SerialQueue(deliveryExecutor, maxQueuedPerChannel, true, this::deliveriesRejected));
     channels.put(local, channel);
-    control.queue.offer(() -> {
+    control.queue.offer(rejectable(() -> {
       NSError error = null;
       try {
         DtxServiceHandler handler = factory.create(channel);
@@ -1129,7 +1143,13 @@ public final class DtxConnection implements Closeable {
         replyTo(0, id, 1, null, error);
       }
       channel.queue.resume();
-    }, true);
+    }, e -> {
+      channels.remove(local, channel);
+      channel.markClosed(e);
+      if (expectsReply) {
+        replyTo(0, id, 1, null, rejectedError(e));
+      }
+    }), true);
   }
 
   private void onChannelCanceled(DtxMessage message, List<Object> args) {
@@ -1152,7 +1172,7 @@ public final class DtxConnection implements Closeable {
     }
     if (message.expectsReply()) {
       int id = message.identifier();
-      control.queue.offer(() -> replyTo(0, id, 1, null, null), true);
+      control.queue.offer(replyTask(id, null), true);
     }
   }
 
@@ -1204,13 +1224,53 @@ public final class DtxConnection implements Closeable {
     }
   }
 
+  /** A reply on channel 0 sent in order through the control queue; sent all the same when the executor rejects. */
+  private SerialQueue.Rejectable replyTask(int id, NSError error) {
+    Runnable reply = () -> replyTo(0, id, 1, null, error);
+    return rejectable(reply, e -> reply.run());
+  }
+
+  private static SerialQueue.Rejectable rejectable(Runnable task,
+      java.util.function.Consumer<java.util.concurrent.RejectedExecutionException> onRejected) {
+    return new SerialQueue.Rejectable() {
+      @Override
+      public void run() {
+        task.run();
+      }
+
+      @Override
+      public void rejected(java.util.concurrent.RejectedExecutionException cause) {
+        onRejected.accept(cause);
+      }
+    };
+  }
+
+  private static NSError rejectedError(java.util.concurrent.RejectedExecutionException e) {
+    return new NSError(DtxRemoteException.DTX_DOMAIN, 2,
+        DtxRemoteException.userInfo("the receiver's delivery executor rejected the message: " + e.getMessage()));
+  }
+
+  /** A delivery queue's turn was rejected by the executor: its tasks were dropped (see {@link SerialQueue}). */
+  private void deliveriesRejected(int tasks, java.util.concurrent.RejectedExecutionException e) {
+    long before = rejected.getAndAdd(tasks);
+    if (before == 0) {
+      LOG.warn("{}: the delivery executor rejected a task ({}); deliveries are dropped and counted from now on"
+          + " (rejectedDeliveryCount)", name, e.toString());
+    } else {
+      LOG.debug("{}: the delivery executor rejected {} more deliveries", name, tasks, e);
+    }
+  }
+
   /** Completes a future handed to user code on the delivery executor, so that its stages never run on the reader. */
   private <T> void completeOnDelivery(CompletableFuture<T> future, T value, Throwable error) {
     Runnable task = error == null ? () -> future.complete(value) : () -> future.completeExceptionally(error);
     try {
       deliveryExecutor.execute(task);
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      task.run();
+      // Not on this thread (it may be the reader): fail the call on the connection's own pool instead, visibly.
+      deliveriesRejected(1, e);
+      DtxException failure = new DtxException("the delivery executor rejected the completion of this call: " + e, e);
+      SHARED_DELIVERY.execute(() -> future.completeExceptionally(failure));
     }
   }
 
