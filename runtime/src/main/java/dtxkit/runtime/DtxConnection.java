@@ -110,6 +110,8 @@ public final class DtxConnection implements Closeable {
 
   /** Shared by connections built without an executor: daemon threads, created on demand, idle ones expire. */
   private static final ExecutorService SHARED_DELIVERY = Executors.newCachedThreadPool(daemonThreads("dtx-delivery-"));
+  /** One daemon thread for every connection's call deadlines; cancelled timers leave its queue at once. */
+  private static final java.util.concurrent.ScheduledThreadPoolExecutor TIMERS = timers();
 
   private final DtxTransport transport;
   private final String name;
@@ -164,8 +166,8 @@ public final class DtxConnection implements Closeable {
 
   private record Pending(CallFuture future, boolean async, String selector) {}
 
-  private DtxConnection(Builder b) throws IOException {
-    this.transport = b.transport;
+  private DtxConnection(Builder b, DtxTransport transport) throws IOException {
+    this.transport = transport;
     int number = CONNECTION_NUMBERS.incrementAndGet();
     this.name = b.name != null ? b.name : "dtx-" + number;
     this.capabilities = b.capabilities;
@@ -205,7 +207,21 @@ public final class DtxConnection implements Closeable {
    * @return a builder
    */
   public static Builder builder(DtxTransport transport) {
-    return new Builder(Objects.requireNonNull(transport, "transport"));
+    Objects.requireNonNull(transport, "transport");
+    return new Builder(timeout -> transport);
+  }
+
+  /**
+   * Starts building a connection that connects over TCP to {@code host:port} when {@link Builder#connect()} is
+   * called, waiting at most {@link Builder#connectTimeout} for the socket to connect.
+   *
+   * @param host an IPv4/IPv6 literal (scoped link-local allowed, e.g. {@code fe80::1%en0}) or a name
+   * @param port the port
+   * @return a builder
+   */
+  public static Builder builder(String host, int port) {
+    Objects.requireNonNull(host, "host");
+    return new Builder(timeout -> DtxTransport.tcp(host, port, timeout));
   }
 
   /**
@@ -214,11 +230,11 @@ public final class DtxConnection implements Closeable {
    * @param host an IPv4/IPv6 literal (scoped link-local allowed, e.g. {@code fe80::1%en0}) or a name
    * @param port the port
    * @return the connected connection
-   * @throws IOException when the socket cannot connect
+   * @throws IOException when the socket cannot connect (within the default connect timeout, 10 s)
    * @throws DtxTimeoutException when the peer's capabilities do not arrive in time
    */
   public static DtxConnection connect(String host, int port) throws IOException {
-    return builder(DtxTransport.tcp(host, port)).connect();
+    return builder(host, port).connect();
   }
 
   /**
@@ -566,6 +582,18 @@ public final class DtxConnection implements Closeable {
    * @throws IllegalArgumentException when an argument cannot be archived (a caller mistake, reported at once)
    */
   CompletableFuture<Object> call(DtxChannel channel, String selector, DtxArgument[] args, boolean async) {
+    return call(channel, selector, args, async, 0);
+  }
+
+  /**
+   * Sends an invocation that expects a reply.
+   *
+   * @param asyncTimeoutNanos for an asynchronous call, how long until its future fails with
+   *     {@link DtxTimeoutException} (the call abandoned); 0 for none (a blocking caller times out itself)
+   * @throws IllegalArgumentException when an argument cannot be archived (a caller mistake, reported at once)
+   */
+  CompletableFuture<Object> call(DtxChannel channel, String selector, DtxArgument[] args, boolean async,
+      long asyncTimeoutNanos) {
     ByteBuf aux = Codec.encodeArguments(args);
     int id = nextIdentifier.getAndIncrement();
     CallFuture future = new CallFuture(this, id);
@@ -586,6 +614,15 @@ public final class DtxConnection implements Closeable {
     } else if (closedBecause != null && pending.remove(id) != null) {
       // end() may have drained the table between our put and our enqueue.
       future.completeExceptionally(closedBecause);
+    } else if (async && asyncTimeoutNanos > 0) {
+      java.util.concurrent.ScheduledFuture<?> timer = TIMERS.schedule(() -> {
+        if (pending.remove(id) != null) {
+          abandoned.put(id, Boolean.TRUE);
+          completeOnDelivery(future, null, new DtxTimeoutException("no reply to " + selector + " on channel "
+              + channel.code() + " within " + Duration.ofNanos(asyncTimeoutNanos)));
+        }
+      }, asyncTimeoutNanos, TimeUnit.NANOSECONDS);
+      future.whenComplete((v, e) -> timer.cancel(false));
     }
     return future;
   }
@@ -1318,6 +1355,13 @@ public final class DtxConnection implements Closeable {
     }
   }
 
+  private static java.util.concurrent.ScheduledThreadPoolExecutor timers() {
+    java.util.concurrent.ScheduledThreadPoolExecutor timers =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemonThreads("dtx-timer-"));
+    timers.setRemoveOnCancelPolicy(true);
+    return timers;
+  }
+
   private static ThreadFactory daemonThreads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
@@ -1332,7 +1376,13 @@ public final class DtxConnection implements Closeable {
    * channel's listener or handler, the service registry) is given here, before {@link #connect()}.
    */
   public static final class Builder {
-    private final DtxTransport transport;
+    /** Where the transport comes from: given, or connected by {@link #connect()}. */
+    private interface TransportSource {
+      DtxTransport open(Duration connectTimeout) throws IOException;
+    }
+
+    private final TransportSource transportSource;
+    private Duration connectTimeout = DtxTransport.DEFAULT_CONNECT_TIMEOUT;
     private Map<String, Object> capabilities = defaultCapabilities();
     private boolean awaitPeerCapabilities = true;
     private Duration handshakeTimeout = Duration.ofSeconds(15);
@@ -1345,8 +1395,21 @@ public final class DtxConnection implements Closeable {
     private DtxLimits limits = DtxLimits.defaults();
     private String name;
 
-    private Builder(DtxTransport transport) {
-      this.transport = transport;
+    private Builder(TransportSource transportSource) {
+      this.transportSource = transportSource;
+    }
+
+    /**
+     * How long {@link #connect()} waits for the TCP connection of a builder made with
+     * {@link DtxConnection#builder(String, int)} (default {@link DtxTransport#DEFAULT_CONNECT_TIMEOUT}, 10 s); a
+     * transport given to {@link DtxConnection#builder(DtxTransport)} is connected already.
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout);
+      return this;
     }
 
     /**
@@ -1497,14 +1560,16 @@ public final class DtxConnection implements Closeable {
      * Starts the reader and writer, sends the capabilities and (unless told not to) waits for the peer's.
      *
      * @return the connected connection
-     * @throws IOException when the transport's streams cannot be obtained (the transport is closed)
+     * @throws IOException when the socket cannot connect in time (a {@link java.net.SocketTimeoutException}), or
+     *     the transport's streams cannot be obtained (the transport is closed)
      * @throws DtxTimeoutException the peer's capabilities did not arrive in time (the connection is closed)
      * @throws DtxConnectionClosedException the connection dropped during the handshake
      */
     public DtxConnection connect() throws IOException {
+      DtxTransport transport = transportSource.open(connectTimeout);
       DtxConnection connection;
       try {
-        connection = new DtxConnection(this);
+        connection = new DtxConnection(this, transport);
       } catch (IOException | RuntimeException e) {
         transport.close();
         throw e;
