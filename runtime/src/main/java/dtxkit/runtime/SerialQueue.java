@@ -134,6 +134,8 @@ final class SerialQueue implements Runnable {
         tasks.clear();
         scheduled = false;
       }
+      // Counted before anyone is answered, so that whoever sees an answer sees the count too.
+      rejectionSink.rejected(dropped.size(), e);
       for (Runnable task : dropped) {
         if (task instanceof Rejectable r) {
           try {
@@ -143,7 +145,6 @@ final class SerialQueue implements Runnable {
           }
         }
       }
-      rejectionSink.rejected(dropped.size(), e);
     }
   }
 
