@@ -134,7 +134,7 @@ public final class DtxChannel {
   public Object invoke(Duration timeout, String selector, DtxArgument... args) {
     Objects.requireNonNull(selector, "selector");
     long nanos = positiveNanos(timeout);
-    return connection.await(connection.call(this, selector, args, false), "reply to " + selector + " on channel "
+    return connection.await(connection.call(this, selector, args, false, 0), "reply to " + selector + " on channel "
         + code, nanos);
   }
 

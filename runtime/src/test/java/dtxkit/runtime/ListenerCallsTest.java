@@ -29,6 +29,19 @@ class ListenerCallsTest {
     single.shutdownNow();
   }
 
+  /** Holds the delivery thread until released, so that stages are attached before their futures can complete. */
+  private java.util.concurrent.CountDownLatch holdDeliveryThread() {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    single.execute(() -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    return release;
+  }
+
   private Loopback open() throws Exception {
     return Loopback.open(Mode.MEMORY, b -> b.registry(new DtxServiceRegistry().register(TestService.ID,
         TestService::new)), b -> b.deliveryExecutor(single).callTimeout(Duration.ofSeconds(3)));
@@ -58,6 +71,7 @@ class ListenerCallsTest {
   void openChannelAndCancelFromACompletionStage() throws Exception {
     try (Loopback l = open()) {
       DtxChannel first = l.client.openChannel(TestService.ID);
+      java.util.concurrent.CountDownLatch release = holdDeliveryThread();
       CompletableFuture<Object> outcome = first.invokeAsync("echo:", DtxArgument.object("stage")).thenApply(v -> {
         assertTrue(Thread.currentThread().getName().startsWith("single-delivery"), Thread.currentThread().getName());
         DtxChannel second = l.client.openChannel(TestService.ID);
@@ -65,6 +79,7 @@ class ListenerCallsTest {
         second.cancel();
         return echoed;
       });
+      release.countDown();
       assertEquals("stage 2", outcome.get(10, TimeUnit.SECONDS));
     }
   }
@@ -72,15 +87,7 @@ class ListenerCallsTest {
   @Test
   void openChannelAsyncStillCompletesOnTheDeliveryExecutor() throws Exception {
     try (Loopback l = open()) {
-      // Hold the delivery thread so that the stage is attached before the future can complete.
-      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-      single.execute(() -> {
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      java.util.concurrent.CountDownLatch release = holdDeliveryThread();
       CompletableFuture<String> thread = l.client.openChannelAsync(TestService.ID)
           .thenApply(c -> Thread.currentThread().getName());
       release.countDown();

@@ -1,0 +1,200 @@
+package dtxkit.runtime;
+
+import dtxkit.runtime.wire.DtxLimits;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * The options of {@link DtxConnection.Builder}, with their defaults and checks; the builder adds only where the
+ * transport comes from and {@link DtxConnection.Builder#connect()}. A connection reads them once, when it is built.
+ *
+ * @param <B> the builder type, returned by every option for chaining
+ */
+abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
+
+  Duration connectTimeout = DtxTransport.DEFAULT_CONNECT_TIMEOUT;
+  Map<String, Object> capabilities = DtxConnection.defaultCapabilities();
+  boolean awaitPeerCapabilities = true;
+  Duration handshakeTimeout = Duration.ofSeconds(15);
+  Duration callTimeout = Duration.ofSeconds(30);
+  DtxServiceRegistry registry;
+  DtxChannelListener controlListener;
+  DtxServiceHandler controlHandler;
+  Executor deliveryExecutor;
+  int maxQueuedPerChannel = 10_000;
+  DtxLimits limits = DtxLimits.defaults();
+  String name;
+
+  DtxConnectionOptions() {}
+
+  /** This builder, typed as the subclass. */
+  abstract B self();
+
+  /**
+   * How long {@link DtxConnection.Builder#connect()} waits for the TCP connection of a builder made with
+   * {@link DtxConnection#builder(String, int)} (default {@link DtxTransport#DEFAULT_CONNECT_TIMEOUT}, 10 s); a
+   * transport given to {@link DtxConnection#builder(DtxTransport)} is connected already.
+   *
+   * @param timeout the timeout
+   * @return this builder
+   */
+  public B connectTimeout(Duration timeout) {
+    this.connectTimeout = positive(timeout);
+    return self();
+  }
+
+  /**
+   * The capabilities to announce (default {@link DtxConnection#defaultCapabilities()}).
+   *
+   * @param capabilities the dictionary, copied
+   * @return this builder
+   */
+  public B capabilities(Map<String, ?> capabilities) {
+    this.capabilities = new LinkedHashMap<>(Objects.requireNonNull(capabilities, "capabilities"));
+    return self();
+  }
+
+  /**
+   * Neither sends capabilities nor waits for the peer's: for endpoints that never handshake, such as the
+   * accessibility audit daemon, which works on channel 0 alone.
+   *
+   * @return this builder
+   */
+  public B skipHandshake() {
+    this.capabilities = null;
+    return self();
+  }
+
+  /**
+   * Whether {@link DtxConnection.Builder#connect()} waits for the peer's capabilities (default true). A server does not wait: it sends
+   * its own and takes the client's whenever they come.
+   *
+   * @param await whether to wait
+   * @return this builder
+   */
+  public B awaitPeerCapabilities(boolean await) {
+    this.awaitPeerCapabilities = await;
+    return self();
+  }
+
+  /**
+   * How long {@link DtxConnection.Builder#connect()} waits for the peer's capabilities (default 15 s, as pymobiledevice3 does).
+   *
+   * @param timeout the timeout
+   * @return this builder
+   */
+  public B handshakeTimeout(Duration timeout) {
+    this.handshakeTimeout = positive(timeout);
+    return self();
+  }
+
+  /**
+   * How long blocking calls ({@link DtxChannel#invoke}, {@link DtxConnection#openChannel}, cancel) wait for a
+   * reply (default 30 s).
+   *
+   * @param timeout the timeout
+   * @return this builder
+   */
+  public B callTimeout(Duration timeout) {
+    this.callTimeout = positive(timeout);
+    return self();
+  }
+
+  /**
+   * The services the peer may open channels to (server role; also how a client accepts the XCTest runner's
+   * {@code dtxproxy:} channels). Without a registry every channel request is refused with an NSError.
+   *
+   * @param registry the registry
+   * @return this builder
+   */
+  public B registry(DtxServiceRegistry registry) {
+    this.registry = registry;
+    return self();
+  }
+
+  /**
+   * The listener of channel 0, in place before the first message is read.
+   *
+   * @param listener the listener
+   * @return this builder
+   */
+  public B controlListener(DtxChannelListener listener) {
+    this.controlListener = listener;
+    return self();
+  }
+
+  /**
+   * The handler for invocations on channel 0 other than the capabilities and channel requests.
+   *
+   * @param handler the handler
+   * @return this builder
+   */
+  public B controlHandler(DtxServiceHandler handler) {
+    this.controlHandler = handler;
+    return self();
+  }
+
+  /**
+   * Where listeners, handlers and asynchronous call completions run (default: a shared pool of daemon threads,
+   * together with the connection's two reading threads, which take turns at reading and running an idle channel's
+   * deliveries; see the class comment). Each channel runs one task at a time, so a slow listener delays only its
+   * own channel; the thread that reads never runs user code. With an executor given here, every delivery runs on
+   * it and the connection reads on a single thread.
+   *
+   * @param executor the executor
+   * @return this builder
+   */
+  public B deliveryExecutor(Executor executor) {
+    this.deliveryExecutor = Objects.requireNonNull(executor, "executor");
+    return self();
+  }
+
+  /**
+   * The most undelivered messages one channel may hold (default 10 000); see {@link DtxChannelListener} for what
+   * happens beyond.
+   *
+   * @param max the bound, at least 1
+   * @return this builder
+   */
+  public B maxQueuedPerChannel(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxQueuedPerChannel must be at least 1: " + max);
+    }
+    this.maxQueuedPerChannel = max;
+    return self();
+  }
+
+  /**
+   * A name for logs and thread names (default {@code dtx-N}).
+   *
+   * @param name the name
+   * @return this builder
+   */
+  public B name(String name) {
+    this.name = Objects.requireNonNull(name, "name");
+    return self();
+  }
+
+  /**
+   * The receive limits: message size, fragment size, messages and bytes being reassembled at once (default
+   * {@link DtxLimits#defaults()}). A peer over a limit breaks the protocol and the connection drops.
+   *
+   * @param limits the limits
+   * @return this builder
+   */
+  public B limits(DtxLimits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    return self();
+  }
+
+  static Duration positive(Duration d) {
+    Objects.requireNonNull(d, "timeout");
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + d);
+    }
+    return d;
+  }
+}
