@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 final class ConnectionReader implements InboundRouter.Queuer {
 
   private static final Logger LOG = LoggerFactory.getLogger(DtxConnection.class);
-  private static final int READ_CHUNK = 256 * 1024;
+  /** The smallest and largest read: an idle connection holds a small buffer, a busy one reads in large ones. */
+  static final int MIN_READ = 8 * 1024;
+  static final int MAX_READ = 256 * 1024;
 
   /** Told once, when reading has ended. */
   interface EndSink {
@@ -37,6 +39,9 @@ final class ConnectionReader implements InboundRouter.Queuer {
   private final InboundRouter router;
   private final EndSink endSink;
   private final BooleanSupplier closing;
+  /** The size of the next read's buffer: doubled after a read that filled it, halved after two small ones. */
+  private int readSize = MIN_READ;
+  private int smallReads;
   /** The thread that reads first. */
   private final Thread readerThread;
   /** The second reading thread, or null. */
@@ -56,23 +61,35 @@ final class ConnectionReader implements InboundRouter.Queuer {
    * @param closing true once the connection is being closed on purpose (a failed read then is no failure)
    */
   ConnectionReader(String name, InputStream in, DtxLimits limits, boolean twin, InboundRouter router,
-      EndSink endSink, BooleanSupplier closing) {
+      EndSink endSink, BooleanSupplier closing, java.util.concurrent.ThreadFactory threads) {
     this.name = name;
     this.in = in;
     this.decoder = new Codec.Decoder(limits);
     this.router = router;
     this.endSink = endSink;
     this.closing = closing;
-    this.readerThread = new Thread(this::loop, name + "-reader");
-    readerThread.setDaemon(true);
+    this.readerThread = thread(threads, name + "-reader");
     this.reader = readerThread;
     if (twin) {
-      this.twinThread = new Thread(this::loop, name + "-reader-twin");
-      twinThread.setDaemon(true);
+      this.twinThread = thread(threads, name + "-reader-twin");
       idleTwin.set(twinThread);
     } else {
       this.twinThread = null;
     }
+  }
+
+  /** A reading thread: from the application's factory if it gave one, else a named platform daemon thread. */
+  private Thread thread(java.util.concurrent.ThreadFactory threads, String threadName) {
+    if (threads == null) {
+      Thread t = new Thread(this::loop, threadName);
+      t.setDaemon(true);
+      return t;
+    }
+    Thread t = threads.newThread(this::loop);
+    if (t == null) {
+      throw new IllegalStateException("the thread factory returned no thread");
+    }
+    return t;
   }
 
   void start() {
@@ -115,8 +132,9 @@ final class ConnectionReader implements InboundRouter.Queuer {
     Throwable cause = null;
     try {
       while (true) {
-        // Pooled: a fresh zeroed array per read costs as much as the copy itself on bulk transfers.
-        ByteBuf chunk = ByteBufAllocator.DEFAULT.heapBuffer(READ_CHUNK);
+        // Pooled: a fresh zeroed array per read costs as much as the copy itself on bulk transfers. Sized to the
+        // traffic: a blocked read holds its buffer, and a thousand idle connections must not hold 256 KiB each.
+        ByteBuf chunk = ByteBufAllocator.DEFAULT.heapBuffer(readSize);
         int n;
         try {
           n = chunk.writeBytes(in, chunk.writableBytes());
@@ -129,6 +147,7 @@ final class ConnectionReader implements InboundRouter.Queuer {
           why = "peer closed the stream";
           break;
         }
+        adaptReadSize(n);
         decoder.feed(chunk, message -> router.route(message, this));
         SerialQueue queue = claimed;
         if (queue != null) {
@@ -169,6 +188,25 @@ final class ConnectionReader implements InboundRouter.Queuer {
     }
     endSink.readingEnded(why, cause);
     return null;
+  }
+
+  private void adaptReadSize(int n) {
+    if (n >= readSize) {
+      readSize = Math.min(readSize * 2, MAX_READ);
+      smallReads = 0;
+    } else if (n < readSize / 4 && readSize > MIN_READ) {
+      if (++smallReads >= 2) {
+        readSize /= 2;
+        smallReads = 0;
+      }
+    } else {
+      smallReads = 0;
+    }
+  }
+
+  /** The size of the next read's buffer (for tests). */
+  int readSize() {
+    return readSize;
   }
 
   /**

@@ -23,6 +23,8 @@ final class Deliveries {
 
   /** Shared by connections built without an executor: daemon threads, created on demand, idle ones expire. */
   static final ExecutorService SHARED = Executors.newCachedThreadPool(daemonThreads("dtx-delivery-"));
+  /** Shared by connections for writes their reader leaves (see OutboundWriter): a thread only while writing. */
+  static final ExecutorService SHARED_FLUSHER = Executors.newCachedThreadPool(daemonThreads("dtx-flusher-"));
 
   private final String name;
   private final Executor executor;
@@ -93,6 +95,16 @@ final class Deliveries {
         onRejected.accept(cause);
       }
     };
+  }
+
+  /**
+   * A cached pool on an application's thread factory, for one connection: threads come and go with the work, idle
+   * ones expire after a few seconds, so the pool needs no shutting down.
+   */
+  static ExecutorService poolOf(ThreadFactory factory) {
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE,
+        5, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), factory);
+    return pool;
   }
 
   static ThreadFactory daemonThreads(String prefix) {

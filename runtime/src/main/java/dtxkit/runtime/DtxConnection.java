@@ -40,13 +40,15 @@ import org.slf4j.LoggerFactory;
  * {@code ChannelAcceptor} (the peer's channel requests), {@code Outbound} and {@code OutboundWriter} (building and
  * writing messages), {@code Deliveries} (user code off the reader) and {@code Refusals} (traffic nobody takes).
  *
- * <p><b>Threads.</b> One reader thread per connection decodes messages, matches replies and hands everything else to
- * per-channel delivery queues that run on the delivery executor ({@link Builder#deliveryExecutor}); no user code
- * runs on the reader. With the default executor a second reading thread ({@code <name>-reader-twin}) takes turns with
- * the first (see {@code ConnectionReader}). One writer thread writes queued messages a fragment at a time, taking
- * channels in turn (see {@code OutboundWriter}); a small message may be written directly by the calling thread when
- * nothing is queued. Blocking calls, channel opening and cancelling complete on the reader, so they may be made from
- * any thread, listeners and completion stages included, whatever the delivery executor.
+ * <p><b>Threads.</b> A connection owns one thread: its reader ({@code <name>-reader}), which decodes messages,
+ * matches replies and hands everything else to per-channel delivery queues that run on the delivery executor
+ * ({@link Builder#deliveryExecutor}, by default a pool shared by all connections); no user code runs on the reader.
+ * There is no writer thread: the thread that sends a message writes it (see {@code OutboundWriter}), and what the
+ * reader itself sends (control replies, refusals) is written on a shared flusher pool that lends a thread only while
+ * there is something to write. {@link Builder#readerHandOff(boolean)} adds a second reading thread that takes turns
+ * with the first; {@link Builder#threadFactory} says where threads come from (virtual threads on JDK 21+). Blocking
+ * calls, channel opening and cancelling complete on the reader, so they may be made from any thread, listeners and
+ * completion stages included, whatever the delivery executor.
  *
  * <p><b>Handshake.</b> {@link Builder#connect()} starts the reader, sends {@code _notifyOfPublishedCapabilities:}
  * with {@link Builder#capabilities} and waits for the peer's (unless {@link Builder#skipHandshake()} or
@@ -107,7 +109,6 @@ public final class DtxConnection implements Closeable {
   private final Deliveries deliveries;
   private final PendingCalls pending;
   private final OutboundWriter writer;
-  private final Thread writerThread;
   private final Outbound outbound;
   private final Refusals refusals;
   private final ControlProtocol controlProtocol;
@@ -124,7 +125,9 @@ public final class DtxConnection implements Closeable {
     this.awaitPeerCapabilities = b.capabilities != null && b.awaitPeerCapabilities;
     this.handshakeTimeoutNanos = b.handshakeTimeout.toNanos();
     this.callTimeoutNanos = b.callTimeout.toNanos();
-    this.deliveries = new Deliveries(name, b.deliveryExecutor, b.maxQueuedPerChannel);
+    java.util.concurrent.ExecutorService ownPool = b.threadFactory == null ? null : Deliveries.poolOf(b.threadFactory);
+    this.deliveries = new Deliveries(name, b.deliveryExecutor != null ? b.deliveryExecutor : ownPool,
+        b.maxQueuedPerChannel);
     this.pending = new PendingCalls(name, deliveries);
     this.control = new DtxChannel(this, 0, "ctrl", DtxChannel.State.OPEN, deliveries.newQueue(false));
     control.setListener(b.controlListener);
@@ -134,16 +137,14 @@ public final class DtxConnection implements Closeable {
     // The reader is created below; until then no thread can be it.
     ConnectionReader[] readerRef = new ConnectionReader[1];
     this.writer = new OutboundWriter(out, t -> readerRef[0] != null && readerRef[0].isReader(t),
-        e -> drop("write failed: " + e.getMessage(), e));
-    this.writerThread = new Thread(writer, name + "-writer");
-    writerThread.setDaemon(true);
+        ownPool != null ? ownPool : Deliveries.SHARED_FLUSHER, e -> drop("write failed: " + e.getMessage(), e));
     this.outbound = new Outbound(name, writer, pending, () -> closedBecause);
     this.refusals = new Refusals(name, outbound, b.maxQueuedPerChannel);
     ChannelAcceptor acceptor = new ChannelAcceptor(this, name, b.registry, channels, deliveries, outbound, refusals);
     this.controlProtocol = new ControlProtocol(this, name, channels, deliveries, outbound, pending, acceptor);
     InboundRouter router = new InboundRouter(name, channels, pending, controlProtocol, outbound, refusals);
-    this.reader = new ConnectionReader(name, transport.input(), b.limits, b.deliveryExecutor == null, router,
-        this::drop, closing::get);
+    this.reader = new ConnectionReader(name, transport.input(), b.limits,
+        b.readerHandOff && b.deliveryExecutor == null, router, this::drop, closing::get, b.threadFactory);
     readerRef[0] = reader;
   }
 
@@ -492,7 +493,6 @@ public final class DtxConnection implements Closeable {
 
   private void start() {
     reader.start();
-    writerThread.start();
     if (capabilities != null) {
       controlProtocol.sendCapabilities(capabilities);
     }
@@ -564,7 +564,7 @@ public final class DtxConnection implements Closeable {
 
     /**
      * Connects the transport if this builder was made with {@link DtxConnection#builder(String, int)}, starts the
-     * reader and writer, sends the capabilities and (unless told not to) waits for the peer's.
+     * reader, sends the capabilities and (unless told not to) waits for the peer's.
      *
      * @return the connected connection
      * @throws IOException when the socket cannot connect in time (a {@link java.net.SocketTimeoutException}), or

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The options of {@link DtxConnection.Builder}, with their defaults and checks; the builder adds only where the
@@ -27,6 +28,8 @@ abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
   int maxQueuedPerChannel = 10_000;
   DtxLimits limits = DtxLimits.defaults();
   String name;
+  ThreadFactory threadFactory;
+  boolean readerHandOff;
 
   DtxConnectionOptions() {}
 
@@ -138,11 +141,10 @@ abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
   }
 
   /**
-   * Where listeners, handlers and asynchronous call completions run (default: a shared pool of daemon threads,
-   * together with the connection's two reading threads, which take turns at reading and running an idle channel's
-   * deliveries; see the class comment). Each channel runs one task at a time, so a slow listener delays only its
-   * own channel; the thread that reads never runs user code. With an executor given here, every delivery runs on
-   * it and the connection reads on a single thread.
+   * Where listeners, handlers and asynchronous call completions run (default: a pool of daemon threads shared by
+   * every connection, or threads from the {@link #threadFactory}). Each channel runs one task at a time, so a slow
+   * listener delays only its own channel; the thread that reads never runs user code. A task the executor rejects
+   * is not run elsewhere: it is counted, and an invocation among them answered with ERROR.
    *
    * @param executor the executor
    * @return this builder
@@ -187,6 +189,35 @@ abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
    */
   public B limits(DtxLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
+    return self();
+  }
+
+  /**
+   * Where the connection gets its threads (default: platform daemon threads, named after the connection). The
+   * connection starts one reading thread from it (two with {@link #readerHandOff(boolean)}); without a
+   * {@link #deliveryExecutor}, deliveries and writes left by the reader also run on threads from it (a cached pool
+   * per connection) instead of the shared pools. On JDK 21 and later, pass {@code Thread.ofVirtual().factory()} for
+   * virtual threads, with no other change.
+   *
+   * @param factory the factory
+   * @return this builder
+   */
+  public B threadFactory(ThreadFactory factory) {
+    this.threadFactory = Objects.requireNonNull(factory, "factory");
+    return self();
+  }
+
+  /**
+   * Whether a second reading thread takes turns with the first (default false: one reading thread per connection).
+   * With it, and the default delivery executor, the thread that read a request for an idle channel passes reading
+   * to the other and runs the handler itself, saving a thread wake-up per request at the cost of a second thread per
+   * connection; {@code docs/benchmarks.md} has what it saves. Ignored with a {@link #deliveryExecutor}.
+   *
+   * @param handOff true for two reading threads
+   * @return this builder
+   */
+  public B readerHandOff(boolean handOff) {
+    this.readerHandOff = handOff;
     return self();
   }
 

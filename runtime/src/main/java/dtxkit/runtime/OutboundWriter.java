@@ -6,21 +6,27 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The single writer of a connection: queues outgoing messages per lane (one lane per channel) and writes them a
- * fragment at a time, taking the lanes in turn, so a 100 MiB message on one channel does not hold back a small call
- * on another. Within a lane messages keep their order.
+ * Writes a connection's outgoing messages without a thread of its own: queues them per lane (one lane per channel)
+ * and writes them a fragment at a time, taking the lanes in turn, so a 100 MiB message on one channel does not hold
+ * back a small call on another. Within a lane messages keep their order.
  *
- * <p>Writes happen on the writer thread, except for a fast path: a caller that is not the connection's reader may
- * write a single-fragment message itself when nothing else is queued or being written, saving a thread hand-off per
- * call. The reader never writes (it would block on a full socket while the peer blocks on ours).
+ * <p><b>Who writes.</b> One thread at a time drains the queue (the drainer). A thread that queues a message when
+ * nobody is draining drains itself, at most {@link #INLINE_FRAGMENTS} fragments, then leaves what remains to the
+ * shared flusher; the common call costs no thread hand-off. The connection's reader never writes (it would block on a
+ * full socket while the peer blocks on ours): what it queues (control replies, refusals) is drained on the flusher,
+ * an executor shared by connections that lends a thread only while there is something to write.
  *
  * <p>The output is buffered and flushed whenever the queue runs empty.
  */
-final class OutboundWriter implements Runnable {
+final class OutboundWriter {
+
+  /** The most fragments a calling thread writes before it hands the rest of the queue to the flusher. */
+  static final int INLINE_FRAGMENTS = 64;
 
   /** One queued message: its fragments, handed out one at a time. */
   interface Outgoing {
@@ -53,39 +59,38 @@ final class OutboundWriter implements Runnable {
     }
   }
 
-  private final OutputStream out;
-  private final Map<Integer, Lane> lanes = new HashMap<>();
-  private final ArrayDeque<Lane> ready = new ArrayDeque<>();
-  private final Predicate<Thread> isReader;
-  private final FailureSink failureSink;
-  private boolean writing;
-  /** The message the writer thread is writing a fragment of; close() leaves it to the writer thread to discard. */
-  private Outgoing current;
-  private boolean dirty;
-  private int idleWaiters;
-  private IOException failed;
-  private boolean closed;
-
   /** Told when writing fails; the connection then drops. */
   interface FailureSink {
     void writeFailed(IOException e);
   }
 
-  OutboundWriter(OutputStream out, Thread readerThread, FailureSink failureSink) {
-    this(out, t -> t == readerThread, failureSink);
-  }
+  private final OutputStream out;
+  private final Map<Integer, Lane> lanes = new HashMap<>();
+  private final ArrayDeque<Lane> ready = new ArrayDeque<>();
+  private final Predicate<Thread> isReader;
+  private final Executor flusher;
+  private final FailureSink failureSink;
+  /** True while a thread drains the queue; only that thread touches {@link #out}. */
+  private boolean draining;
+  /** The message whose fragment is being written; close() leaves it to the drainer to discard. */
+  private Outgoing current;
+  private IOException failed;
+  private boolean closed;
 
   /**
-   * @param isReader tells whether a thread is (currently) the connection's reader, which must never write inline
+   * @param isReader tells whether a thread is (currently) the connection's reader, which must never write
+   * @param flusher where a drain runs when the reader queued a message, or a caller left part of the queue
    */
-  OutboundWriter(OutputStream out, Predicate<Thread> isReader, FailureSink failureSink) {
+  OutboundWriter(OutputStream out, Predicate<Thread> isReader, Executor flusher, FailureSink failureSink) {
     this.out = out;
     this.isReader = isReader;
+    this.flusher = flusher;
     this.failureSink = failureSink;
   }
 
   /**
-   * Queues a message on a lane.
+   * Queues a message on a lane, and drains the queue on this thread when nobody else is (unless this thread is the
+   * reader).
    *
    * @return false (and the message discarded) when the writer is closed
    */
@@ -96,116 +101,119 @@ final class OutboundWriter implements Runnable {
         message.discard();
         return false;
       }
-      inline = !writing && ready.isEmpty() && message.singleFragment() && !isReader.test(Thread.currentThread());
-      if (inline) {
-        writing = true;
-      } else {
-        Lane lane = lanes.computeIfAbsent(laneKey, Lane::new);
-        if (lane.messages.isEmpty()) {
-          ready.addLast(lane);
-        }
-        lane.messages.addLast(message);
-        notifyAll();
+      Lane lane = lanes.computeIfAbsent(laneKey, Lane::new);
+      if (lane.messages.isEmpty()) {
+        ready.addLast(lane);
+      }
+      lane.messages.addLast(message);
+      if (draining) {
         return true;
       }
+      draining = true;
+      inline = !isReader.test(Thread.currentThread());
     }
-    // Fast path: this thread writes the message and flushes; the writer thread picks up whatever was queued meanwhile.
-    IOException error = null;
-    try {
-      writeFragment(message.next());
-      out.flush();
-    } catch (IOException e) {
-      error = e;
-    }
-    synchronized (this) {
-      writing = false;
-      if (error == null) {
-        // The flush covered whatever the writer thread wrote before us; left set, it would keep awaitIdle waiting
-        // on a writer thread that found us writing, went back to waiting, and is woken by no one.
-        dirty = false;
-      }
-      // Wake the writer thread only when it has work or someone waits for idle: an idle writer woken for nothing
-      // costs a context switch per call.
-      if (!ready.isEmpty() || idleWaiters > 0) {
-        notifyAll();
-      }
-    }
-    if (error != null) {
-      fail(error);
+    if (inline) {
+      drain(INLINE_FRAGMENTS);
+    } else {
+      handToFlusher();
     }
     return true;
   }
 
-  @Override
-  public void run() {
+  private void handToFlusher() {
     try {
-      while (true) {
-        Lane lane;
-        Outgoing message;
-        synchronized (this) {
-          while (!closed && (writing || ready.isEmpty()) && !(!writing && dirty)) {
-            wait();
-          }
-          if (closed) {
-            return;
-          }
-          writing = true;
-          lane = ready.pollFirst();
-          message = lane == null ? null : lane.messages.peekFirst();
-          current = message;
-        }
-        if (message == null) {
-          // The queue ran empty after writes: flush outside the lock, then wait again.
-          flushAndRelease();
-          continue;
-        }
-        ByteBuf fragment = message.next();
-        boolean done = !message.hasNext();
-        try {
-          writeFragment(fragment);
-        } catch (IOException e) {
-          fail(e);
-          synchronized (this) {
-            current = null;
-          }
-          message.discard();
-          return;
-        }
-        synchronized (this) {
-          current = null;
-          if (closed) {
-            // close() left the message being written to us.
-            message.discard();
-            return;
-          }
-          writing = false;
-          dirty = true;
-          if (done) {
-            lane.messages.pollFirst();
-          }
-          if (!lane.messages.isEmpty()) {
-            ready.addLast(lane);
-          }
-          notifyAll();
-        }
+      flusher.execute(() -> drain(Integer.MAX_VALUE));
+    } catch (RuntimeException | Error e) {
+      // No thread to write with (the flusher refused, or the JVM could not start a thread): the connection drops.
+      fail(new IOException("no thread to write with: " + e, e));
+      synchronized (this) {
+        draining = false;
+        notifyAll();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
-  private void flushAndRelease() {
-    try {
-      out.flush();
-    } catch (IOException e) {
-      fail(e);
-      return;
+  /**
+   * Writes queued fragments, lanes in turn, until the queue is empty (then flushes and stops draining) or
+   * {@code budget} fragments are written (then hands the rest to the flusher). Called with {@link #draining} set.
+   */
+  private void drain(int budget) {
+    int written = 0;
+    while (true) {
+      Lane lane;
+      Outgoing message;
+      synchronized (this) {
+        if (closed) {
+          draining = false;
+          notifyAll();
+          return;
+        }
+        lane = ready.pollFirst();
+        message = lane == null ? null : lane.messages.peekFirst();
+        current = message;
+      }
+      if (message == null) {
+        // Empty: flush outside the lock, then stop unless something came meanwhile.
+        try {
+          out.flush();
+        } catch (IOException e) {
+          stopDraining();
+          fail(e);
+          return;
+        }
+        synchronized (this) {
+          if (ready.isEmpty() || closed) {
+            draining = false;
+            notifyAll();
+            return;
+          }
+        }
+        continue;
+      }
+      if (written >= budget) {
+        synchronized (this) {
+          current = null;
+          ready.addFirst(lane);
+        }
+        handToFlusher();
+        return;
+      }
+      ByteBuf fragment = message.next();
+      boolean done = !message.hasNext();
+      try {
+        writeFragment(fragment);
+      } catch (IOException e) {
+        synchronized (this) {
+          current = null;
+        }
+        message.discard();
+        stopDraining();
+        fail(e);
+        return;
+      }
+      written++;
+      synchronized (this) {
+        current = null;
+        if (closed) {
+          // close() left the message being written to us.
+          message.discard();
+          draining = false;
+          notifyAll();
+          return;
+        }
+        if (done) {
+          lane.messages.pollFirst();
+        }
+        if (!lane.messages.isEmpty()) {
+          ready.addLast(lane);
+        }
+      }
     }
-    synchronized (this) {
-      dirty = false;
-      writing = false;
-      notifyAll();
-    }
+  }
+
+  private synchronized void stopDraining() {
+    draining = false;
+    notifyAll();
   }
 
   /** Writes one fragment; the fragment is released here. */
@@ -225,19 +233,14 @@ final class OutboundWriter implements Runnable {
   boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     synchronized (this) {
-      idleWaiters++;
-      try {
-        while (!closed && (writing || dirty || !ready.isEmpty())) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            return false;
-          }
-          TimeUnit.NANOSECONDS.timedWait(this, left);
+      while (!closed && (draining || !ready.isEmpty())) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
         }
-        return !closed || failed == null;
-      } finally {
-        idleWaiters--;
+        TimeUnit.NANOSECONDS.timedWait(this, left);
       }
+      return !closed || failed == null;
     }
   }
 

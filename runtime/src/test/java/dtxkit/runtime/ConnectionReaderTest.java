@@ -12,6 +12,7 @@ import dtxkit.runtime.wire.DtxMessageType;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionReaderTest {
 
   private final PartsHarness h = new PartsHarness();
+  private final List<String> readerNames = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void close() {
@@ -46,17 +48,26 @@ class ConnectionReaderTest {
     return out.toByteArray();
   }
 
+  private ConnectionReader lastReader;
+
   private End read(byte[] stream, List<Object> seen) throws Exception {
     DtxChannel channel = h.channel(1, "svc");
     channel.setListener(new DtxChannelListener() {
       @Override
       public void onNotification(Object value) {
         seen.add(value);
+        readerNames.add(Thread.currentThread().getName());
       }
     });
     CompletableFuture<End> end = new CompletableFuture<>();
     ConnectionReader reader = new ConnectionReader("r", new ByteArrayInputStream(stream), DtxLimits.defaults(),
-        false, h.router(h.controlProtocol(null)), (why, cause) -> end.complete(new End(why, cause)), () -> false);
+        false, h.router(h.controlProtocol(null)), (why, cause) -> end.complete(new End(why, cause)), () -> false,
+        r -> {
+          Thread t = new Thread(r, "from-the-factory");
+          t.setDaemon(true);
+          return t;
+        });
+    lastReader = reader;
     reader.start();
     return end.get(10, TimeUnit.SECONDS);
   }
@@ -69,6 +80,8 @@ class ConnectionReaderTest {
     assertEquals("peer closed the stream", end.why());
     assertNull(end.cause());
     assertEquals(List.of("a", "b"), seen);
+    // The harness runs deliveries on the calling thread, so this is the reading thread: the factory's.
+    assertEquals(List.of("from-the-factory", "from-the-factory"), readerNames);
   }
 
   @Test
@@ -78,5 +91,15 @@ class ConnectionReaderTest {
     End end = read(garbage, new CopyOnWriteArrayList<>());
     assertTrue(end.why().startsWith("peer broke the protocol"), end.why());
     assertInstanceOf(DtxProtocolException.class, end.cause());
+  }
+
+  @Test
+  void readsInSmallBuffersUntilTheTrafficNeedsLargeOnes() throws Exception {
+    read(encode(PartsHarness.fromPeer(DtxMessageType.OBJECT, 1, 0, -1, false, "small")), new ArrayList<>());
+    assertEquals(ConnectionReader.MIN_READ, lastReader.readSize(), "an idle connection holds a small buffer");
+    DtxMessage big = DtxMessage.builder(DtxMessageType.DATA).identifier(1).conversationIndex(0).channelCode(-1)
+        .payload(new byte[2 << 20]).build();
+    read(encode(big), new ArrayList<>());
+    assertEquals(ConnectionReader.MAX_READ, lastReader.readSize(), "bulk traffic reads in large buffers");
   }
 }

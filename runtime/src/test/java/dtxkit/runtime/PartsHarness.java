@@ -24,7 +24,7 @@ final class PartsHarness {
 
   final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   final List<Exception> writeFailures = new ArrayList<>();
-  final OutboundWriter writer = new OutboundWriter(bytes, t -> false, writeFailures::add);
+  final OutboundWriter writer = new OutboundWriter(bytes, t -> false, Runnable::run, writeFailures::add);
   final Deliveries deliveries;
   final PendingCalls pending;
   volatile DtxConnectionClosedException closed;
