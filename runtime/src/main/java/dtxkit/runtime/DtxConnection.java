@@ -401,6 +401,14 @@ public final class DtxConnection implements Closeable {
     return pending.unmatchedCount();
   }
 
+  /**
+   * Replies dropped because their conversation index was not 1 (a reply continues the conversation its call started
+   * at 0); the call stays pending.
+   */
+  public long mismatchedReplyCount() {
+    return pending.mismatchedCount();
+  }
+
   /** Messages refused because their channel's delivery queue was full. */
   public long overflowCount() {
     return refusals.overflowCount();

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The calls of one connection that await a reply, and the matching of replies to them. A reply is matched by
- * identifier, as devices do; a blocking call's future is completed on the reader (only the waiting thread sees it),
+ * identifier, as devices do, and must carry conversation index 1 (our calls start their conversation at 0, and the
+ * reply is the next message in it): a reply with another index completes nothing and is counted
+ * ({@link #mismatchedCount()}). A blocking call's future is completed on the reader (only the waiting thread sees it),
  * an asynchronous call's on the delivery executor. A reply nobody waits for is counted
  * ({@link #unmatchedCount()}); a reply to a cancelled or timed-out call is counted ({@link #abandonedCount()}).
  */
@@ -38,6 +40,7 @@ final class PendingCalls {
   private final Map<Integer, Boolean> abandoned = new ConcurrentHashMap<>();
   private final AtomicLong abandonedReplies = new AtomicLong();
   private final AtomicLong unmatchedReplies = new AtomicLong();
+  private final AtomicLong mismatchedReplies = new AtomicLong();
 
   PendingCalls(String name, Deliveries deliveries) {
     this.name = name;
@@ -79,6 +82,13 @@ final class PendingCalls {
   /** Matches a reply (conversation index above 0) to its call and completes it; runs on the reader. */
   void onReply(DtxMessage message) {
     int id = message.identifier();
+    if (message.conversationIndex() != 1) {
+      // Our calls start a conversation at 0 and expect its next message; index 5 completes nothing.
+      long n = mismatchedReplies.incrementAndGet();
+      LOG.debug("{}: reply {}.{} does not follow its call (conversation index {} instead of 1); dropped ({} so far)",
+          name, id, message.conversationIndex(), message.conversationIndex(), n);
+      return;
+    }
     Pending call = pending.remove(id);
     if (call == null) {
       if (abandoned.remove(id) != null) {
@@ -143,6 +153,11 @@ final class PendingCalls {
 
   long abandonedCount() {
     return abandonedReplies.get();
+  }
+
+  /** Replies dropped because their conversation index was not 1. */
+  long mismatchedCount() {
+    return mismatchedReplies.get();
   }
 
   long unmatchedCount() {
