@@ -25,12 +25,14 @@ final class ChannelAcceptor {
   private final Deliveries deliveries;
   private final Outbound outbound;
   private final Refusals refusals;
+  private final LogLimiter warnings;
 
   /**
    * @param registry the services the peer may open, or null to refuse every request
    */
   ChannelAcceptor(DtxConnection connection, String name, DtxServiceRegistry registry, ChannelTable channels,
-      Deliveries deliveries, Outbound outbound, Refusals refusals) {
+      Deliveries deliveries, Outbound outbound, Refusals refusals, LogLimiter warnings) {
+    this.warnings = warnings;
     this.connection = connection;
     this.name = name;
     this.registry = registry;
@@ -62,7 +64,7 @@ final class ChannelAcceptor {
     boolean expectsReply = message.expectsReply();
     DtxChannel control = channels.get(0);
     if (refusal != null) {
-      LOG.info("{}: refusing channel {} \"{}\": {}", name, code, identifier, refusal.localizedDescription());
+      warnings.warn("refusing channel {} \"{}\": {}", code, identifier, refusal.localizedDescription());
       if (expectsReply) {
         control.queue.offer(replyTask(id, refusal), true);
       }
@@ -79,7 +81,7 @@ final class ChannelAcceptor {
         channel.setHandler(Objects.requireNonNull(handler, "factory returned no handler"));
         channel.markOpen();
       } catch (RuntimeException e) {
-        LOG.warn("{}: service factory for \"{}\" failed: {}", name, identifier, e.toString());
+        warnings.warn("service factory for \"{}\" failed: {}", identifier, e.toString());
         LOG.debug("{}: the factory's failure", name, e);
         channels.remove(channel);
         channel.markClosed(null);

@@ -39,6 +39,14 @@ final class ConnectionReader implements InboundRouter.Queuer {
   private final InboundRouter router;
   private final EndSink endSink;
   private final BooleanSupplier closing;
+  /** Waits before each read while the connection's own queued replies are not drained (back-pressure). */
+  private final Runnable beforeRead;
+  /** When bytes last arrived ({@link System#nanoTime()}). */
+  private volatile long lastRead = System.nanoTime();
+  /** Since when a fragment or message is partly received, or 0 when none is. */
+  private volatile long incompleteSince;
+  /** Bytes the decoder holds for messages being reassembled, as of the last read. */
+  private volatile long buffered;
   /** The size of the next read's buffer: doubled after a read that filled it, halved after two small ones. */
   private int readSize = MIN_READ;
   private int smallReads;
@@ -61,7 +69,8 @@ final class ConnectionReader implements InboundRouter.Queuer {
    * @param closing true once the connection is being closed on purpose (a failed read then is no failure)
    */
   ConnectionReader(String name, InputStream in, DtxLimits limits, boolean twin, InboundRouter router,
-      EndSink endSink, BooleanSupplier closing, java.util.concurrent.ThreadFactory threads) {
+      EndSink endSink, BooleanSupplier closing, java.util.concurrent.ThreadFactory threads, Runnable beforeRead) {
+    this.beforeRead = beforeRead;
     this.name = name;
     this.in = in;
     this.decoder = new Codec.Decoder(limits);
@@ -134,6 +143,7 @@ final class ConnectionReader implements InboundRouter.Queuer {
       while (true) {
         // Pooled: a fresh zeroed array per read costs as much as the copy itself on bulk transfers. Sized to the
         // traffic: a blocked read holds its buffer, and a thousand idle connections must not hold 256 KiB each.
+        beforeRead.run();
         ByteBuf chunk = ByteBufAllocator.DEFAULT.heapBuffer(readSize);
         int n;
         try {
@@ -148,7 +158,15 @@ final class ConnectionReader implements InboundRouter.Queuer {
           break;
         }
         adaptReadSize(n);
+        long now = System.nanoTime();
+        lastRead = now;
         decoder.feed(chunk, message -> router.route(message, this));
+        buffered = decoder.bufferedBytes();
+        if (decoder.idle()) {
+          incompleteSince = 0;
+        } else if (incompleteSince == 0) {
+          incompleteSince = now;
+        }
         SerialQueue queue = claimed;
         if (queue != null) {
           Thread twin = claimedTwin;
@@ -202,6 +220,21 @@ final class ConnectionReader implements InboundRouter.Queuer {
     } else {
       smallReads = 0;
     }
+  }
+
+  /** When bytes last arrived ({@link System#nanoTime()}). */
+  long lastRead() {
+    return lastRead;
+  }
+
+  /** Since when a fragment or message is partly received ({@link System#nanoTime()}), or 0 when none is. */
+  long incompleteSince() {
+    return incompleteSince;
+  }
+
+  /** Bytes held for messages being reassembled, as of the last read. */
+  long bufferedBytes() {
+    return buffered;
   }
 
   /** The size of the next read's buffer (for tests). */

@@ -30,11 +30,13 @@ final class ControlProtocol {
   private final PendingCalls pending;
   private final ChannelAcceptor acceptor;
   private final DtxChannel control;
+  private final LogLimiter warnings;
   private final CompletableFuture<Map<String, Object>> peerCapabilitiesFuture = new CompletableFuture<>();
   private volatile Map<String, Object> peerCapabilities = Map.of();
 
   ControlProtocol(DtxConnection connection, String name, ChannelTable channels, Deliveries deliveries,
-      Outbound outbound, PendingCalls pending, ChannelAcceptor acceptor) {
+      Outbound outbound, PendingCalls pending, ChannelAcceptor acceptor, LogLimiter warnings) {
+    this.warnings = warnings;
     this.connection = connection;
     this.name = name;
     this.channels = channels;
@@ -69,7 +71,7 @@ final class ControlProtocol {
         caps.put(String.valueOf(e.getKey()), e.getValue());
       }
     } else {
-      LOG.warn("{}: {} without a dictionary argument: {}", name, DtxConnection.NOTIFY_CAPABILITIES, args);
+      warnings.warn("{} without a dictionary argument: {}", DtxConnection.NOTIFY_CAPABILITIES, args);
     }
     peerCapabilities = Collections.unmodifiableMap(caps);
     peerCapabilitiesFuture.complete(peerCapabilities);
@@ -109,7 +111,7 @@ final class ControlProtocol {
   private void onChannelCanceled(DtxMessage message, List<Object> args) {
     for (Object arg : args) {
       if (!(arg instanceof Number n)) {
-        LOG.warn("{}: {} with a non-integer argument {}", name, DtxConnection.CHANNEL_CANCELED, arg);
+        warnings.warn("{} with a non-integer argument {}", DtxConnection.CHANNEL_CANCELED, arg);
         continue;
       }
       int code = n.intValue();
@@ -119,7 +121,7 @@ final class ControlProtocol {
         channel = channels.remove(code);
       }
       if (channel == null) {
-        LOG.info("{}: {} for unknown channel {}", name, DtxConnection.CHANNEL_CANCELED, code);
+        warnings.warn("{} for unknown channel {}", DtxConnection.CHANNEL_CANCELED, code);
       } else {
         channel.markClosed(null);
       }

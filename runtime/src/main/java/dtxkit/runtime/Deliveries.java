@@ -25,6 +25,8 @@ final class Deliveries {
   static final ExecutorService SHARED = Executors.newCachedThreadPool(daemonThreads("dtx-delivery-"));
   /** Shared by connections for writes their reader leaves (see OutboundWriter): a thread only while writing. */
   static final ExecutorService SHARED_FLUSHER = Executors.newCachedThreadPool(daemonThreads("dtx-flusher-"));
+  /** One daemon thread for every connection's deadlines and watchdog; cancelled timers leave its queue at once. */
+  static final java.util.concurrent.ScheduledThreadPoolExecutor TIMERS = timers();
 
   private final String name;
   private final Executor executor;
@@ -105,6 +107,13 @@ final class Deliveries {
     java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE,
         5, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), factory);
     return pool;
+  }
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor timers() {
+    java.util.concurrent.ScheduledThreadPoolExecutor timers =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemonThreads("dtx-timer-"));
+    timers.setRemoveOnCancelPolicy(true);
+    return timers;
   }
 
   static ThreadFactory daemonThreads(String prefix) {

@@ -291,7 +291,8 @@ public final class DtxChannel {
     if (invocation.expectsReply()) {
       connection.replyTo(this, invocation.identifier(), result, error);
     } else if (error != null) {
-      LOG.warn("{} on channel {} ({}) failed and expects no reply: {} {}", invocation.selector(), code, identifier,
+      connection.warnings().warn("{} on channel {} ({}) failed and expects no reply: {} {}", invocation.selector(),
+          code, identifier,
           error.domain(), error.localizedDescription());
     } else if (result != null) {
       LOG.debug("{} on channel {} expects no reply; result discarded", invocation.selector(), code);
@@ -337,7 +338,7 @@ public final class DtxChannel {
     unhandled.incrementAndGet();
     connection.countUnhandled();
     // Not an error: a client may open a channel only to call it; but never silent.
-    LOG.info("{} on channel {} ({}) has no listener; dropped", what, code, identifier);
+    connection.warnings().warn("{} on channel {} ({}) has no listener; dropped", what, code, identifier);
   }
 
   @Override

@@ -113,6 +113,8 @@ public final class DtxConnection implements Closeable {
   private final Refusals refusals;
   private final ControlProtocol controlProtocol;
   private final ConnectionReader reader;
+  private final LogLimiter warnings;
+  private final ConnectionWatchdog watchdog;
   private final DtxChannel control;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -128,7 +130,8 @@ public final class DtxConnection implements Closeable {
     java.util.concurrent.ExecutorService ownPool = b.threadFactory == null ? null : Deliveries.poolOf(b.threadFactory);
     this.deliveries = new Deliveries(name, b.deliveryExecutor != null ? b.deliveryExecutor : ownPool,
         b.maxQueuedPerChannel);
-    this.pending = new PendingCalls(name, deliveries);
+    this.warnings = new LogLimiter(LOG, name);
+    this.pending = new PendingCalls(name, deliveries, warnings);
     this.control = new DtxChannel(this, 0, "ctrl", DtxChannel.State.OPEN, deliveries.newQueue(false));
     control.setListener(b.controlListener);
     control.setHandler(b.controlHandler);
@@ -139,13 +142,18 @@ public final class DtxConnection implements Closeable {
     this.writer = new OutboundWriter(out, t -> readerRef[0] != null && readerRef[0].isReader(t),
         ownPool != null ? ownPool : Deliveries.SHARED_FLUSHER, e -> drop("write failed: " + e.getMessage(), e));
     this.outbound = new Outbound(name, writer, pending, () -> closedBecause);
-    this.refusals = new Refusals(name, outbound, b.maxQueuedPerChannel);
-    ChannelAcceptor acceptor = new ChannelAcceptor(this, name, b.registry, channels, deliveries, outbound, refusals);
-    this.controlProtocol = new ControlProtocol(this, name, channels, deliveries, outbound, pending, acceptor);
-    InboundRouter router = new InboundRouter(name, channels, pending, controlProtocol, outbound, refusals);
+    this.refusals = new Refusals(name, outbound, b.maxQueuedPerChannel, warnings);
+    ChannelAcceptor acceptor =
+        new ChannelAcceptor(this, name, b.registry, channels, deliveries, outbound, refusals, warnings);
+    this.controlProtocol =
+        new ControlProtocol(this, name, channels, deliveries, outbound, pending, acceptor, warnings);
+    InboundRouter router = new InboundRouter(name, channels, pending, controlProtocol, outbound, refusals, warnings);
     this.reader = new ConnectionReader(name, transport.input(), b.limits,
-        b.readerHandOff && b.deliveryExecutor == null, router, this::drop, closing::get, b.threadFactory);
+        b.readerHandOff && b.deliveryExecutor == null, router, this::drop, closing::get, b.threadFactory,
+        () -> awaitReplyRoom(b.maxQueuedReplyBytes));
     readerRef[0] = reader;
+    this.watchdog = new ConnectionWatchdog(reader, writer, b.idleTimeout, b.reassemblyTimeout, b.writeTimeout,
+        this::drop);
   }
 
   /**
@@ -487,6 +495,11 @@ public final class DtxConnection implements Closeable {
     controlProtocol.cancelChannel(channel, callTimeoutNanos);
   }
 
+  /** The connection's rate-limited warnings (what a peer can make it log). */
+  LogLimiter warnings() {
+    return warnings;
+  }
+
   void countUnhandled() {
     refusals.countUnhandled();
   }
@@ -501,6 +514,7 @@ public final class DtxConnection implements Closeable {
 
   private void start() {
     reader.start();
+    watchdog.start();
     if (capabilities != null) {
       controlProtocol.sendCapabilities(capabilities);
     }
@@ -514,6 +528,15 @@ public final class DtxConnection implements Closeable {
         end(new DtxConnectionClosedException("handshake failed: " + e.getMessage(), e), e);
         throw e;
       }
+    }
+  }
+
+  /** The reader's back-pressure: waits while too many of our own replies are unwritten. */
+  private void awaitReplyRoom(long limit) {
+    try {
+      writer.awaitReaderRoom(limit);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -534,6 +557,7 @@ public final class DtxConnection implements Closeable {
     } else {
       LOG.info("{}: {}", name, why.getMessage());
     }
+    watchdog.stop();
     writer.close();
     try {
       transport.close();
@@ -545,6 +569,7 @@ public final class DtxConnection implements Closeable {
     for (DtxChannel channel : channels.values()) {
       channel.markClosed(cause);
     }
+    warnings.finish();
     closeFuture.complete(null);
   }
 

@@ -30,6 +30,10 @@ abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
   String name;
   ThreadFactory threadFactory;
   boolean readerHandOff;
+  Duration idleTimeout = Duration.ZERO;
+  Duration reassemblyTimeout = Duration.ofSeconds(60);
+  Duration writeTimeout = Duration.ofSeconds(60);
+  long maxQueuedReplyBytes = 4L << 20;
 
   DtxConnectionOptions() {}
 
@@ -219,6 +223,67 @@ abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
   public B readerHandOff(boolean handOff) {
     this.readerHandOff = handOff;
     return self();
+  }
+
+  /**
+   * Drops the connection when nothing arrives from the peer for this long (default 0: off, since a client may hold
+   * an idle connection for hours, e.g. to keep a simulated location; a server should set one, which also ends
+   * half-open connections).
+   *
+   * @param timeout the timeout, or {@link Duration#ZERO} for none
+   * @return this builder
+   */
+  public B idleTimeout(Duration timeout) {
+    this.idleTimeout = notNegative(timeout);
+    return self();
+  }
+
+  /**
+   * Drops the connection when a fragment or a message stays incomplete this long (default 60 s): a peer that
+   * declares a large message and then sends nothing, or trickles it a byte at a time. 0 for none.
+   *
+   * @param timeout the timeout, or {@link Duration#ZERO} for none
+   * @return this builder
+   */
+  public B reassemblyTimeout(Duration timeout) {
+    this.reassemblyTimeout = notNegative(timeout);
+    return self();
+  }
+
+  /**
+   * Drops the connection when a write to the peer does not finish in this time (default 60 s): a peer that does
+   * not read. 0 for none.
+   *
+   * @param timeout the timeout, or {@link Duration#ZERO} for none
+   * @return this builder
+   */
+  public B writeTimeout(Duration timeout) {
+    this.writeTimeout = notNegative(timeout);
+    return self();
+  }
+
+  /**
+   * The most bytes of replies and refusals the connection queues for the peer on its own (default 4 MiB): beyond,
+   * it stops reading the peer until they are written, so a peer that sends requests and never reads the answers
+   * holds at most this much (and is dropped by the {@link #writeTimeout}).
+   *
+   * @param bytes the bound, at least 64 KiB
+   * @return this builder
+   */
+  public B maxQueuedReplyBytes(long bytes) {
+    if (bytes < 64 * 1024) {
+      throw new IllegalArgumentException("maxQueuedReplyBytes must be at least 64 KiB: " + bytes);
+    }
+    this.maxQueuedReplyBytes = bytes;
+    return self();
+  }
+
+  static Duration notNegative(Duration d) {
+    Objects.requireNonNull(d, "timeout");
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative: " + d);
+    }
+    return d;
   }
 
   static Duration positive(Duration d) {

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InboundRouter {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DtxConnection.class);
   private static final Logger TRACE = LoggerFactory.getLogger(DtxConnection.TRACE_LOGGER);
 
   /** How the reader queues a delivery (it may keep the run of an idle queue for itself; see ConnectionReader). */
@@ -29,8 +28,11 @@ final class InboundRouter {
   private final Outbound outbound;
   private final Refusals refusals;
 
+  private final LogLimiter warnings;
+
   InboundRouter(String name, ChannelTable channels, PendingCalls pending, ControlProtocol control,
-      Outbound outbound, Refusals refusals) {
+      Outbound outbound, Refusals refusals, LogLimiter warnings) {
+    this.warnings = warnings;
     this.name = name;
     this.channels = channels;
     this.pending = pending;
@@ -63,7 +65,7 @@ final class InboundRouter {
             value = Codec.unarchive(message.payload(), message.streamOffset());
           } catch (DtxProtocolException e) {
             refusals.countUnhandled();
-            LOG.warn("{}: undecodable notification on channel {}; dropped: {}", name, local, e.getMessage());
+            warnings.warn("undecodable notification on channel {}; dropped: {}", local, e.getMessage());
             return;
           }
           deliver(queuer, channel, () -> channel.deliverNotification(value), message, "notification");

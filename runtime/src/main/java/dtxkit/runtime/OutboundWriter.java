@@ -22,6 +22,11 @@ import java.util.function.Predicate;
  * an executor shared by connections that lends a thread only while there is something to write.
  *
  * <p>The output is buffered and flushed whenever the queue runs empty.
+ *
+ * <p><b>Bounds.</b> The bytes the reader has queued and that are not written yet are counted
+ * ({@link #readerQueuedBytes()}); the reader waits for room ({@link #awaitReaderRoom}) before reading more, so a
+ * peer that sends requests and never reads the answers stops being read instead of filling memory. A write that
+ * does not finish is visible through {@link #writeStalledSince()} (the connection's watchdog drops it).
  */
 final class OutboundWriter {
 
@@ -45,6 +50,9 @@ final class OutboundWriter {
 
     /** How many fragments the message is sent in. */
     int fragmentCount();
+
+    /** The message's size on the wire, headers included. */
+    long wireLength();
 
     /** Releases whatever the message still holds; called when it is dropped unwritten. */
     void discard();
@@ -76,6 +84,10 @@ final class OutboundWriter {
   private Outgoing current;
   private IOException failed;
   private boolean closed;
+  /** Bytes of messages the reader queued that are not completely written; guarded by this. */
+  private long readerQueued;
+  /** When the fragment being written started, or 0. */
+  private volatile long writeStarted;
 
   /**
    * @param isReader tells whether a thread is (currently) the connection's reader, which must never write
@@ -101,16 +113,18 @@ final class OutboundWriter {
         message.discard();
         return false;
       }
+      boolean fromReader = isReader.test(Thread.currentThread());
+      Outgoing queued = fromReader ? new ReaderQueued(message) : message;
       Lane lane = lanes.computeIfAbsent(laneKey, Lane::new);
       if (lane.messages.isEmpty()) {
         ready.addLast(lane);
       }
-      lane.messages.addLast(message);
+      lane.messages.addLast(queued);
       if (draining) {
         return true;
       }
       draining = true;
-      inline = !isReader.test(Thread.currentThread());
+      inline = !fromReader;
     }
     if (inline) {
       drain(INLINE_FRAGMENTS);
@@ -155,8 +169,11 @@ final class OutboundWriter {
       if (message == null) {
         // Empty: flush outside the lock, then stop unless something came meanwhile.
         try {
+          writeStarted = System.nanoTime();
           out.flush();
+          writeStarted = 0;
         } catch (IOException e) {
+          writeStarted = 0;
           stopDraining();
           fail(e);
           return;
@@ -181,8 +198,11 @@ final class OutboundWriter {
       ByteBuf fragment = message.next();
       boolean done = !message.hasNext();
       try {
+        writeStarted = System.nanoTime();
         writeFragment(fragment);
+        writeStarted = 0;
       } catch (IOException e) {
+        writeStarted = 0;
         synchronized (this) {
           current = null;
         }
@@ -203,12 +223,92 @@ final class OutboundWriter {
         }
         if (done) {
           lane.messages.pollFirst();
+          if (message instanceof ReaderQueued r) {
+            r.settle();
+          }
         }
         if (!lane.messages.isEmpty()) {
           ready.addLast(lane);
         }
       }
     }
+  }
+
+  /** A message the reader queued: its bytes count until written or discarded. Guarded by the writer. */
+  private final class ReaderQueued implements Outgoing {
+    private final Outgoing message;
+    private final long length;
+    private boolean settled;
+
+    ReaderQueued(Outgoing message) {
+      this.message = message;
+      this.length = message.wireLength();
+      readerQueued += length;
+    }
+
+    /** Called with the writer's lock held, once the message is written or dropped. */
+    void settle() {
+      if (!settled) {
+        settled = true;
+        readerQueued -= length;
+        OutboundWriter.this.notifyAll();
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return message.hasNext();
+    }
+
+    @Override
+    public ByteBuf next() {
+      return message.next();
+    }
+
+    @Override
+    public boolean singleFragment() {
+      return message.singleFragment();
+    }
+
+    @Override
+    public int fragmentCount() {
+      return message.fragmentCount();
+    }
+
+    @Override
+    public long wireLength() {
+      return length;
+    }
+
+    @Override
+    public void discard() {
+      synchronized (OutboundWriter.this) {
+        settle();
+      }
+      message.discard();
+    }
+  }
+
+  /** Bytes of messages the reader queued that are not written yet. */
+  synchronized long readerQueuedBytes() {
+    return readerQueued;
+  }
+
+  /**
+   * Waits while more than {@code limit} bytes the reader queued are unwritten: the reader's back-pressure. Returns at
+   * once when there is room, and when the writer closes.
+   */
+  void awaitReaderRoom(long limit) throws InterruptedException {
+    synchronized (this) {
+      while (!closed && readerQueued > limit) {
+        wait(1000);
+      }
+    }
+  }
+
+  /** When the write in progress started ({@link System#nanoTime()}), or 0 when no write is in progress. */
+  long writeStalledSince() {
+    return writeStarted;
   }
 
   private synchronized void stopDraining() {

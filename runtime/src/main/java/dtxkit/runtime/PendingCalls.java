@@ -10,7 +10,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,8 +28,6 @@ final class PendingCalls {
 
   private static final Logger LOG = LoggerFactory.getLogger(DtxConnection.class);
 
-  /** One daemon thread for every connection's asynchronous call deadlines; cancelled timers leave its queue. */
-  private static final ScheduledThreadPoolExecutor TIMERS = timers();
 
   private record Pending(CallFuture future, boolean async, String selector) {}
 
@@ -42,7 +39,10 @@ final class PendingCalls {
   private final AtomicLong unmatchedReplies = new AtomicLong();
   private final AtomicLong mismatchedReplies = new AtomicLong();
 
-  PendingCalls(String name, Deliveries deliveries) {
+  private final LogLimiter warnings;
+
+  PendingCalls(String name, Deliveries deliveries, LogLimiter warnings) {
+    this.warnings = warnings;
     this.name = name;
     this.deliveries = deliveries;
   }
@@ -69,7 +69,7 @@ final class PendingCalls {
    * first (the call is then abandoned).
    */
   void deadline(int identifier, CallFuture future, String what, long timeoutNanos) {
-    ScheduledFuture<?> timer = TIMERS.schedule(() -> {
+    ScheduledFuture<?> timer = Deliveries.TIMERS.schedule(() -> {
       if (pending.remove(identifier) != null) {
         abandoned.put(identifier, Boolean.TRUE);
         deliveries.complete(future, null,
@@ -96,7 +96,7 @@ final class PendingCalls {
         LOG.debug("{}: late reply {}.{} to an abandoned call; dropped", name, id, message.conversationIndex());
       } else {
         unmatchedReplies.incrementAndGet();
-        LOG.warn("{}: reply {}.{} ({}) on channel {} matches no call; dropped", name, id,
+        warnings.warn("reply {}.{} ({}) on channel {} matches no call; dropped", id,
             message.conversationIndex(), message.type(), message.channelCode());
       }
       return;
@@ -217,9 +217,4 @@ final class PendingCalls {
     return new DtxException(d.getMessage(), d);
   }
 
-  private static ScheduledThreadPoolExecutor timers() {
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Deliveries.daemonThreads("dtx-timer-"));
-    timers.setRemoveOnCancelPolicy(true);
-    return timers;
-  }
 }

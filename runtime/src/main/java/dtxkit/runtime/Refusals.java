@@ -3,17 +3,13 @@ package dtxkit.runtime;
 import dtxkit.runtime.archive.NSError;
 import dtxkit.runtime.wire.DtxMessage;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The defined outcome for traffic nobody can take (an unknown channel, an unsupported type, an undecodable
  * invocation, a full delivery queue): an ERROR reply (NSError domain {@code DTXMessage}, code 2) when the message
- * expects one, a count, and a log line.
+ * expects one, a count, and a log line while the connection's {@link LogLimiter} allows (then a summary).
  */
 final class Refusals {
-
-  private static final Logger LOG = LoggerFactory.getLogger(DtxConnection.class);
 
   private final String name;
   private final Outbound outbound;
@@ -21,7 +17,10 @@ final class Refusals {
   private final AtomicLong unhandled = new AtomicLong();
   private final AtomicLong overflows = new AtomicLong();
 
-  Refusals(String name, Outbound outbound, int maxQueuedPerChannel) {
+  private final LogLimiter warnings;
+
+  Refusals(String name, Outbound outbound, int maxQueuedPerChannel, LogLimiter warnings) {
+    this.warnings = warnings;
     this.name = name;
     this.outbound = outbound;
     this.maxQueuedPerChannel = maxQueuedPerChannel;
@@ -30,7 +29,7 @@ final class Refusals {
   /** Counts, logs, and answers ERROR when a reply is expected. */
   void unsupported(DtxMessage message, int local, String why) {
     unhandled.incrementAndGet();
-    LOG.warn("{}: message {}.{} on channel {}: {}{}", name, message.identifier(), message.conversationIndex(), local,
+    warnings.warn("message {}.{} on channel {}: {}{}", message.identifier(), message.conversationIndex(), local,
         why, message.expectsReply() ? "; replying ERROR" : "; dropped");
     if (message.expectsReply()) {
       outbound.replyTo(local, message.identifier(), message.conversationIndex() + 1, null,
@@ -45,7 +44,7 @@ final class Refusals {
   /** A message refused because its channel's delivery queue is full. */
   void overflow(DtxChannel channel, DtxMessage message, String what) {
     overflows.incrementAndGet();
-    LOG.warn("{}: delivery queue of channel {} ({}) is full ({} messages); {} refused", name, channel.code(),
+    warnings.warn("delivery queue of channel {} ({}) is full ({} messages); {} refused", channel.code(),
         channel.identifier(), maxQueuedPerChannel, what);
     if (message.expectsReply()) {
       outbound.replyTo(channel.code(), message.identifier(), message.conversationIndex() + 1, null,

@@ -22,6 +22,8 @@ final class SerialQueue implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SerialQueue.class);
   private static final int BATCH = 64;
+  /** What listeners throw, process-wide: a peer whose messages make a listener throw must not fill the log. */
+  private static final LogLimiter THROWN = new LogLimiter(LOG, "deliveries");
 
   /** A task that must answer somebody when it cannot run (e.g. reply ERROR to the peer's invocation). */
   interface Rejectable extends Runnable {
@@ -162,7 +164,8 @@ final class SerialQueue implements Runnable {
       try {
         task.run();
       } catch (Throwable t) {
-        LOG.warn("channel listener or handler threw; delivery continues", t);
+        THROWN.warn("a channel listener or handler threw; delivery continues: {}", t.toString());
+        LOG.debug("the listener's or handler's failure", t);
       }
     }
     synchronized (this) {

@@ -55,4 +55,170 @@ class HostilePeerTest {
     assertEquals(0, connection.unmatchedReplyCount());
     assertTrue(connection.isOpen());
   }
+
+  private static byte[] fragmentHeader(int index, int count, long length, int identifier) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0x1F3D5B79).putInt(32).putShort((short) index).putShort((short) count).putInt((int) length)
+        .putInt(identifier).putInt(0).putInt(0).putInt(0);
+    return b.array();
+  }
+
+  private void awaitDrop(String reason) throws Exception {
+    try {
+      connection.closeFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      StringBuilder threads = new StringBuilder("not dropped within 30 s; threads:");
+      Thread.getAllStackTraces().forEach((t, stack) -> {
+        if (t.getName().startsWith("dtx") || t.getName().equals("flooder")) {
+          threads.append("\n").append(t.getName()).append(' ').append(t.getState());
+          for (int i = 0; i < Math.min(8, stack.length); i++) {
+            threads.append("\n  at ").append(stack[i]);
+          }
+        }
+      });
+      throw new AssertionError(threads.toString(), e);
+    }
+    String why = connection.closeCause().getMessage();
+    assertTrue(why.contains(reason), why);
+  }
+
+  /** Item 4: a peer that declares a 128 MiB message and then sends nothing used to be held forever. */
+  @Test
+  void aMessageThatNeverCompletesIsDroppedAfterTheReassemblyTimeout() throws Exception {
+    connect(b -> b.reassemblyTimeout(Duration.ofMillis(300)));
+    peer.write(fragmentHeader(0, 3, 128L << 20, 7));
+    awaitDrop("reassembly timeout");
+  }
+
+  /** Item 4: a slowloris at one byte at a time never finishes a message in time either. */
+  @Test
+  void aSlowlorisIsDroppedAfterTheReassemblyTimeout() throws Exception {
+    connect(b -> b.reassemblyTimeout(Duration.ofMillis(300)));
+    byte[] header = fragmentHeader(0, 1, 1000, 7);
+    for (int i = 0; i < header.length && connection.isOpen(); i++) {
+      try {
+        peer.write(new byte[] {header[i]});
+      } catch (java.io.IOException closed) {
+        break;
+      }
+      Thread.sleep(40);
+    }
+    awaitDrop("reassembly timeout");
+  }
+
+  /** Item 4: a half-open or silent peer is dropped after the idle timeout, when one is set. */
+  @Test
+  void aSilentPeerIsDroppedAfterTheIdleTimeout() throws Exception {
+    connect(b -> b.idleTimeout(Duration.ofMillis(300)));
+    awaitDrop("idle timeout");
+  }
+
+  /**
+   * Item 3: a peer that sends calls nobody answers and never reads the ERROR replies used to grow the heap without
+   * bound (498,000 calls: +324 MB). The connection stops reading once its own queued replies reach the bound, and
+   * drops the peer when they are not written within the write timeout.
+   */
+  @Test
+  void aPeerThatNeverReadsIsStoppedAndDropped() throws Exception {
+    DtxTransport.Pair pair = DtxTransport.memoryPair();
+    connection = DtxConnection.builder(pair.a()).skipHandshake().maxQueuedReplyBytes(64 * 1024)
+        .writeTimeout(Duration.ofMillis(500)).connect();
+    java.io.OutputStream toUs = pair.b().output();
+    int calls = 100_000;
+    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    Thread flooder = new Thread(() -> {
+      try {
+        for (int i = 1; i <= calls; i++) {
+          DtxMessage m = DtxMessage.builder(DtxMessageType.DISPATCH).identifier(i).channelCode(99)
+              .expectsReply(true).payload(Codec.archive("nobodyAnswers")).build();
+          var out = new dtxkit.runtime.wire.DtxFragmentEncoder().encode(m);
+          io.netty.buffer.ByteBuf f = out.nextFragment();
+          try {
+            f.getBytes(f.readerIndex(), toUs, f.readableBytes());
+          } finally {
+            f.release();
+          }
+          sent.incrementAndGet();
+        }
+      } catch (java.io.IOException dropped) {
+        // The connection dropped us: what the test waits for.
+      }
+    }, "flooder");
+    flooder.setDaemon(true);
+    flooder.start();
+    awaitDrop("write timeout");
+    flooder.join(10_000);
+    assertFalse(flooder.isAlive());
+    assertTrue(sent.get() < calls, "the connection stopped reading: " + sent.get() + " calls got through");
+    assertTrue(connection.unhandledCount() < calls / 2, connection.unhandledCount() + " calls refused");
+    pair.b().close();
+  }
+
+  /** Runs {@code body} with System.err captured (the test logger, slf4j-simple, writes there); returns the lines. */
+  private static java.util.List<String> capturingStderr(ThrowingRunnable body) throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      body.run();
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  /**
+   * Item 6: 100,000 notifications to an unknown channel used to log 100,000 WARN lines (13 MB). They are counted,
+   * and the log gets a handful of lines. (10,000 here: the leak detector at PARANOID makes each buffer costly.)
+   */
+  @Test
+  void aFloodOfUnknownTrafficCostsAHandfulOfLogLines() throws Exception {
+    int flood = 10_000;
+    java.util.List<String> lines = capturingStderr(() -> {
+      connect(b -> b.name("flooded"));
+      CompletableFuture<Object> sync = connection.controlChannel().invokeAsync(Duration.ofSeconds(120), "sync");
+      Seen request = peer.next();
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      var encoder = new dtxkit.runtime.wire.DtxFragmentEncoder();
+      for (int i = 0; i < flood; i++) {
+        var out = encoder.encode(DtxMessage.builder(DtxMessageType.OBJECT).identifier(i + 100).channelCode(42)
+            .payload(new byte[] {1, 2, 3}).build());
+        io.netty.buffer.ByteBuf f = out.nextFragment();
+        try {
+          f.getBytes(f.readerIndex(), bytes, f.readableBytes());
+        } finally {
+          f.release();
+        }
+      }
+      peer.write(bytes.toByteArray());
+      peer.write(DtxMessage.builder(DtxMessageType.OK).identifier(request.identifier()).conversationIndex(1).build());
+      sync.get(120, TimeUnit.SECONDS);
+      assertEquals(flood, connection.unhandledCount(), "every one counted");
+      connection.close();
+    });
+    long ours = lines.stream().filter(l -> l.contains("flooded")).count();
+    assertTrue(ours >= 1, "the first ones are logged: " + lines);
+    assertTrue(ours <= LogLimiter.BURST + 2, ours + " lines: " + lines.subList(0, Math.min(20, lines.size())));
+    assertTrue(lines.stream().noneMatch(l -> l.startsWith("\tat ")), "no stack traces");
+  }
+
+  /** Item 6: a connection that fails on malformed bytes logs one line, without a stack trace. */
+  @Test
+  void aMalformedConnectionLogsOneLine() throws Exception {
+    java.util.List<String> lines = capturingStderr(() -> {
+      connect(b -> b.name("malformed"));
+      byte[] garbage = new byte[64];
+      java.util.Arrays.fill(garbage, (byte) 0x41);
+      peer.write(garbage);
+      connection.closeFuture().get(10, TimeUnit.SECONDS);
+    });
+    java.util.List<String> ours = lines.stream().filter(l -> l.contains("malformed")).toList();
+    assertEquals(1, ours.size(), ours.toString());
+    assertTrue(ours.get(0).contains("peer broke the protocol"), ours.get(0));
+    assertTrue(lines.stream().noneMatch(l -> l.startsWith("\tat ")), "no stack traces: " + lines);
+  }
 }

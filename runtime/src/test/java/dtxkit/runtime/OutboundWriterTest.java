@@ -53,6 +53,11 @@ class OutboundWriterTest {
     }
 
     @Override
+    public long wireLength() {
+      return 3L * count;
+    }
+
+    @Override
     public void discard() {
       discarded = true;
     }

@@ -25,6 +25,7 @@ final class PartsHarness {
   final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   final List<Exception> writeFailures = new ArrayList<>();
   final OutboundWriter writer = new OutboundWriter(bytes, t -> false, Runnable::run, writeFailures::add);
+  final LogLimiter warnings = new LogLimiter(org.slf4j.LoggerFactory.getLogger(PartsHarness.class), "parts");
   final Deliveries deliveries;
   final PendingCalls pending;
   volatile DtxConnectionClosedException closed;
@@ -41,23 +42,24 @@ final class PartsHarness {
 
   PartsHarness(Executor executor) {
     deliveries = new Deliveries("parts", executor, 8);
-    pending = new PendingCalls("parts", deliveries);
+    pending = new PendingCalls("parts", deliveries, warnings);
     outbound = new Outbound("parts", writer, pending, () -> closed);
-    refusals = new Refusals("parts", outbound, 8);
+    refusals = new Refusals("parts", outbound, 8, warnings);
     control = new DtxChannel(null, 0, "ctrl", DtxChannel.State.OPEN, deliveries.newQueue(false));
     channels.put(control);
   }
 
   ChannelAcceptor acceptor(DtxServiceRegistry registry) {
-    return new ChannelAcceptor(null, "parts", registry, channels, deliveries, outbound, refusals);
+    return new ChannelAcceptor(null, "parts", registry, channels, deliveries, outbound, refusals, warnings);
   }
 
   ControlProtocol controlProtocol(DtxServiceRegistry registry) {
-    return new ControlProtocol(null, "parts", channels, deliveries, outbound, pending, acceptor(registry));
+    return new ControlProtocol(null, "parts", channels, deliveries, outbound, pending, acceptor(registry),
+        warnings);
   }
 
   InboundRouter router(ControlProtocol control) {
-    return new InboundRouter("parts", channels, pending, control, outbound, refusals);
+    return new InboundRouter("parts", channels, pending, control, outbound, refusals, warnings);
   }
 
   DtxChannel channel(int code, String identifier) {

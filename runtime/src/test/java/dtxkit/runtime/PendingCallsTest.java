@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class PendingCallsTest {
 
   private final Deliveries deliveries = new Deliveries("p", Runnable::run, 4);
-  private final PendingCalls pending = new PendingCalls("p", deliveries);
+  private final PendingCalls pending = new PendingCalls("p", deliveries,
+      new LogLimiter(org.slf4j.LoggerFactory.getLogger(PendingCallsTest.class), "p"));
 
   private void reply(int id, DtxMessageType type, Object payload) {
     DtxMessage m = PartsHarness.fromPeer(type, id, 1, -1, false, payload);

@@ -372,6 +372,14 @@ public final class DtxMessageDecoder implements AutoCloseable {
     return offset;
   }
 
+  /**
+   * True when nothing is partly received: no fragment header or body half read, no message waiting for more
+   * fragments. A connection uses it to time out a peer that starts a message and never finishes it.
+   */
+  public boolean idle() {
+    return state == State.HEADER && partials.isEmpty() && (cumulation == null || !cumulation.isReadable());
+  }
+
   /** Multi-fragment messages currently being reassembled. */
   public int messagesInFlight() {
     return partials.size();
