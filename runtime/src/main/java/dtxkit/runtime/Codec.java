@@ -213,8 +213,8 @@ final class Codec {
   static final class Decoder {
     private final DtxMessageDecoder decoder;
 
-    Decoder(DtxLimits limits) {
-      this.decoder = new DtxMessageDecoder(limits, ByteBufAllocator.DEFAULT);
+    Decoder(DtxLimits limits, dtxkit.runtime.wire.DtxMemoryBudget budget) {
+      this.decoder = new DtxMessageDecoder(limits, ByteBufAllocator.DEFAULT, budget);
     }
 
     /**

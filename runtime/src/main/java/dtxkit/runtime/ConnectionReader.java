@@ -69,11 +69,12 @@ final class ConnectionReader implements InboundRouter.Queuer {
    * @param closing true once the connection is being closed on purpose (a failed read then is no failure)
    */
   ConnectionReader(String name, InputStream in, DtxLimits limits, boolean twin, InboundRouter router,
-      EndSink endSink, BooleanSupplier closing, java.util.concurrent.ThreadFactory threads, Runnable beforeRead) {
+      EndSink endSink, BooleanSupplier closing, java.util.concurrent.ThreadFactory threads, Runnable beforeRead,
+      dtxkit.runtime.wire.DtxMemoryBudget budget) {
     this.beforeRead = beforeRead;
     this.name = name;
     this.in = in;
-    this.decoder = new Codec.Decoder(limits);
+    this.decoder = new Codec.Decoder(limits, budget);
     this.router = router;
     this.endSink = endSink;
     this.closing = closing;

@@ -138,7 +138,8 @@ public final class DtxConnection implements Closeable {
     // The reader is created below; until then no thread can be it.
     ConnectionReader[] readerRef = new ConnectionReader[1];
     this.writer = new OutboundWriter(out, t -> readerRef[0] != null && readerRef[0].isReader(t),
-        ownPool != null ? ownPool : Deliveries.SHARED_FLUSHER, e -> drop("write failed: " + e.getMessage(), e));
+        ownPool != null ? ownPool : Deliveries.SHARED_FLUSHER, e -> drop("write failed: " + e.getMessage(), e),
+        b.memoryBudget);
     this.outbound = new Outbound(name, writer, pending, () -> closedBecause);
     this.refusals = new Refusals(name, outbound, b.maxQueuedPerChannel, warnings);
     ChannelAcceptor acceptor =
@@ -148,7 +149,7 @@ public final class DtxConnection implements Closeable {
     InboundRouter router = new InboundRouter(name, channels, pending, controlProtocol, outbound, refusals, warnings);
     this.reader = new ConnectionReader(name, transport.input(), b.limits,
         b.readerHandOff && b.deliveryExecutor == null, router, this::drop, closing::get, b.threadFactory,
-        () -> awaitReplyRoom(b.maxQueuedReplyBytes));
+        () -> awaitReplyRoom(b.maxQueuedReplyBytes), b.memoryBudget);
     readerRef[0] = reader;
     this.watchdog = new ConnectionWatchdog(reader, writer, b.idleTimeout, b.reassemblyTimeout, b.writeTimeout,
         this::drop);

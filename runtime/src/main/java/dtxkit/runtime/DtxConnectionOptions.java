@@ -34,6 +34,7 @@ abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
   Duration reassemblyTimeout = Duration.ofSeconds(60);
   Duration writeTimeout = Duration.ofSeconds(60);
   long maxQueuedReplyBytes = 4L << 20;
+  dtxkit.runtime.wire.DtxMemoryBudget memoryBudget = dtxkit.runtime.wire.DtxMemoryBudget.unlimited();
 
   DtxConnectionOptions() {}
 
@@ -275,6 +276,19 @@ abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
       throw new IllegalArgumentException("maxQueuedReplyBytes must be at least 64 KiB: " + bytes);
     }
     this.maxQueuedReplyBytes = bytes;
+    return self();
+  }
+
+  /**
+   * A memory budget shared with other connections (e.g. every connection of one server; default: none). Messages
+   * being reassembled, decompressed payloads and the replies the connection queues on its own are reserved in it
+   * first; a peer that would pass it fails its own connection, never the others or the process.
+   *
+   * @param budget the shared budget
+   * @return this builder
+   */
+  public B memoryBudget(dtxkit.runtime.wire.DtxMemoryBudget budget) {
+    this.memoryBudget = Objects.requireNonNull(budget, "budget");
     return self();
   }
 

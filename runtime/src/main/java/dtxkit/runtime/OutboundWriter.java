@@ -78,6 +78,7 @@ final class OutboundWriter {
   private final Predicate<Thread> isReader;
   private final Executor flusher;
   private final FailureSink failureSink;
+  private final dtxkit.runtime.wire.DtxMemoryBudget budget;
   /** True while a thread drains the queue; only that thread touches {@link #out}. */
   private boolean draining;
   /** The message whose fragment is being written; close() leaves it to the drainer to discard. */
@@ -94,6 +95,15 @@ final class OutboundWriter {
    * @param flusher where a drain runs when the reader queued a message, or a caller left part of the queue
    */
   OutboundWriter(OutputStream out, Predicate<Thread> isReader, Executor flusher, FailureSink failureSink) {
+    this(out, isReader, flusher, failureSink, dtxkit.runtime.wire.DtxMemoryBudget.unlimited());
+  }
+
+  /**
+   * @param budget where the messages the reader queues are reserved first (shared with other connections)
+   */
+  OutboundWriter(OutputStream out, Predicate<Thread> isReader, Executor flusher, FailureSink failureSink,
+      dtxkit.runtime.wire.DtxMemoryBudget budget) {
+    this.budget = budget;
     this.out = out;
     this.isReader = isReader;
     this.flusher = flusher;
@@ -107,13 +117,22 @@ final class OutboundWriter {
    * @return false (and the message discarded) when the writer is closed
    */
   boolean enqueue(int laneKey, Outgoing message) {
+    boolean fromReader = isReader.test(Thread.currentThread());
+    if (fromReader && !budget.tryReserve(message.wireLength())) {
+      message.discard();
+      fail(new IOException("a reply of " + message.wireLength() + " bytes would pass the memory budget shared by"
+          + " the connections (" + budget + ")"));
+      return false;
+    }
     boolean inline;
     synchronized (this) {
       if (closed) {
+        if (fromReader) {
+          budget.release(message.wireLength());
+        }
         message.discard();
         return false;
       }
-      boolean fromReader = isReader.test(Thread.currentThread());
       Outgoing queued = fromReader ? new ReaderQueued(message) : message;
       Lane lane = lanes.computeIfAbsent(laneKey, Lane::new);
       if (lane.messages.isEmpty()) {
@@ -240,6 +259,7 @@ final class OutboundWriter {
     private final long length;
     private boolean settled;
 
+    /** The message's length is already reserved in the budget. */
     ReaderQueued(Outgoing message) {
       this.message = message;
       this.length = message.wireLength();
@@ -251,6 +271,7 @@ final class OutboundWriter {
       if (!settled) {
         settled = true;
         readerQueued -= length;
+        budget.release(length);
         OutboundWriter.this.notifyAll();
       }
     }

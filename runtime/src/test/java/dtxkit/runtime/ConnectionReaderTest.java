@@ -66,7 +66,7 @@ class ConnectionReaderTest {
           Thread t = new Thread(r, "from-the-factory");
           t.setDaemon(true);
           return t;
-        }, () -> {});
+        }, () -> {}, dtxkit.runtime.wire.DtxMemoryBudget.unlimited());
     lastReader = reader;
     reader.start();
     return end.get(10, TimeUnit.SECONDS);

@@ -221,4 +221,86 @@ class HostilePeerTest {
     assertTrue(ours.get(0).contains("peer broke the protocol"), ours.get(0));
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("\tat ")), "no stack traces: " + lines);
   }
+
+  /** The fragments of a DATA message of {@code size} bytes on channel {@code channel}, as the peer would send them. */
+  private static java.util.List<byte[]> fragments(int identifier, int channel, int size) {
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    var message = new dtxkit.runtime.wire.DtxFragmentEncoder().encode(DtxMessage.builder(DtxMessageType.DATA)
+        .identifier(identifier).channelCode(channel).payload(new byte[size]).build());
+    while (message.hasNextFragment()) {
+      io.netty.buffer.ByteBuf f = message.nextFragment();
+      byte[] bytes = new byte[f.readableBytes()];
+      f.readBytes(bytes);
+      f.release();
+      out.add(bytes);
+    }
+    return out;
+  }
+
+  /**
+   * Item 3: 48 connections each reassembling large messages used to drive the mock device out of memory. With a
+   * budget shared by the connections, the connection that would pass it fails; the others and the process go on.
+   */
+  @Test
+  void aSharedMemoryBudgetFailsTheConnectionThatWouldPassIt() throws Exception {
+    dtxkit.runtime.wire.DtxMemoryBudget budget = dtxkit.runtime.wire.DtxMemoryBudget.of(1 << 20);
+    java.util.concurrent.LinkedBlockingQueue<byte[]> received = new java.util.concurrent.LinkedBlockingQueue<>();
+    DtxServiceRegistry registry = new DtxServiceRegistry().register("sink", channel -> {
+      channel.setListener(new DtxChannelListener() {
+        @Override
+        public void onData(byte[] data) {
+          received.add(data);
+        }
+      });
+      return invocation -> null;
+    });
+    DtxConnection[] servers = new DtxConnection[2];
+    ScriptedPeer[] peers = new ScriptedPeer[2];
+    try {
+      for (int i = 0; i < 2; i++) {
+        DtxTransport.Pair pair = DtxTransport.memoryPair();
+        peers[i] = new ScriptedPeer(pair.b());
+        servers[i] = DtxConnection.builder(pair.a()).skipHandshake().registry(registry).memoryBudget(budget)
+            .name("budget-" + i).connect();
+        peers[i].write(PartsHarness.invocation(1, 0, true, DtxConnection.REQUEST_CHANNEL, DtxArgument.int32(1),
+            DtxArgument.object("sink")));
+        assertEquals(DtxMessageType.OK, peers[i].next().type());
+      }
+      // 640 KiB of a 768 KiB message held by the first connection (header-only fragment 0, then five 128 KiB ones).
+      java.util.List<byte[]> first = fragments(2, 1, 768 << 10);
+      for (int f = 0; f < 6; f++) {
+        peers[0].write(first.get(f));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (budget.used() < (640 << 10) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(640 << 10, budget.used());
+      // The second connection starts a message of its own: the fourth 128 KiB fragment would pass 1 MiB.
+      java.util.List<byte[]> second = fragments(2, 1, 768 << 10);
+      for (int f = 0; f < 5; f++) {
+        peers[1].write(second.get(f));
+      }
+      servers[1].closeFuture().get(10, TimeUnit.SECONDS);
+      String why = servers[1].closeCause().getMessage();
+      assertTrue(why.contains("memory budget"), why);
+      // The first goes on: it finishes its message, which is delivered, and the budget is free again.
+      assertTrue(servers[0].isOpen());
+      for (int f = 6; f < first.size(); f++) {
+        peers[0].write(first.get(f));
+      }
+      byte[] data = received.poll(10, TimeUnit.SECONDS);
+      assertEquals(768 << 10, data == null ? -1 : data.length);
+      assertEquals(0, budget.used());
+    } finally {
+      for (int i = 0; i < 2; i++) {
+        if (servers[i] != null) {
+          servers[i].close();
+        }
+        if (peers[i] != null) {
+          peers[i].close();
+        }
+      }
+    }
+  }
 }
