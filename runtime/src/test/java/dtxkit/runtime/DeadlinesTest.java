@@ -65,11 +65,10 @@ class DeadlinesTest {
     try (Loopback l = Loopback.open(Mode.MEMORY, b -> b.registry(registry),
         b -> b.callTimeout(Duration.ofSeconds(1)))) {
       DtxChannel blocking = l.client.openChannel(TestService.ID);
-      long start = System.nanoTime();
       DtxTimeoutException timeout = assertThrows(DtxTimeoutException.class,
           () -> blocking.invoke(Duration.ofMillis(150), "block"));
-      assertTrue(timeout.getMessage().contains("PT0.15S"), timeout.getMessage());
-      assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(900), "the deadline, not the timeout");
+      assertTrue(timeout.getMessage().contains("PT0.15S"), "the deadline, not the call timeout: "
+          + timeout.getMessage());
 
       // An asynchronous call to a peer that never answers fails after its deadline...
       DtxChannel async = l.client.openChannel(TestService.ID);

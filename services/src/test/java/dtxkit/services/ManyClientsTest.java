@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 9's thread budget: 500 clients connected at once to one mock device, each calling it once. A DTX connection
  * costs one reading thread on each side (at most two by the budget); writes and deliveries borrow threads from
- * pools shared by every connection. This is the DTX server path (the mock device's DTServiceHub port); the RSD path
- * adds the HTTP/2 connection's own threads.
+ * pools shared by every connection. Both paths: DTX straight to the mock device's DTServiceHub port, and DTX over
+ * RSD as {@link Instruments#connect} does it, which adds one HTTP/2 connection per client (one reading thread per
+ * side as well).
  */
 class ManyClientsTest {
 
@@ -75,5 +76,49 @@ class ManyClientsTest {
       }
     }
     assertFalse(connections.stream().anyMatch(DtxConnection::isOpen));
+  }
+
+  @Test
+  void fiveHundredClientsOverRsdEachCallOnceWithinTheThreadBudget() throws Exception {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    List<Instruments> clients = new CopyOnWriteArrayList<>();
+    ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
+    try (MockDevice device = MockDevice.start()) {
+      List<Future<?>> warm = new ArrayList<>();
+      for (int i = 0; i < CALLERS; i++) {
+        warm.add(callers.submit(() -> {
+          Thread.sleep(20);
+          return null;
+        }));
+      }
+      for (Future<?> f : warm) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+      int before = threads.getThreadCount();
+      List<Future<Integer>> calls = new ArrayList<>();
+      for (int i = 0; i < CLIENTS; i++) {
+        calls.add(callers.submit(() -> {
+          Instruments instruments = device.connect();
+          clients.add(instruments);
+          return instruments.processes().size();
+        }));
+      }
+      for (Future<Integer> call : calls) {
+        assertTrue(call.get(180, TimeUnit.SECONDS) > 0, "every call succeeded with a process list");
+      }
+      int added = threads.getThreadCount() - before;
+      assertEquals(CLIENTS, clients.size());
+      assertEquals(CLIENTS, device.connections().size());
+      // Each client is two connections (HTTP/2 for RSD, then DTX), each at most two threads per side by the
+      // budget; what we hold to: one reader per connection per side, plus the shared pools.
+      assertTrue(added <= 8 * CLIENTS, "over the budget: " + added + " threads for " + CLIENTS + " clients");
+      assertTrue(added <= 4 * CLIENTS + 64, "more than one thread per connection per side: " + added
+          + " threads for " + CLIENTS + " clients");
+    } finally {
+      callers.shutdownNow();
+      for (Instruments instruments : clients) {
+        instruments.close();
+      }
+    }
   }
 }
