@@ -16,6 +16,31 @@ final class ChannelTable {
 
   private final ConcurrentHashMap<Integer, DtxChannel> channels = new ConcurrentHashMap<>();
   private final AtomicInteger nextCode = new AtomicInteger(1);
+  /**
+   * Codes of the channels this side cancelled most recently (at most {@link #RECENTLY_CANCELLED}): the peer may have
+   * queued traffic on them before it saw the cancel, so their late messages are expected. Channel codes are not
+   * reused, so a bounded memory is enough.
+   */
+  private final java.util.Set<Integer> recentlyCancelled = java.util.Collections.newSetFromMap(
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<Integer, Boolean>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Integer, Boolean> eldest) {
+          return size() > RECENTLY_CANCELLED;
+        }
+      }));
+  private static final int RECENTLY_CANCELLED = 64;
+
+  /** Remembers that this side cancelled the channel {@code localCode}. */
+  void markCancelled(int localCode) {
+    recentlyCancelled.add(localCode);
+  }
+
+  /** True when this side cancelled the channel {@code localCode} recently. */
+  boolean wasCancelled(int localCode) {
+    return recentlyCancelled.contains(localCode);
+  }
 
   /** The code for the next channel this side opens. */
   int nextCode() {

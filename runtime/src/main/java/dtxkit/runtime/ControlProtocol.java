@@ -203,6 +203,7 @@ final class ControlProtocol {
           new DtxArgument[] {DtxArgument.int32(wire)}, false, 0),
           "reply to " + DtxConnection.CHANNEL_CANCELED + " " + wire, timeoutNanos);
     } finally {
+      channels.markCancelled(channel.code());
       channels.remove(channel);
       channel.markClosed(null);
     }

@@ -66,7 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Unknown traffic.</b> A message on an unknown channel, or of a type the connection does not handle (PRIMITIVE,
  * PROXIED, or an OK/ERROR that is not a reply), is answered with an ERROR (NSError domain {@code DTXMessage}, code 2)
- * when it expects a reply, and counted ({@link #unhandledCount()}) and logged at WARN.
+ * when it expects a reply, and counted ({@link #unhandledCount()}) and logged at WARN (rate-limited). Late messages
+ * on a channel this side cancelled (sent before the peer saw the cancel) are the same but logged at DEBUG only. Late messages on a channel this
+ * side cancelled (sent before the peer saw the cancel) are the same but logged at DEBUG only.
  *
  * <p><b>Ending.</b> {@link #close()} writes every message already queued, cancels the channels this side opened with
  * one {@code _channelCanceled:} (no reply awaited), then closes the transport. When the stream ends, a read or write
@@ -141,7 +143,7 @@ public final class DtxConnection implements Closeable {
         ownPool != null ? ownPool : Deliveries.SHARED_FLUSHER, e -> drop("write failed: " + e.getMessage(), e),
         b.memoryBudget);
     this.outbound = new Outbound(name, writer, pending, () -> closedBecause);
-    this.refusals = new Refusals(name, outbound, b.maxQueuedPerChannel, warnings);
+    this.refusals = new Refusals(name, outbound, b.maxQueuedPerChannel, warnings, channels);
     ChannelAcceptor acceptor =
         new ChannelAcceptor(this, name, b.registry, channels, deliveries, outbound, refusals, warnings);
     this.controlProtocol =

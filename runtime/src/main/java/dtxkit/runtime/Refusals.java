@@ -3,6 +3,8 @@ package dtxkit.runtime;
 import dtxkit.runtime.archive.NSError;
 import dtxkit.runtime.wire.DtxMessage;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The defined outcome for traffic nobody can take (an unknown channel, an unsupported type, an undecodable
@@ -10,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * expects one, a count, and a log line while the connection's {@link LogLimiter} allows (then a summary).
  */
 final class Refusals {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DtxConnection.class);
 
   private final String name;
   private final Outbound outbound;
@@ -19,7 +23,10 @@ final class Refusals {
 
   private final LogLimiter warnings;
 
-  Refusals(String name, Outbound outbound, int maxQueuedPerChannel, LogLimiter warnings) {
+  private final ChannelTable channels;
+
+  Refusals(String name, Outbound outbound, int maxQueuedPerChannel, LogLimiter warnings, ChannelTable channels) {
+    this.channels = channels;
     this.warnings = warnings;
     this.name = name;
     this.outbound = outbound;
@@ -38,6 +45,18 @@ final class Refusals {
   }
 
   void unknownChannel(DtxMessage message, int local, String what) {
+    if (channels.wasCancelled(local)) {
+      // Sent by the peer before it saw our cancel (its writes on other channels may overtake them): expected.
+      unhandled.incrementAndGet();
+      LOG.debug("{}: message {}.{}: {} for channel {}, which this side cancelled; dropped", name,
+          message.identifier(), message.conversationIndex(), what, local);
+      if (message.expectsReply()) {
+        outbound.replyTo(local, message.identifier(), message.conversationIndex() + 1, null,
+            new NSError(DtxRemoteException.DTX_DOMAIN, 2, DtxRemoteException.userInfo("channel " + local
+                + " is cancelled")));
+      }
+      return;
+    }
     unsupported(message, local, what + " for unknown channel " + local);
   }
 

@@ -44,7 +44,7 @@ final class PartsHarness {
     deliveries = new Deliveries("parts", executor, 8);
     pending = new PendingCalls("parts", deliveries, warnings);
     outbound = new Outbound("parts", writer, pending, () -> closed);
-    refusals = new Refusals("parts", outbound, 8, warnings);
+    refusals = new Refusals("parts", outbound, 8, warnings, channels);
     control = new DtxChannel(null, 0, "ctrl", DtxChannel.State.OPEN, deliveries.newQueue(false));
     channels.put(control);
   }
