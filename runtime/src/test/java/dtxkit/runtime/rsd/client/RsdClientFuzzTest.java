@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,17 @@ import org.junit.jupiter.api.Test;
  * bound, either connected or with an IOException; nothing else escapes.
  */
 class RsdClientFuzzTest {
+
+  /**
+   * One new daemon thread per task: the tasks block (accept, connect, read), so they must not share the common
+   * pool, which has a single worker on a 2-core machine; JDK 25 runs CompletableFuture's async tasks there even then,
+   * and the connect then waited behind the accept it was meant to answer.
+   */
+  private static final Executor THREADS = task -> {
+    Thread t = new Thread(task, "rsd-client-fuzz");
+    t.setDaemon(true);
+    t.start();
+  };
 
   private static final RsdClient.Options OPTIONS = new RsdClient.Options(RsdClientServerTest.HOST,
       Duration.ofSeconds(3), Duration.ofSeconds(3), "dtxkit", RsdClientServerTest.OPTIONS.xpc());
@@ -45,7 +57,7 @@ class RsdClientFuzzTest {
         } catch (IOException e) {
           // The client closed; what was recorded stands.
         }
-      });
+      }, THREADS);
       try (RsdClient client = RsdClient.connect("127.0.0.1", proxy.getLocalPort(), OPTIONS)) {
         assertEquals("00008110-001A2B3C4D5E801E", client.peerInfo().udid());
       }
@@ -86,14 +98,14 @@ class RsdClientFuzzTest {
     try (ServerSocket device = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       for (int i = 0; i < all.size(); i += 12) {
         Mutations.Case c = all.get(i);
-        CompletableFuture<Void> playing = CompletableFuture.runAsync(() -> play(device, c.bytes()));
+        CompletableFuture<Void> playing = CompletableFuture.runAsync(() -> play(device, c.bytes()), THREADS);
         CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
           try (RsdClient client = RsdClient.connect("127.0.0.1", device.getLocalPort(), OPTIONS)) {
             return null;
           } catch (Throwable t) {
             return t;
           }
-        });
+        }, THREADS);
         Throwable t;
         try {
           t = outcome.get(15, TimeUnit.SECONDS);
