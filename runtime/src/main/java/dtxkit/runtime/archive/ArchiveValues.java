@@ -1,6 +1,9 @@
 package dtxkit.runtime.archive;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +17,14 @@ public final class ArchiveValues {
   /**
    * Whether two decoded values are equal: byte arrays by content, Lists element by element, Maps entry by entry (in
    * any order), Sets by size and membership, everything else with {@code equals}. The same instance is always equal
-   * to itself, which ends recursion through containers that contain themselves.
+   * to itself; two containers that contain themselves are compared as graphs (a pair of containers already being
+   * compared is taken as equal, so the comparison of two isomorphic cyclic values ends and says true).
    */
   public static boolean deepEquals(Object a, Object b) {
+    return deepEquals(a, b, null);
+  }
+
+  private static boolean deepEquals(Object a, Object b, Map<Object, List<Object>> comparing) {
     if (a == b) {
       return true;
     }
@@ -26,36 +34,128 @@ public final class ArchiveValues {
     if (a instanceof byte[] x && b instanceof byte[] y) {
       return Arrays.equals(x, y);
     }
-    if (a instanceof List<?> x && b instanceof List<?> y) {
+    boolean list = a instanceof List<?> && b instanceof List<?>;
+    boolean map = a instanceof Map<?, ?> && b instanceof Map<?, ?>;
+    boolean object = a instanceof ArchivedObject && b instanceof ArchivedObject && !(a instanceof Record);
+    if (!list && !map && !object) {
+      if (a instanceof Set<?> x && b instanceof Set<?> y) {
+        return x.size() == y.size() && x.containsAll(y);
+      }
+      return Objects.equals(a, b);
+    }
+    if (comparing == null) {
+      comparing = new IdentityHashMap<>();
+    }
+    List<Object> against = comparing.computeIfAbsent(a, k -> new ArrayList<>(1));
+    for (Object o : against) {
+      if (o == b) {
+        return true;
+      }
+    }
+    against.add(b);
+    if (list) {
+      List<?> x = (List<?>) a;
+      List<?> y = (List<?>) b;
       if (x.size() != y.size()) {
         return false;
       }
       Iterator<?> i = x.iterator();
       Iterator<?> j = y.iterator();
       while (i.hasNext()) {
-        if (!deepEquals(i.next(), j.next())) {
+        if (!deepEquals(i.next(), j.next(), comparing)) {
           return false;
         }
       }
       return true;
     }
-    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+    if (map) {
+      Map<?, ?> x = (Map<?, ?>) a;
+      Map<?, ?> y = (Map<?, ?>) b;
       if (x.size() != y.size()) {
         return false;
       }
       for (Map.Entry<?, ?> e : x.entrySet()) {
-        if (!y.containsKey(e.getKey()) || !deepEquals(e.getValue(), y.get(e.getKey()))) {
+        if (!y.containsKey(e.getKey()) || !deepEquals(e.getValue(), y.get(e.getKey()), comparing)) {
           return false;
         }
       }
       return true;
     }
-    if (a instanceof Set<?> x && b instanceof Set<?> y) {
-      return x.size() == y.size() && x.containsAll(y);
+    ArchivedObject x = (ArchivedObject) a;
+    ArchivedObject y = (ArchivedObject) b;
+    return x.classChain().equals(y.classChain()) && deepEquals(x.fields(), y.fields(), comparing);
+  }
+
+  /**
+   * {@code value} as {@code String.valueOf} shows it ({@code [a, b]}, {@code {k=v}}, an archived object as its class
+   * name and fields), but safe for values that contain themselves and bounded: a container inside itself shows as
+   * {@code (cycle)}, containers deeper than 16 levels as {@code ...}, and the text stops growing past
+   * {@code maxChars} (it may end a little past it; callers cut it).
+   */
+  public static String toString(Object value, int maxChars) {
+    StringBuilder out = new StringBuilder();
+    render(value, out, new IdentityHashMap<>(), 0, maxChars);
+    return out.toString();
+  }
+
+  private static final int RENDER_DEPTH = 16;
+
+  private static boolean isContainer(Object value) {
+    return value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof AbstractArchivedObject;
+  }
+
+  /** Recursion is bounded by {@link #RENDER_DEPTH}. */
+  private static void render(Object value, StringBuilder out, Map<Object, Boolean> open, int depth, int maxChars) {
+    if (out.length() > maxChars) {
+      return;
     }
-    if (a instanceof ArchivedObject x && b instanceof ArchivedObject y && !(a instanceof Record)) {
-      return x.classChain().equals(y.classChain()) && deepEquals(x.fields(), y.fields());
+    if (!isContainer(value)) {
+      out.append(value instanceof byte[] b ? "byte[" + b.length + "]" : String.valueOf(value));
+      return;
     }
-    return Objects.equals(a, b);
+    if (open.containsKey(value)) {
+      out.append("(cycle)");
+      return;
+    }
+    if (depth >= RENDER_DEPTH) {
+      out.append("...");
+      return;
+    }
+    open.put(value, Boolean.TRUE);
+    if (value instanceof Collection<?> c) {
+      out.append('[');
+      String sep = "";
+      for (Object e : c) {
+        if (out.length() > maxChars) {
+          break;
+        }
+        out.append(sep);
+        render(e, out, open, depth + 1, maxChars);
+        sep = ", ";
+      }
+      out.append(']');
+    } else {
+      Map<?, ?> m;
+      if (value instanceof AbstractArchivedObject a) {
+        out.append(a.className());
+        m = a.fields();
+      } else {
+        m = (Map<?, ?>) value;
+      }
+      out.append('{');
+      String sep = "";
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (out.length() > maxChars) {
+          break;
+        }
+        out.append(sep);
+        render(e.getKey(), out, open, depth + 1, maxChars);
+        out.append('=');
+        render(e.getValue(), out, open, depth + 1, maxChars);
+        sep = ", ";
+      }
+      out.append('}');
+    }
+    open.remove(value);
   }
 }

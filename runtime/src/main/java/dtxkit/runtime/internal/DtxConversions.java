@@ -1,12 +1,17 @@
 package dtxkit.runtime.internal;
 
 import dtxkit.runtime.DtxException;
+import dtxkit.runtime.archive.ArchiveValues;
+import dtxkit.runtime.archive.ArchivedObject;
 import dtxkit.runtime.archive.NSURL;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -236,7 +241,7 @@ public final class DtxConversions {
     }
     Set<E> out = new LinkedHashSet<>();
     for (Object e : c) {
-      out.add(element.apply(e));
+      out.add(hashable(element.apply(e)));
     }
     return Collections.unmodifiableSet(out);
   }
@@ -252,7 +257,7 @@ public final class DtxConversions {
     }
     Map<K, V> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : m.entrySet()) {
-      out.put(key.apply(e.getKey()), val.apply(e.getValue()));
+      out.put(hashable(key.apply(e.getKey())), val.apply(e.getValue()));
     }
     return Collections.unmodifiableMap(out);
   }
@@ -307,7 +312,7 @@ public final class DtxConversions {
     }
     Set<Object> out = new LinkedHashSet<>();
     for (E e : value) {
-      out.add(element.apply(e));
+      out.add(hashable(element.apply(e)));
     }
     return out;
   }
@@ -320,7 +325,7 @@ public final class DtxConversions {
     }
     Map<Object, Object> out = new LinkedHashMap<>();
     for (Map.Entry<K, V> e : value.entrySet()) {
-      out.put(key.apply(e.getKey()), val.apply(e.getValue()));
+      out.put(hashable(key.apply(e.getKey())), val.apply(e.getValue()));
     }
     return out;
   }
@@ -335,7 +340,14 @@ public final class DtxConversions {
     return "aeiouAEIOU".indexOf(type.charAt(0)) >= 0 ? "an" : "a";
   }
 
-  /** {@code String "abc"}, {@code Long 5}, {@code byte[] of 3 bytes}, {@code null}. */
+  /** The most characters {@link #describe} shows of a value before cutting it with "...". */
+  private static final int DESCRIBE_LIMIT = 80;
+
+  /**
+   * {@code String "abc"}, {@code Long 5}, {@code byte[] of 3 bytes}, {@code ArrayList [1, 2]}, {@code null}.
+   * Containers are shown by {@link ArchiveValues#toString(Object, int)}: bounded, and a container inside itself shows
+   * as {@code (cycle)} (a decoded archive may contain itself, and its own {@code toString} would then never end).
+   */
   static String describe(Object value) {
     if (value == null) {
       return "null";
@@ -343,10 +355,67 @@ public final class DtxConversions {
     if (value instanceof byte[] b) {
       return "byte[] of " + b.length + " bytes";
     }
-    String text = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
-    if (text.length() > 80) {
-      text = text.substring(0, 77) + "...";
+    String text = value instanceof String s
+        ? "\"" + (s.length() > DESCRIBE_LIMIT ? s.substring(0, DESCRIBE_LIMIT) : s) + "\""
+        : ArchiveValues.toString(value, DESCRIBE_LIMIT);
+    if (text.length() > DESCRIBE_LIMIT) {
+      text = text.substring(0, DESCRIBE_LIMIT - 3) + "...";
     }
     return value.getClass().getSimpleName() + " " + text;
+  }
+
+  /**
+   * Checks that {@code value}, about to be hashed as a set element or map key, does not contain itself: hashing a
+   * list that contains itself never ends. Walks containers with an explicit stack (no recursion).
+   *
+   * @throws DtxException naming the value when it contains itself
+   */
+  static <T> T hashable(T value) {
+    if (!(value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof ArchivedObject)) {
+      return value;
+    }
+    // Depth-first over containers; a container still on the path (grey) reached again is a cycle.
+    IdentityHashMap<Object, Boolean> grey = new IdentityHashMap<>();
+    IdentityHashMap<Object, Boolean> done = new IdentityHashMap<>();
+    ArrayDeque<Object> owners = new ArrayDeque<>();
+    ArrayDeque<Iterator<?>> pending = new ArrayDeque<>();
+    grey.put(value, Boolean.TRUE);
+    owners.push(value);
+    pending.push(children(value));
+    while (!pending.isEmpty()) {
+      Iterator<?> it = pending.peek();
+      if (!it.hasNext()) {
+        pending.pop();
+        Object finished = owners.pop();
+        grey.remove(finished);
+        done.put(finished, Boolean.TRUE);
+        continue;
+      }
+      Object child = it.next();
+      if (!(child instanceof Collection<?> || child instanceof Map<?, ?> || child instanceof ArchivedObject)
+          || done.containsKey(child)) {
+        continue;
+      }
+      if (grey.containsKey(child)) {
+        throw new DtxException("a set element or map key must not contain itself, got " + describe(value));
+      }
+      grey.put(child, Boolean.TRUE);
+      owners.push(child);
+      pending.push(children(child));
+    }
+    return value;
+  }
+
+  private static Iterator<?> children(Object container) {
+    if (container instanceof Collection<?> c) {
+      return c.iterator();
+    }
+    Map<?, ?> m = container instanceof ArchivedObject a ? a.fields() : (Map<?, ?>) container;
+    List<Object> both = new ArrayList<>(m.size() * 2);
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      both.add(e.getKey());
+      both.add(e.getValue());
+    }
+    return both.iterator();
   }
 }
