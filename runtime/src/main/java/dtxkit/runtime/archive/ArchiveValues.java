@@ -1,5 +1,6 @@
 package dtxkit.runtime.archive;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -157,5 +158,63 @@ public final class ArchiveValues {
       out.append('}');
     }
     open.remove(value);
+  }
+
+  /**
+   * Whether {@code value} contains itself: a List, Set, Map or archived object from which a chain of elements, keys,
+   * values or fields leads back to it (or to any container on the way). Such a value cannot be hashed or printed
+   * by its own methods. Walks with an explicit stack, so any depth is fine.
+   */
+  public static boolean containsItself(Object value) {
+    if (!isWalkable(value)) {
+      return false;
+    }
+    // Depth-first; a container still on the path (grey) that is reached again closes a cycle.
+    Map<Object, Boolean> grey = new IdentityHashMap<>();
+    Map<Object, Boolean> done = new IdentityHashMap<>();
+    ArrayDeque<Object> owners = new ArrayDeque<>();
+    ArrayDeque<Iterator<?>> pending = new ArrayDeque<>();
+    grey.put(value, Boolean.TRUE);
+    owners.push(value);
+    pending.push(children(value));
+    while (!pending.isEmpty()) {
+      Iterator<?> it = pending.peek();
+      if (!it.hasNext()) {
+        pending.pop();
+        Object finished = owners.pop();
+        grey.remove(finished);
+        done.put(finished, Boolean.TRUE);
+        continue;
+      }
+      Object child = it.next();
+      if (!isWalkable(child) || done.containsKey(child)) {
+        continue;
+      }
+      if (grey.containsKey(child)) {
+        return true;
+      }
+      grey.put(child, Boolean.TRUE);
+      owners.push(child);
+      pending.push(children(child));
+    }
+    return false;
+  }
+
+  private static boolean isWalkable(Object value) {
+    return value instanceof Collection<?> || value instanceof Map<?, ?>
+        || (value instanceof ArchivedObject && !(value instanceof Record));
+  }
+
+  private static Iterator<?> children(Object container) {
+    if (container instanceof Collection<?> c) {
+      return c.iterator();
+    }
+    Map<?, ?> m = container instanceof ArchivedObject a ? a.fields() : (Map<?, ?>) container;
+    List<Object> both = new ArrayList<>(m.size() * 2);
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      both.add(e.getKey());
+      both.add(e.getValue());
+    }
+    return both.iterator();
   }
 }

@@ -94,13 +94,47 @@ public final class NSKeyedUnarchiver {
   public Object decode(byte[] data) throws DtxProtocolException {
     Objects.requireNonNull(data, "data");
     if (data.length <= limits.maxInputBytes() && limits.maxObjects() >= SingleValueArchives.OBJECT_COUNT) {
-      // Exactly the bytes NSKeyedArchiver writes for a lone string, number or data: decoded without dd-plist.
+      // Exactly the bytes NSKeyedArchiver writes for a lone string, number or data: decoded by comparison.
       Object single = SingleValueArchives.decode(data);
       if (single != SingleValueArchives.NO_MATCH) {
         return single;
       }
     }
-    Map<String, Object> top = decodeTop(data);
+    return rootOf(decodeTop(data, 0, data.length));
+  }
+
+  /**
+   * {@link #decode(byte[])} of the archive in {@code data[offset..offset+length)}, read in place.
+   *
+   * @throws ArchiveFormatException when the archive is malformed
+   * @throws DtxLimitExceededException when it is over one of this unarchiver's limits
+   * @throws IndexOutOfBoundsException when the range is not inside {@code data}
+   */
+  public Object decode(byte[] data, int offset, int length) throws DtxProtocolException {
+    Objects.checkFromIndexSize(offset, length, data.length);
+    return rootOf(decodeTop(data, offset, length));
+  }
+
+  /**
+   * {@link #decode(byte[])} of the readable bytes of {@code buffer}, read in place when the buffer has a backing
+   * array (copied once otherwise); the buffer's indexes and reference count are left as they are.
+   *
+   * @throws ArchiveFormatException when the archive is malformed
+   * @throws DtxLimitExceededException when it is over one of this unarchiver's limits
+   */
+  public Object decode(io.netty.buffer.ByteBuf buffer) throws DtxProtocolException {
+    int length = buffer.readableBytes();
+    if (length > limits.maxInputBytes()) {
+      throw new DtxLimitExceededException(
+          "archive bytes", limits.maxInputBytes(), length, DtxProtocolException.UNKNOWN_OFFSET);
+    }
+    if (buffer.hasArray()) {
+      return decode(buffer.array(), buffer.arrayOffset() + buffer.readerIndex(), length);
+    }
+    return decode(io.netty.buffer.ByteBufUtil.getBytes(buffer));
+  }
+
+  private static Object rootOf(Map<String, Object> top) {
     if (top.containsKey("root")) {
       return top.get("root");
     }
@@ -119,10 +153,26 @@ public final class NSKeyedUnarchiver {
    */
   public Map<String, Object> decodeTop(byte[] data) throws DtxProtocolException {
     Objects.requireNonNull(data, "data");
-    if (data.length > limits.maxInputBytes()) {
+    return decodeTop(data, 0, data.length);
+  }
+
+  private Map<String, Object> decodeTop(byte[] data, int offset, int length) throws DtxProtocolException {
+    if (length > limits.maxInputBytes()) {
       throw new DtxLimitExceededException(
-          "archive bytes", limits.maxInputBytes(), data.length, DtxProtocolException.UNKNOWN_OFFSET);
+          "archive bytes", limits.maxInputBytes(), length, DtxProtocolException.UNKNOWN_OFFSET);
     }
+    if (BinaryPlist.isBinary(data, offset, length)) {
+      // Binary archives (what devices and NSKeyedArchiver write) are read in place.
+      return new BinaryUnarchiving(registry, limits, new BinaryPlist(data, offset, length)).decodeTop();
+    }
+    if (offset != 0 || length != data.length) {
+      data = java.util.Arrays.copyOfRange(data, offset, offset + length);
+    }
+    return decodeTree(data);
+  }
+
+  /** XML (and other textual) archives: parsed into a dd-plist tree first. */
+  private Map<String, Object> decodeTree(byte[] data) throws DtxProtocolException {
     NSObject parsed;
     try {
       parsed = PropertyListParser.parse(isXml(data) ? realsAsReals(data) : data);
@@ -225,7 +275,7 @@ public final class NSKeyedUnarchiver {
   }
 
   /** {@code root} first, then {@code $0, $1, ...} numerically, then anything else in archive order (stable sort). */
-  private static long topRank(String key) {
+  static long topRank(String key) {
     if (key.equals("root")) {
       return -1;
     }

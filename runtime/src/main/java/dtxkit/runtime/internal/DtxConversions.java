@@ -2,16 +2,12 @@ package dtxkit.runtime.internal;
 
 import dtxkit.runtime.DtxException;
 import dtxkit.runtime.archive.ArchiveValues;
-import dtxkit.runtime.archive.ArchivedObject;
 import dtxkit.runtime.archive.NSURL;
 import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -366,56 +362,15 @@ public final class DtxConversions {
 
   /**
    * Checks that {@code value}, about to be hashed as a set element or map key, does not contain itself: hashing a
-   * list that contains itself never ends. Walks containers with an explicit stack (no recursion).
+   * list that contains itself never ends.
    *
    * @throws DtxException naming the value when it contains itself
    */
   static <T> T hashable(T value) {
-    if (!(value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof ArchivedObject)) {
-      return value;
-    }
-    // Depth-first over containers; a container still on the path (grey) reached again is a cycle.
-    IdentityHashMap<Object, Boolean> grey = new IdentityHashMap<>();
-    IdentityHashMap<Object, Boolean> done = new IdentityHashMap<>();
-    ArrayDeque<Object> owners = new ArrayDeque<>();
-    ArrayDeque<Iterator<?>> pending = new ArrayDeque<>();
-    grey.put(value, Boolean.TRUE);
-    owners.push(value);
-    pending.push(children(value));
-    while (!pending.isEmpty()) {
-      Iterator<?> it = pending.peek();
-      if (!it.hasNext()) {
-        pending.pop();
-        Object finished = owners.pop();
-        grey.remove(finished);
-        done.put(finished, Boolean.TRUE);
-        continue;
-      }
-      Object child = it.next();
-      if (!(child instanceof Collection<?> || child instanceof Map<?, ?> || child instanceof ArchivedObject)
-          || done.containsKey(child)) {
-        continue;
-      }
-      if (grey.containsKey(child)) {
-        throw new DtxException("a set element or map key must not contain itself, got " + describe(value));
-      }
-      grey.put(child, Boolean.TRUE);
-      owners.push(child);
-      pending.push(children(child));
+    if (ArchiveValues.containsItself(value)) {
+      throw new DtxException("a set element or map key must not contain itself, got " + describe(value));
     }
     return value;
   }
 
-  private static Iterator<?> children(Object container) {
-    if (container instanceof Collection<?> c) {
-      return c.iterator();
-    }
-    Map<?, ?> m = container instanceof ArchivedObject a ? a.fields() : (Map<?, ?>) container;
-    List<Object> both = new ArrayList<>(m.size() * 2);
-    for (Map.Entry<?, ?> e : m.entrySet()) {
-      both.add(e.getKey());
-      both.add(e.getValue());
-    }
-    return both.iterator();
-  }
 }
