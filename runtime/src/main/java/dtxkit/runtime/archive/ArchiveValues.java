@@ -13,11 +13,14 @@ import java.util.Set;
 
 /** Helpers for comparing decoded archive values, whose byte arrays do not compare by content with {@code equals}. */
 public final class ArchiveValues {
+  private static final Object NO_KEY = new Object();
+
   private ArchiveValues() {}
 
   /**
    * Whether two decoded values are equal: byte arrays by content, Lists element by element, Maps entry by entry (in
-   * any order), Sets by size and membership, everything else with {@code equals}. The same instance is always equal
+   * any order), Sets by size and membership (keys and elements that equals cannot find, such as byte arrays, by
+   * content), everything else with {@code equals}. The same instance is always equal
    * to itself; two containers that contain themselves are compared as graphs (a pair of containers already being
    * compared is taken as equal, so the comparison of two isomorphic cyclic values ends and says true).
    */
@@ -40,7 +43,15 @@ public final class ArchiveValues {
     boolean object = a instanceof ArchivedObject && b instanceof ArchivedObject && !(a instanceof Record);
     if (!list && !map && !object) {
       if (a instanceof Set<?> x && b instanceof Set<?> y) {
-        return x.size() == y.size() && x.containsAll(y);
+        if (x.size() != y.size()) {
+          return false;
+        }
+        for (Object e : x) {
+          if (!y.contains(e) && y.stream().noneMatch(f -> deepEquals(e, f))) {
+            return false;
+          }
+        }
+        return true;
       }
       return Objects.equals(a, b);
     }
@@ -76,7 +87,20 @@ public final class ArchiveValues {
         return false;
       }
       for (Map.Entry<?, ?> e : x.entrySet()) {
-        if (!y.containsKey(e.getKey()) || !deepEquals(e.getValue(), y.get(e.getKey()), comparing)) {
+        Object key = e.getKey();
+        if (!y.containsKey(key)) {
+          key = NO_KEY;
+          for (Object k : y.keySet()) {
+            if (deepEquals(e.getKey(), k)) {
+              key = k;
+              break;
+            }
+          }
+          if (key == NO_KEY) {
+            return false;
+          }
+        }
+        if (!deepEquals(e.getValue(), y.get(key), comparing)) {
           return false;
         }
       }

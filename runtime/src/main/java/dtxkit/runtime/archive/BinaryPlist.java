@@ -26,7 +26,6 @@ final class BinaryPlist {
   static final int DATA = 0x40;
   static final int ASCII = 0x50;
   static final int UTF16 = 0x60;
-  static final int UTF8 = 0x70;
   static final int UID = 0x80;
   static final int ARRAY = 0xA0;
   static final int ORDERED_SET = 0xB0;
@@ -249,7 +248,10 @@ final class BinaryPlist {
     return v < 0 ? Long.MAX_VALUE : v;
   }
 
-  /** The string object at {@code offset} (ASCII, UTF-16BE or UTF-8). */
+  /**
+   * The string object at {@code offset} (ASCII or UTF-16BE; CoreFoundation's {@code bplist00} has no other string
+   * type, so a 0x7 marker is an error like any unknown marker).
+   */
   String stringValue(int offset, String field) throws ArchiveFormatException {
     int type = marker(offset) & 0xF0;
     if (type == ASCII) {
@@ -259,23 +261,6 @@ final class BinaryPlist {
     if (type == UTF16) {
       int n = count(offset, 2, field);
       return new String(bytes, base + contentOffset(offset), 2 * n, StandardCharsets.UTF_16BE);
-    }
-    if (type == UTF8) {
-      // The count is in characters; the bytes run until that many have been read (bplist15 and later).
-      int n = count(offset, 1, field);
-      int start = contentOffset(offset);
-      int p = start;
-      for (int c = 0; c < n; c++) {
-        if (p >= objectsEnd) {
-          throw error(field, "UTF-8 string of " + n + " characters runs past the end of the objects", offset);
-        }
-        int b = bytes[base + p] & 0xFF;
-        p += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-      }
-      if (p > objectsEnd) {
-        throw error(field, "UTF-8 string of " + n + " characters runs past the end of the objects", offset);
-      }
-      return new String(bytes, base + start, p - start, StandardCharsets.UTF_8);
     }
     throw error(field, "not a string (marker 0x" + Integer.toHexString(marker(offset)) + ")", offset);
   }
@@ -329,7 +314,6 @@ final class BinaryPlist {
         return "a NSData";
       case ASCII:
       case UTF16:
-      case UTF8:
         return "a NSString";
       case UID:
         return "a UID";

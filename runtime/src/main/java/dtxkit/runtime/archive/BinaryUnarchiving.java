@@ -94,7 +94,8 @@ final class BinaryUnarchiving {
     Map<String, Integer> entries = new LinkedHashMap<>();
     for (int j = 0; j < topDict.size; j++) {
       int keyOffset = topDict.keyOffset(j);
-      if ((plist.marker(keyOffset) & 0xF0) < BinaryPlist.ASCII || (plist.marker(keyOffset) & 0xF0) > BinaryPlist.UTF8) {
+      int keyType = plist.marker(keyOffset) & 0xF0;
+      if (keyType != BinaryPlist.ASCII && keyType != BinaryPlist.UTF16) {
         throw ArchiveFormatException.wrongValue("$top", "string keys", "a key that is " + plist.typeName(keyOffset));
       }
       entries.put(plist.stringValue(keyOffset, "$top"), topDict.valueOffset(j));
@@ -132,7 +133,7 @@ final class BinaryUnarchiving {
   private String describe(int offset) {
     try {
       int type = plist.type(offset);
-      if (type == BinaryPlist.ASCII || type == BinaryPlist.UTF16 || type == BinaryPlist.UTF8) {
+      if (type == BinaryPlist.ASCII || type == BinaryPlist.UTF16) {
         String c = plist.stringValue(offset, "plist");
         return "\"" + (c.length() > 64 ? c.substring(0, 64) + "..." : c) + "\"";
       }
@@ -257,7 +258,6 @@ final class BinaryUnarchiving {
         return plist.realValue(offset, field);
       case BinaryPlist.ASCII:
       case BinaryPlist.UTF16:
-      case BinaryPlist.UTF8:
         return plist.stringValue(offset, field);
       case BinaryPlist.DATA:
         return plist.dataValue(offset, field);
@@ -311,7 +311,7 @@ final class BinaryUnarchiving {
       throw ArchiveFormatException.missing(at + ".$classname", "a string");
     }
     int nameType = plist.type(name);
-    if (nameType != BinaryPlist.ASCII && nameType != BinaryPlist.UTF16 && nameType != BinaryPlist.UTF8) {
+    if (nameType != BinaryPlist.ASCII && nameType != BinaryPlist.UTF16) {
       throw ArchiveFormatException.wrongValue(at + ".$classname", "a string", describeType(name));
     }
     String className = plist.stringValue(name, at + ".$classname");
@@ -326,7 +326,7 @@ final class BinaryUnarchiving {
       for (int k = 0; k < n; k++) {
         int c = plist.offsetOf(plist.ref(refs + k * refSize, at + ".$classes"));
         int t = plist.type(c);
-        if (t != BinaryPlist.ASCII && t != BinaryPlist.UTF16 && t != BinaryPlist.UTF8) {
+        if (t != BinaryPlist.ASCII && t != BinaryPlist.UTF16) {
           throw ArchiveFormatException.wrongValue(at + ".$classes", "an array of strings", "an element " + describeType(c));
         }
         chain.add(plist.stringValue(c, at + ".$classes"));
@@ -378,18 +378,40 @@ final class BinaryUnarchiving {
         return true;
       }
       int type = plist.marker(offset) & 0xF0;
-      return (type == BinaryPlist.UTF16 || type == BinaryPlist.UTF8) && plist.stringValue(offset, field).equals(key);
+      if (type == BinaryPlist.UTF16) {
+        return plist.stringValue(offset, field).equals(key);
+      }
+      if (type != BinaryPlist.ASCII) {
+        throw notAStringKey(offset);
+      }
+      // An "ASCII" key with bytes above 0x7F decodes with replacement characters; such a key (from keys()) matches.
+      return !isAscii(key) && plist.stringValue(offset, field).equals(key);
     }
 
-    /** The string keys in order (other keys are skipped), duplicates once. */
+    private ArchiveFormatException notAStringKey(int offset) {
+      return new ArchiveFormatException(field, "a dictionary key is " + plist.typeName(offset)
+          + " (expected a string)", null, offset);
+    }
+
+    private boolean isAscii(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) >= 0x80) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The keys in order, duplicates once; a key that is no string is an error. */
     Set<String> keys() throws ArchiveFormatException {
       Set<String> keys = new LinkedHashSet<>();
       for (int j = 0; j < size; j++) {
         int k = keyOffset(j);
         int type = plist.marker(k) & 0xF0;
-        if (type == BinaryPlist.ASCII || type == BinaryPlist.UTF16 || type == BinaryPlist.UTF8) {
-          keys.add(plist.stringValue(k, field));
+        if (type != BinaryPlist.ASCII && type != BinaryPlist.UTF16) {
+          throw notAStringKey(k);
         }
+        keys.add(plist.stringValue(k, field));
       }
       return keys;
     }

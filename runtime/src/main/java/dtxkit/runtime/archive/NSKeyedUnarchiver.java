@@ -171,8 +171,11 @@ public final class NSKeyedUnarchiver {
     return decodeTree(data);
   }
 
-  /** XML (and other textual) archives: parsed into a dd-plist tree first. */
-  private Map<String, Object> decodeTree(byte[] data) throws DtxProtocolException {
+  /**
+   * XML (and other textual) archives: parsed into a dd-plist tree first. Binary archives decode this way only in the
+   * tests that compare the two readers.
+   */
+  Map<String, Object> decodeTree(byte[] data) throws DtxProtocolException {
     NSObject parsed;
     try {
       parsed = PropertyListParser.parse(isXml(data) ? realsAsReals(data) : data);
