@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class BinaryPlist {
   static final int NULL = 0x00;
-  static final int BOOL = 0x01;
+  static final int BOOL = 0x08;
   static final int INT = 0x10;
   static final int REAL = 0x20;
   static final int DATE = 0x30;
@@ -132,11 +132,11 @@ final class BinaryPlist {
     return bytes[base + offset] & 0xFF;
   }
 
-  /** The type (high nibble) of the object at {@code offset}; for the 0x0 type, the whole marker. */
+  /** The type (high nibble) of the object at {@code offset}; for the 0x0 type the whole marker, true as false. */
   int type(int offset) {
     int m = marker(offset);
     int type = m & 0xF0;
-    return type == 0 ? (m == 0x08 || m == 0x09 ? BOOL : m) : type;
+    return type == 0 ? (m == 0x09 ? BOOL : m) : type;
   }
 
   /** The object index stored as a reference at {@code at}, checked against the object count. */

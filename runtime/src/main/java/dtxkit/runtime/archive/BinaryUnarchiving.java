@@ -362,8 +362,23 @@ final class BinaryUnarchiving {
       return plist.offsetOf(plist.ref(valueRefs + j * refSize, field));
     }
 
+    /** Beyond this many entries lookups go through {@link #index}, so that reading every key stays linear. */
+    private static final int SCAN_LIMIT = 16;
+    /** Key → entry, built on the first lookup in a large dictionary. */
+    private Map<String, Integer> index;
+
     /** The offset of the value under the string key {@code key} (the last one, as a dictionary keeps), or -1. */
     int find(String key) throws ArchiveFormatException {
+      if (size > SCAN_LIMIT) {
+        if (index == null) {
+          index = new HashMap<>();
+          for (int j = 0; j < size; j++) {
+            index.put(keyString(j), j);
+          }
+        }
+        Integer j = index.get(key);
+        return j == null ? -1 : valueOffset(j);
+      }
       int found = -1;
       for (int j = 0; j < size; j++) {
         if (keyIs(keyOffset(j), key)) {
@@ -406,14 +421,18 @@ final class BinaryUnarchiving {
     Set<String> keys() throws ArchiveFormatException {
       Set<String> keys = new LinkedHashSet<>();
       for (int j = 0; j < size; j++) {
-        int k = keyOffset(j);
-        int type = plist.marker(k) & 0xF0;
-        if (type != BinaryPlist.ASCII && type != BinaryPlist.UTF16) {
-          throw notAStringKey(k);
-        }
-        keys.add(plist.stringValue(k, field));
+        keys.add(keyString(j));
       }
       return keys;
+    }
+
+    private String keyString(int j) throws ArchiveFormatException {
+      int k = keyOffset(j);
+      int type = plist.marker(k) & 0xF0;
+      if (type != BinaryPlist.ASCII && type != BinaryPlist.UTF16) {
+        throw notAStringKey(k);
+      }
+      return plist.stringValue(k, field);
     }
   }
 
@@ -535,11 +554,12 @@ final class BinaryUnarchiving {
       if (plist.type(v) != BinaryPlist.ARRAY) {
         throw ArchiveFormatException.wrongValue(location() + "." + key, "an array of UIDs", describeType(v));
       }
-      int n = plist.count(v, refSize, location() + "." + key);
+      String where = location() + "." + key;
+      int n = plist.count(v, refSize, where);
       int refs = plist.contentOffset(v);
       List<Object> out = new ArrayList<>(n);
       for (int k = 0; k < n; k++) {
-        int element = plist.offsetOf(plist.ref(refs + k * refSize, location() + "." + key));
+        int element = plist.offsetOf(plist.ref(refs + k * refSize, where));
         out.add(follow(element, this, key, k, depth, asKeys));
       }
       return out;

@@ -31,14 +31,22 @@ import java.util.Set;
  * and {@code $null} → null; NSUUID → {@code UUID}; NSError → {@link NSError}; other registered classes → their
  * codec's value (see {@link ArchiveClassRegistry#builtIns()}); unregistered classes → {@link GenericArchivedObject}.
  * An object referenced twice decodes to the same Java instance; a List, Map or generic object that contains itself
- * contains itself in Java too.
+ * contains itself in Java too (such values cannot be set elements or dictionary keys: that is a format error).
+ *
+ * <p>Binary archives are read in place (no plist tree; each {@code $objects} entry
+ * decoded once); XML archives are parsed by dd-plist first. These are the entry points fuzzers and peers reach:
+ * {@link #unarchive(byte[])}, {@link #decode(byte[])}, {@link #decode(byte[], int, int)},
+ * {@link #decode(io.netty.buffer.ByteBuf)}, {@link #decodeTop(byte[])}; they throw nothing but
+ * {@link DtxProtocolException}s for any input (and {@link NullPointerException} or {@link IndexOutOfBoundsException}
+ * for caller mistakes in the arguments themselves).
  *
  * <p>The root is {@code $top.root}. Archives written with unkeyed top-level values ({@code $0}, {@code $1}, ...) decode
  * to their only value, or to an ordered Map of all {@code $top} keys when there are several (see
  * {@link #unarchiveTop(byte[])}).
  *
- * <p>Malformed archives throw {@link ArchiveFormatException} naming the key or {@code $objects[i]} at fault; archives
- * over the {@link ArchiveLimits} throw {@link DtxLimitExceededException}. Instances are immutable and thread-safe.
+ * <p>Malformed archives throw {@link ArchiveFormatException} naming the key or {@code $objects[i]} at fault (and, for
+ * the binary plist's own structure, the part and its byte offset); archives over the {@link ArchiveLimits} throw
+ * {@link DtxLimitExceededException}. Instances are immutable and thread-safe.
  */
 public final class NSKeyedUnarchiver {
   private static final NSKeyedUnarchiver DEFAULT = builder().build();

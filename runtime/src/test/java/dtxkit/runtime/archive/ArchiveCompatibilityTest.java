@@ -139,4 +139,19 @@ class ArchiveCompatibilityTest {
     }
     assertTrue(compared > 1000, "compared " + compared);
   }
+
+  @Test
+  void objectsWithManyFieldsDecodeAlikeThroughTheKeyIndex() throws Exception {
+    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 500; i++) {
+      fields.put("field" + i, i % 3 == 0 ? "v" + i : i % 3 == 1 ? (Object) ((long) i << 40) : List.of(i, "x"));
+    }
+    GenericArchivedObject g = new GenericArchivedObject(List.of("MYThing", "NSObject"), fields,
+        java.util.Set.of("field1", "field4"));
+    byte[] archive = WRITER.encode(g);
+    Object streamed = READER.decode(archive);
+    assertTrue(ArchiveValues.deepEquals(READER.decodeTree(archive).get("root"), streamed));
+    assertTrue(ArchiveValues.deepEquals(g, streamed), () -> String.valueOf(streamed));
+    assertEquals(g.inlineKeys(), ((GenericArchivedObject) streamed).inlineKeys());
+  }
 }
