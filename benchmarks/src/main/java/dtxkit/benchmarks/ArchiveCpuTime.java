@@ -13,7 +13,8 @@ import java.util.Arrays;
  * shows what {@code ArchiveBenchmark} would show on a quiet machine. Not a replacement for JMH: a companion for loaded
  * machines. Prints the median and quartiles of the per-op CPU time of each.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dtxkit.benchmarks.ArchiveCpuTime [slices] [processes]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dtxkit.benchmarks.ArchiveCpuTime [slices] [processes]
+ * [warm-up rounds]} (defaults 40, 300, 1000).
  */
 public final class ArchiveCpuTime {
   private ArchiveCpuTime() {}
@@ -21,14 +22,15 @@ public final class ArchiveCpuTime {
   private static volatile Object sink;
 
   public static void main(String[] args) throws Exception {
-    int slices = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    int slices = args.length > 0 ? Integer.parseInt(args[0]) : 40;
     int processes = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+    int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
     Object sample = ArchiveBenchmark.sysmontapSample(processes);
     byte[] archive = NSKeyedArchiver.archive(sample);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     System.out.printf("archive: %d bytes%n", archive.length);
     // warm up
-    for (int i = 0; i < 3000; i++) {
+    for (int i = 0; i < warmup; i++) {
       sink = NSKeyedUnarchiver.unarchive(archive);
       sink = NSKeyedArchiver.archive(sample);
       sink = Arrays.copyOf(archive, archive.length);
@@ -36,7 +38,7 @@ public final class ArchiveCpuTime {
     double[] copy = new double[slices];
     double[] decode = new double[slices];
     double[] encode = new double[slices];
-    int per = 20;
+    int per = 10;
     for (int s = 0; s < slices; s++) {
       long t0 = threads.getCurrentThreadCpuTime();
       for (int i = 0; i < per * 20; i++) {

@@ -154,4 +154,21 @@ class ArchiveCompatibilityTest {
     assertTrue(ArchiveValues.deepEquals(g, streamed), () -> String.valueOf(streamed));
     assertEquals(g.inlineKeys(), ((GenericArchivedObject) streamed).inlineKeys());
   }
+
+  /** Every archive payload of the recorded DTX streams (device and host side), as the fuzz targets seed them. */
+  @Test
+  void everyArchiveOfTheRecordedDtxStreamsDecodesAsTheDdPlistPathDecodedItAndRoundTrips() throws Exception {
+    int compared = 0;
+    for (String name : dtxkit.runtime.testing.FuzzSeeds.DTX) {
+      for (byte[] payload : ArchiveFuzzTargetsTest.archivePayloads(
+          dtxkit.runtime.testing.FuzzSeeds.fixture("dtx", name))) {
+        Map<String, Object> tree = READER.decodeTree(payload);
+        Map<String, Object> streamed = READER.decodeTop(payload);
+        assertSameTop(tree, streamed, name);
+        assertSameTop(streamed, READER.decodeTop(WRITER.encodeTop(streamed)), name + " re-encoded");
+        compared++;
+      }
+    }
+    assertTrue(compared > 50, "compared " + compared);
+  }
 }

@@ -67,7 +67,7 @@ class CyclicArchivesLoopbackTest {
     DtxServiceRegistry registry = new DtxServiceRegistry();
     registry.register(Typed.class, new FakeTyped());
     serve(registry);
-    DtxChannel untyped = client.openDynamic("dtxkit.test.typed");
+    DtxChannel untyped = client.openChannel("dtxkit.test.typed");
 
     // List<String> parameter: the element is the cyclic array, which is no string.
     DtxRemoteException list = assertThrows(DtxRemoteException.class,
