@@ -72,8 +72,8 @@ final class BinaryArchiveWriter {
   private int count;
 
   private final Map<String, Integer> strings = new HashMap<>();
-  private final Map<Long, Integer> ints = new HashMap<>();
-  private final Map<Long, Integer> reals = new HashMap<>();
+  private final LongIntMap ints = new LongIntMap(64);
+  private final LongIntMap reals = new LongIntMap(16);
   private int[] uids = new int[16];
   private final int[] bools = {-1, -1};
 
@@ -187,8 +187,8 @@ final class BinaryArchiveWriter {
     }
     if (o instanceof Double d) {
       long bits = Double.doubleToRawLongBits(d);
-      Integer known = reals.get(bits);
-      if (known != null) {
+      int known = reals.get(bits);
+      if (known >= 0) {
         return known;
       }
       int id = add(K_REAL, null, bits);
@@ -219,8 +219,8 @@ final class BinaryArchiveWriter {
   }
 
   private int integer(long v) {
-    Integer known = ints.get(v);
-    if (known != null) {
+    int known = ints.get(v);
+    if (known >= 0) {
       return known;
     }
     int id = add(K_INT, null, v);

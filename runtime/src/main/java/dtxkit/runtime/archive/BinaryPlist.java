@@ -94,8 +94,12 @@ final class BinaryPlist {
     objectsEnd = offsetTable;
   }
 
-  static ArchiveFormatException error(String field, String description, long offset) {
-    return new ArchiveFormatException(field, description, null, offset);
+  /**
+   * An error in {@code field}: a String, or an object whose {@code toString} names the field (built only when an
+   * error is thrown, so that the hot paths pass names without concatenating them).
+   */
+  static ArchiveFormatException error(Object field, String description, long offset) {
+    return new ArchiveFormatException(String.valueOf(field), description, null, offset);
   }
 
   private long readLong(int at) {
@@ -140,7 +144,7 @@ final class BinaryPlist {
   }
 
   /** The object index stored as a reference at {@code at}, checked against the object count. */
-  int ref(int at, String field) throws ArchiveFormatException {
+  int ref(int at, Object field) throws ArchiveFormatException {
     long r = readUnsigned(at, refSize);
     if (r < 0 || r >= objectCount) {
       throw error(field, "object reference " + Long.toUnsignedString(r) + " is not below the object count "
@@ -154,7 +158,7 @@ final class BinaryPlist {
    * {@code count * unit} bytes (plus {@code unitsPerElement} for dictionaries: keys and values) fit before the offset
    * table.
    */
-  int count(int offset, int unit, String field) throws ArchiveFormatException {
+  int count(int offset, int unit, Object field) throws ArchiveFormatException {
     int info = marker(offset) & 0x0F;
     if (info != 0x0F) {
       checkContent(offset, 1, (long) info * unit, field);
@@ -190,7 +194,7 @@ final class BinaryPlist {
     return offset + 2 + (1 << (marker(offset + 1) & 0x0F));
   }
 
-  private void checkContent(int offset, int header, long bytesNeeded, String field) throws ArchiveFormatException {
+  private void checkContent(int offset, int header, long bytesNeeded, Object field) throws ArchiveFormatException {
     if (offset + header + bytesNeeded > objectsEnd) {
       throw error(field, "content of " + bytesNeeded + " bytes runs past the end of the objects ("
           + objectsEnd + ")", offset);
@@ -198,7 +202,7 @@ final class BinaryPlist {
   }
 
   /** The value of the integer object at {@code offset} (1, 2, 4 bytes unsigned, 8 signed, 16 the low 8 bytes). */
-  long intValue(int offset, String field) throws ArchiveFormatException {
+  long intValue(int offset, Object field) throws ArchiveFormatException {
     int info = marker(offset) & 0x0F;
     if (info > 4) {
       throw error(field, "integer of 2^" + info + " bytes (expected 1 to 16)", offset);
@@ -209,7 +213,7 @@ final class BinaryPlist {
   }
 
   /** The value of the real object at {@code offset} (4 or 8 bytes). */
-  double realValue(int offset, String field) throws ArchiveFormatException {
+  double realValue(int offset, Object field) throws ArchiveFormatException {
     int info = marker(offset) & 0x0F;
     if (info == 2) {
       checkContent(offset, 1, 4, field);
@@ -223,7 +227,7 @@ final class BinaryPlist {
   }
 
   /** The date object at {@code offset}, to the millisecond as dd-plist reads it. */
-  java.time.Instant dateValue(int offset, String field) throws ArchiveFormatException {
+  java.time.Instant dateValue(int offset, Object field) throws ArchiveFormatException {
     if (marker(offset) != 0x33) {
       throw error(field, "date marker 0x" + Integer.toHexString(marker(offset)) + " (expected 0x33)", offset);
     }
@@ -233,7 +237,7 @@ final class BinaryPlist {
   }
 
   /** The UID object at {@code offset}: 1 to 8 bytes; larger values than a long holds saturate. */
-  long uidValue(int offset, String field) throws ArchiveFormatException {
+  long uidValue(int offset, Object field) throws ArchiveFormatException {
     int size = (marker(offset) & 0x0F) + 1;
     checkContent(offset, 1, size, field);
     if (size > 8) {
@@ -252,7 +256,7 @@ final class BinaryPlist {
    * The string object at {@code offset} (ASCII or UTF-16BE; CoreFoundation's {@code bplist00} has no other string
    * type, so a 0x7 marker is an error like any unknown marker).
    */
-  String stringValue(int offset, String field) throws ArchiveFormatException {
+  String stringValue(int offset, Object field) throws ArchiveFormatException {
     int type = marker(offset) & 0xF0;
     if (type == ASCII) {
       int n = count(offset, 1, field);
@@ -291,7 +295,7 @@ final class BinaryPlist {
   }
 
   /** A copy of the data object's bytes at {@code offset}. */
-  byte[] dataValue(int offset, String field) throws ArchiveFormatException {
+  byte[] dataValue(int offset, Object field) throws ArchiveFormatException {
     int n = count(offset, 1, field);
     int start = base + contentOffset(offset);
     byte[] out = new byte[n];

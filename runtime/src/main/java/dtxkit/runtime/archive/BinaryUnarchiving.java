@@ -31,6 +31,8 @@ final class BinaryUnarchiving {
   private Object[] decoded;
   private byte[] state;
   private final Map<Integer, ClassInfo> classes = new HashMap<>();
+  private long lastClassIndex = -1;
+  private ClassInfo lastClass;
 
   BinaryUnarchiving(ArchiveClassRegistry registry, ArchiveLimits limits, BinaryPlist plist) {
     this.registry = registry;
@@ -118,9 +120,51 @@ final class BinaryUnarchiving {
     return Collections.unmodifiableMap(result);
   }
 
+  /**
+   * Where the key strings codecs ask for lie: keys are written once per archive (a binary plist holds each distinct
+   * string once), so after the first comparison a key is recognised by its offset. Keyed by the String instance the
+   * codec passes (codecs pass constants).
+   */
+  private final String[] keyNames = new String[8];
+  private final int[] keyOffsets = new int[8];
+  private int keyNext;
+
+  private int knownKeyOffset(String key) {
+    for (int k = 0; k < keyNames.length; k++) {
+      if (keyNames[k] == key) {
+        return keyOffsets[k];
+      }
+    }
+    return -1;
+  }
+
+  private void rememberKeyOffset(String key, int offset) {
+    for (int k = 0; k < keyNames.length; k++) {
+      if (keyNames[k] == key) {
+        keyOffsets[k] = offset;
+        return;
+      }
+    }
+    keyNames[keyNext] = key;
+    keyOffsets[keyNext] = offset;
+    keyNext = (keyNext + 1) & (keyNames.length - 1);
+  }
+
+  /** The name of {@code $objects[index]} for errors, built only when one is thrown. */
+  private static final class EntryName {
+    int index;
+
+    @Override
+    public String toString() {
+      return "$objects[" + index + "]";
+    }
+  }
+
+  private final EntryName entryName = new EntryName();
+
   /** The offset of {@code $objects[i]}. */
   private int entryOffset(int i) throws ArchiveFormatException {
-    return plist.offsetOf(plist.ref(objectRefs + i * refSize, "$objects[" + i + "]"));
+    return plist.offsetOf(plist.ref(objectRefs + i * refSize, "$objects"));
   }
 
   /** {@code OWNER.KEY[ELEMENT]}; {@code $top.KEY} without an owner; built only for error messages. */
@@ -228,7 +272,8 @@ final class BinaryUnarchiving {
       state[i] = IN_PROGRESS;
       value = decodeInstance(i, offset, depth);
     } else {
-      value = plainValue(offset, "$objects[" + i + "]");
+      entryName.index = i;
+      value = plainValue(offset, entryName);
       if (value == null) {
         throw ArchiveFormatException.wrongValue(
             "$objects[" + i + "]", "a string, number, data or object dictionary", describeType(offset));
@@ -245,9 +290,9 @@ final class BinaryUnarchiving {
 
   /**
    * The plain plist value at {@code offset} (string, number, boolean, data, date) as a Java value, or null for
-   * anything else. Errors name {@code field}, built lazily by the callers that pass null.
+   * anything else. Errors name {@code field} (a String or an object whose toString names it).
    */
-  private Object plainValue(int offset, String field) throws ArchiveFormatException {
+  private Object plainValue(int offset, Object field) throws ArchiveFormatException {
     int m = plist.marker(offset);
     switch (m & 0xF0) {
       case BinaryPlist.INT: {
@@ -274,7 +319,7 @@ final class BinaryUnarchiving {
   }
 
   private Object decodeInstance(int i, int offset, int depth) throws DtxProtocolException {
-    Dict fields = new Dict(offset, "$objects[" + i + "]");
+    Dict fields = new Dict(offset, i);
     int classRef = fields.find("$class");
     if (classRef < 0) {
       throw ArchiveFormatException.missing("$objects[" + i + "].$class", "a UID of a class dictionary");
@@ -283,6 +328,14 @@ final class BinaryUnarchiving {
     Reader reader = new Reader(i, fields, info, depth);
     if (info.codec == null) {
       return reader.decodeGeneric();
+    }
+    // The built-in collection codecs, by far the commonest objects, read their references directly: the same
+    // result as through the ArchiveReader, without the intermediate lists.
+    if (info.codec instanceof BuiltInCodecs.ArrayCodec) {
+      return reader.decodeArray();
+    }
+    if (info.codec instanceof BuiltInCodecs.DictionaryCodec) {
+      return reader.decodeDictionary();
     }
     return info.codec.decode(reader);
   }
@@ -296,8 +349,13 @@ final class BinaryUnarchiving {
       throw ArchiveFormatException.wrongValue("$objects[" + owner + "].$class",
           "a UID of a class dictionary in 1.." + (decoded.length - 1), "UID " + index);
     }
+    if (index == lastClassIndex) {
+      return lastClass;
+    }
     ClassInfo cached = classes.get((int) index);
     if (cached != null) {
+      lastClassIndex = index;
+      lastClass = cached;
       return cached;
     }
     String at = "$objects[" + index + "]";
@@ -337,6 +395,8 @@ final class BinaryUnarchiving {
     }
     ClassInfo info = new ClassInfo(className, List.copyOf(chain), registry.decoderFor(className).orElse(null));
     classes.put((int) index, info);
+    lastClassIndex = index;
+    lastClass = info;
     return info;
   }
 
@@ -345,21 +405,38 @@ final class BinaryUnarchiving {
     final int size;
     final int keyRefs;
     final int valueRefs;
-    final String field;
+    /** The dictionary's name for errors: a String, or (for {@code $objects[i]}) null and {@link #owner}. */
+    private final String name;
+    private final int owner;
 
-    Dict(int offset, String field) throws ArchiveFormatException {
-      this.field = field;
-      this.size = plist.count(offset, 2 * refSize, field);
+    Dict(int offset, String name) throws ArchiveFormatException {
+      this(offset, name, -1);
+    }
+
+    /** The dictionary {@code $objects[owner]}. */
+    Dict(int offset, int owner) throws ArchiveFormatException {
+      this(offset, null, owner);
+    }
+
+    private Dict(int offset, String name, int owner) throws ArchiveFormatException {
+      this.name = name;
+      this.owner = owner;
+      this.size = plist.count(offset, 2 * refSize, this);
       this.keyRefs = plist.contentOffset(offset);
       this.valueRefs = keyRefs + size * refSize;
     }
 
+    @Override
+    public String toString() {
+      return name != null ? name : "$objects[" + owner + "]";
+    }
+
     int keyOffset(int j) throws ArchiveFormatException {
-      return plist.offsetOf(plist.ref(keyRefs + j * refSize, field));
+      return plist.offsetOf(plist.ref(keyRefs + j * refSize, this));
     }
 
     int valueOffset(int j) throws ArchiveFormatException {
-      return plist.offsetOf(plist.ref(valueRefs + j * refSize, field));
+      return plist.offsetOf(plist.ref(valueRefs + j * refSize, this));
     }
 
     /** Beyond this many entries lookups go through {@link #index}, so that reading every key stays linear. */
@@ -380,8 +457,10 @@ final class BinaryUnarchiving {
         return j == null ? -1 : valueOffset(j);
       }
       int found = -1;
+      int known = knownKeyOffset(key);
       for (int j = 0; j < size; j++) {
-        if (keyIs(keyOffset(j), key)) {
+        int k = keyOffset(j);
+        if (k == known || keyIs(k, key)) {
           found = j;
         }
       }
@@ -390,21 +469,22 @@ final class BinaryUnarchiving {
 
     private boolean keyIs(int offset, String key) throws ArchiveFormatException {
       if (plist.isAscii(offset, key)) {
+        rememberKeyOffset(key, offset);
         return true;
       }
       int type = plist.marker(offset) & 0xF0;
       if (type == BinaryPlist.UTF16) {
-        return plist.stringValue(offset, field).equals(key);
+        return plist.stringValue(offset, this).equals(key);
       }
       if (type != BinaryPlist.ASCII) {
         throw notAStringKey(offset);
       }
       // An "ASCII" key with bytes above 0x7F decodes with replacement characters; such a key (from keys()) matches.
-      return !isAscii(key) && plist.stringValue(offset, field).equals(key);
+      return !isAscii(key) && plist.stringValue(offset, this).equals(key);
     }
 
     private ArchiveFormatException notAStringKey(int offset) {
-      return new ArchiveFormatException(field, "a dictionary key is " + plist.typeName(offset)
+      return new ArchiveFormatException(toString(), "a dictionary key is " + plist.typeName(offset)
           + " (expected a string)", null, offset);
     }
 
@@ -432,7 +512,7 @@ final class BinaryUnarchiving {
       if (type != BinaryPlist.ASCII && type != BinaryPlist.UTF16) {
         throw notAStringKey(k);
       }
-      return plist.stringValue(k, field);
+      return plist.stringValue(k, this);
     }
   }
 
@@ -574,6 +654,62 @@ final class BinaryUnarchiving {
     @Override
     public ArchiveFormatException error(String key, String description) {
       return new ArchiveFormatException(location() + "." + key, description, null);
+    }
+
+    /** What {@link BuiltInCodecs.ArrayCodec#decode} makes of this object. */
+    Object decodeArray() throws DtxProtocolException {
+      int v = find("NS.objects");
+      int n = referenceCount(v, "NS.objects");
+      int refs = plist.contentOffset(v);
+      List<Object> list = new ArrayList<>(n);
+      publish(list);
+      for (int k = 0; k < n; k++) {
+        list.add(follow(plist.offsetOf(plist.ref(refs + k * refSize, fields)), this, "NS.objects", k, depth, false));
+      }
+      return list;
+    }
+
+    /** What {@link BuiltInCodecs.DictionaryCodec#decode} makes of this object. */
+    Object decodeDictionary() throws DtxProtocolException {
+      Map<Object, Object> map = new LinkedHashMap<>();
+      publish(map);
+      int kv = find("NS.keys");
+      int n = referenceCount(kv, "NS.keys");
+      int keyRefs = plist.contentOffset(kv);
+      Object[] keys = new Object[n];
+      for (int k = 0; k < n; k++) {
+        keys[k] = follow(plist.offsetOf(plist.ref(keyRefs + k * refSize, fields)), this, "NS.keys", k, depth, true);
+      }
+      int vv = find("NS.objects");
+      int m = referenceCount(vv, "NS.objects");
+      int valueRefs = plist.contentOffset(vv);
+      Object[] values = new Object[m];
+      for (int k = 0; k < m; k++) {
+        values[k] = follow(plist.offsetOf(plist.ref(valueRefs + k * refSize, fields)), this, "NS.objects", k, depth,
+            false);
+      }
+      if (n != m) {
+        throw error("NS.objects", "count " + m + " differs from NS.keys count " + n);
+      }
+      for (int k = 0; k < n; k++) {
+        int before = map.size();
+        map.put(keys[k], values[k]);
+        if (map.size() == before) {
+          throw error("NS.keys[" + k + "]", "duplicate key " + keys[k]);
+        }
+      }
+      return map;
+    }
+
+    /** The element count of the array of references at {@code v} (the value of {@code key}, -1 when absent). */
+    private int referenceCount(int v, String key) throws ArchiveFormatException {
+      if (v < 0) {
+        throw ArchiveFormatException.missing(location() + "." + key, "an array of UIDs");
+      }
+      if (plist.type(v) != BinaryPlist.ARRAY) {
+        throw ArchiveFormatException.wrongValue(location() + "." + key, "an array of UIDs", describeType(v));
+      }
+      return plist.count(v, refSize, fields);
     }
 
     Object decodeGeneric() throws DtxProtocolException {

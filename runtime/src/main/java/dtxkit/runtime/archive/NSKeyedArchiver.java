@@ -104,10 +104,13 @@ public final class NSKeyedArchiver {
   private final class Encoding {
     final List<Object> objects = new ArrayList<>();
     private final Map<Object, Integer> identityRefs = new IdentityHashMap<>();
-    private final Map<Object, Integer> valueRefs = new HashMap<>();
+    private final Map<String, Integer> stringRefs = new HashMap<>();
+    private final LongIntMap integerRefs = new LongIntMap(64);
+    private final LongIntMap realRefs = new LongIntMap(16);
+    private final int[] booleanRefs = {-1, -1};
     private final Map<List<String>, Integer> classRefs = new HashMap<>();
     private final Map<Class<?>, ArchiveClassCodec<?>> codecCache = new HashMap<>();
-    private final List<BinaryArchiveWriter.Ref> uids = new ArrayList<>();
+    private BinaryArchiveWriter.Ref[] uids = new BinaryArchiveWriter.Ref[64];
     private int nullRef;
 
     Encoding() {
@@ -116,10 +119,61 @@ public final class NSKeyedArchiver {
 
     /** One Ref instance per index. */
     BinaryArchiveWriter.Ref uidOf(int index) {
-      while (uids.size() <= index) {
-        uids.add(new BinaryArchiveWriter.Ref(uids.size()));
+      if (index >= uids.length) {
+        uids = java.util.Arrays.copyOf(uids, Math.max(index + 1, uids.length * 2));
       }
-      return uids.get(index);
+      BinaryArchiveWriter.Ref r = uids[index];
+      if (r == null) {
+        r = new BinaryArchiveWriter.Ref(index);
+        uids[index] = r;
+      }
+      return r;
+    }
+
+    /**
+     * The entry of a plain value, found again by value (what Foundation's archiver does for strings and numbers), or
+     * -1 when {@code value} is no String, integer, floating point number or Boolean.
+     */
+    private int plainRef(Object value) {
+      if (value instanceof String s) {
+        Integer known = stringRefs.get(s);
+        if (known != null) {
+          return known;
+        }
+        objects.add(s);
+        stringRefs.put(s, objects.size() - 1);
+        return objects.size() - 1;
+      }
+      if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+        long v = ((Number) value).longValue();
+        int known = integerRefs.get(v);
+        if (known >= 0) {
+          return known;
+        }
+        objects.add(v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v));
+        integerRefs.put(v, objects.size() - 1);
+        return objects.size() - 1;
+      }
+      if (value instanceof Double || value instanceof Float) {
+        double d = ((Number) value).doubleValue();
+        long bits = Double.doubleToLongBits(d);
+        int known = realRefs.get(bits);
+        if (known >= 0) {
+          return known;
+        }
+        objects.add(d);
+        realRefs.put(bits, objects.size() - 1);
+        return objects.size() - 1;
+      }
+      if (value instanceof Boolean b) {
+        int slot = b ? 1 : 0;
+        if (booleanRefs[slot] < 0) {
+          objects.add(b);
+          booleanRefs[slot] = objects.size() - 1;
+        }
+        return booleanRefs[slot];
+      }
+      return -1;
     }
 
     /** A reference to {@code value} inside a collection: null becomes the shared NSNull object. */
@@ -140,15 +194,9 @@ public final class NSKeyedArchiver {
       if (value == null) {
         return 0;
       }
-      Object plainKey = plainKey(value);
-      if (plainKey != null) {
-        Integer known = valueRefs.get(plainKey);
-        if (known != null) {
-          return known;
-        }
-        objects.add(plainKey);
-        valueRefs.put(plainKey, objects.size() - 1);
-        return objects.size() - 1;
+      int plain = plainRef(value);
+      if (plain >= 0) {
+        return plain;
       }
       Integer known = identityRefs.get(value);
       if (known != null) {
