@@ -82,8 +82,9 @@ public abstract class AbstractArchivedObject implements ArchivedObject {
     return Objects.hash(classChain, fields.keySet());
   }
 
+  /** The class name and fields, e.g. {@code XCTIssue{type=0, ...}}; a field that refers back shows as (cycle). */
   @Override
   public String toString() {
-    return className() + fields;
+    return ArchiveValues.toString(this, Integer.MAX_VALUE);
   }
 }

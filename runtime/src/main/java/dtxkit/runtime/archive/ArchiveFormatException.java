@@ -26,6 +26,19 @@ public class ArchiveFormatException extends DtxProtocolException {
   }
 
   /**
+   * A free-form description of what is wrong with {@code field} at a byte offset in the archive (the binary plist's
+   * structure: trailer, offset table, markers, counts).
+   *
+   * @param field the plist part at fault, e.g. {@code "plist.offsetTable[3]"}
+   * @param description what is wrong, including expected and actual values
+   * @param cause the underlying error, or null
+   * @param offset the byte offset in the archive
+   */
+  public ArchiveFormatException(String field, String description, Throwable cause, long offset) {
+    super(field, field + ": " + description, offset, false, cause);
+  }
+
+  /**
    * A field with a wrong value: {@code FIELD: bad value ACTUAL (expected EXPECTED)}.
    *
    * @param field the key or {@code $objects[i]} location at fault

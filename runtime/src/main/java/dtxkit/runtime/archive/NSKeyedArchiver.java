@@ -1,16 +1,5 @@
 package dtxkit.runtime.archive;
 
-import com.dd.plist.BinaryPropertyListWriter;
-import com.dd.plist.NSArray;
-import com.dd.plist.NSData;
-import com.dd.plist.NSDictionary;
-import com.dd.plist.NSNumber;
-import com.dd.plist.NSObject;
-import com.dd.plist.NSString;
-import com.dd.plist.UID;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -80,9 +69,11 @@ public final class NSKeyedArchiver {
     return encodeGeneral(root);
   }
 
-  /** {@link #encode} through the plist object graph and dd-plist's writer, whatever {@code root} is. */
+  /** {@link #encode} through the general writer, whatever {@code root} is. */
   byte[] encodeGeneral(Object root) {
-    return encodeTop(Map.of("root", new RootHolder(root)));
+    Encoding e = new Encoding();
+    int ref = e.elementRef(root, 0);
+    return BinaryArchiveWriter.write(new String[] {"root"}, new int[] {ref}, e.objects);
   }
 
   /**
@@ -91,52 +82,98 @@ public final class NSKeyedArchiver {
    */
   public byte[] encodeTop(Map<String, ?> top) {
     Encoding e = new Encoding();
-    NSDictionary topDict = new NSDictionary();
+    String[] keys = new String[top.size()];
+    int[] refs = new int[keys.length];
+    int i = 0;
     for (Map.Entry<String, ?> entry : top.entrySet()) {
-      Object v = entry.getValue();
-      int ref = v instanceof RootHolder h ? e.elementRef(h.value, 0) : e.ref(v, 0);
-      topDict.put(entry.getKey(), e.uidOf(ref));
+      keys[i] = Objects.requireNonNull(entry.getKey(), "top key");
+      refs[i++] = e.ref(entry.getValue(), 0);
     }
-    NSDictionary root = new NSDictionary();
-    root.put("$version", new NSNumber(100000));
-    root.put("$archiver", new NSString("NSKeyedArchiver"));
-    root.put("$top", topDict);
-    root.put("$objects", new NSArray(e.objects.toArray(new NSObject[0])));
-    try {
-      return BinaryPropertyListWriter.writeToArray(root);
-    } catch (IOException ex) {
-      // Writing to a byte array does no I/O; dd-plist declares the exception for its file variants.
-      throw new UncheckedIOException(ex);
-    }
+    return BinaryArchiveWriter.write(keys, refs, e.objects);
   }
 
-  /** The root goes through the element path: a null root becomes NSNull, as Foundation would archive it. */
-  private record RootHolder(Object value) {}
-
-  static UID uid(int index) {
-    return new UID("", BigInteger.valueOf(index));
+  /** A dd-plist UID naming {@code $objects[index]}, for tests that build archives by hand. */
+  static com.dd.plist.UID uid(int index) {
+    return new com.dd.plist.UID("", java.math.BigInteger.valueOf(index));
   }
 
-  /** The state of one encode call. */
+  /**
+   * The state of one encode call: the {@code $objects} entries (plain values, {@link BinaryArchiveWriter.Instance}s,
+   * {@link BinaryArchiveWriter.ClassEntry}s), objects found again by identity, strings and numbers by value.
+   */
   private final class Encoding {
-    final List<NSObject> objects = new ArrayList<>();
+    final List<Object> objects = new ArrayList<>();
     private final Map<Object, Integer> identityRefs = new IdentityHashMap<>();
-    private final Map<Object, Integer> valueRefs = new HashMap<>();
+    private final Map<String, Integer> stringRefs = new HashMap<>();
+    private final LongIntMap integerRefs = new LongIntMap(64);
+    private final LongIntMap realRefs = new LongIntMap(16);
+    private final int[] booleanRefs = {-1, -1};
     private final Map<List<String>, Integer> classRefs = new HashMap<>();
     private final Map<Class<?>, ArchiveClassCodec<?>> codecCache = new HashMap<>();
-    private final List<UID> uids = new ArrayList<>();
+    private BinaryArchiveWriter.Ref[] uids = new BinaryArchiveWriter.Ref[64];
     private int nullRef;
 
     Encoding() {
-      objects.add(new NSString("$null"));
+      objects.add("$null");
     }
 
-    /** One UID instance per index: fewer allocations, and dd-plist's writer finds equal UIDs by identity first. */
-    UID uidOf(int index) {
-      while (uids.size() <= index) {
-        uids.add(uid(uids.size()));
+    /** One Ref instance per index. */
+    BinaryArchiveWriter.Ref uidOf(int index) {
+      if (index >= uids.length) {
+        uids = java.util.Arrays.copyOf(uids, Math.max(index + 1, uids.length * 2));
       }
-      return uids.get(index);
+      BinaryArchiveWriter.Ref r = uids[index];
+      if (r == null) {
+        r = new BinaryArchiveWriter.Ref(index);
+        uids[index] = r;
+      }
+      return r;
+    }
+
+    /**
+     * The entry of a plain value, found again by value (what Foundation's archiver does for strings and numbers), or
+     * -1 when {@code value} is no String, integer, floating point number or Boolean.
+     */
+    private int plainRef(Object value) {
+      if (value instanceof String s) {
+        Integer known = stringRefs.get(s);
+        if (known != null) {
+          return known;
+        }
+        objects.add(s);
+        stringRefs.put(s, objects.size() - 1);
+        return objects.size() - 1;
+      }
+      if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+        long v = ((Number) value).longValue();
+        int known = integerRefs.get(v);
+        if (known >= 0) {
+          return known;
+        }
+        objects.add(v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v));
+        integerRefs.put(v, objects.size() - 1);
+        return objects.size() - 1;
+      }
+      if (value instanceof Double || value instanceof Float) {
+        double d = ((Number) value).doubleValue();
+        long bits = Double.doubleToLongBits(d);
+        int known = realRefs.get(bits);
+        if (known >= 0) {
+          return known;
+        }
+        objects.add(d);
+        realRefs.put(bits, objects.size() - 1);
+        return objects.size() - 1;
+      }
+      if (value instanceof Boolean b) {
+        int slot = b ? 1 : 0;
+        if (booleanRefs[slot] < 0) {
+          objects.add(b);
+          booleanRefs[slot] = objects.size() - 1;
+        }
+        return booleanRefs[slot];
+      }
+      return -1;
     }
 
     /** A reference to {@code value} inside a collection: null becomes the shared NSNull object. */
@@ -145,7 +182,7 @@ public final class NSKeyedArchiver {
         return ref(value, depth);
       }
       if (nullRef == 0) {
-        NSDictionary d = new NSDictionary();
+        BinaryArchiveWriter.Instance d = new BinaryArchiveWriter.Instance();
         d.put("$class", uidOf(classRef(NULL_CHAIN)));
         objects.add(d);
         nullRef = objects.size() - 1;
@@ -157,22 +194,16 @@ public final class NSKeyedArchiver {
       if (value == null) {
         return 0;
       }
-      Object plainKey = plainKey(value);
-      if (plainKey != null) {
-        Integer known = valueRefs.get(plainKey);
-        if (known != null) {
-          return known;
-        }
-        objects.add(plain(plainKey));
-        valueRefs.put(plainKey, objects.size() - 1);
-        return objects.size() - 1;
+      int plain = plainRef(value);
+      if (plain >= 0) {
+        return plain;
       }
       Integer known = identityRefs.get(value);
       if (known != null) {
         return known;
       }
       if (value instanceof byte[] bytes) {
-        objects.add(new NSData(bytes));
+        objects.add(bytes);
         identityRefs.put(value, objects.size() - 1);
         return objects.size() - 1;
       }
@@ -196,19 +227,23 @@ public final class NSKeyedArchiver {
         }
       }
       int index = objects.size();
-      objects.add(null);
+      BinaryArchiveWriter.Instance fields = new BinaryArchiveWriter.Instance();
+      objects.add(fields);
       identityRefs.put(value, index);
-      NSDictionary fields = new NSDictionary();
       Writer writer = new Writer(fields, depth + 1);
       encodeWith(codec, target, writer);
       fields.put("$class", uidOf(classRef(chain)));
-      objects.set(index, fields);
       return index;
     }
 
     private ArchiveClassCodec<?> codecFor(Object value) {
-      return codecCache.computeIfAbsent(value.getClass(), type -> registry.encoderFor(type).orElseThrow(
-          () -> new IllegalArgumentException("no archive codec for " + type.getName())));
+      ArchiveClassCodec<?> codec = codecCache.get(value.getClass());
+      if (codec == null) {
+        codec = registry.encoderFor(value.getClass()).orElseThrow(
+            () -> new IllegalArgumentException("no archive codec for " + value.getClass().getName()));
+        codecCache.put(value.getClass(), codec);
+      }
+      return codec;
     }
 
     @SuppressWarnings("unchecked")
@@ -226,23 +261,16 @@ public final class NSKeyedArchiver {
       if (known != null) {
         return known;
       }
-      NSDictionary d = new NSDictionary();
-      d.put("$classname", new NSString(chain.get(0)));
-      NSObject[] names = new NSObject[chain.size()];
-      for (int i = 0; i < names.length; i++) {
-        names[i] = new NSString(chain.get(i));
-      }
-      d.put("$classes", new NSArray(names));
-      objects.add(d);
+      objects.add(new BinaryArchiveWriter.ClassEntry(List.copyOf(chain)));
       classRefs.put(chain, objects.size() - 1);
       return objects.size() - 1;
     }
 
     private final class Writer implements ArchiveWriter {
-      private final NSDictionary fields;
+      private final BinaryArchiveWriter.Instance fields;
       private final int depth;
 
-      Writer(NSDictionary fields, int depth) {
+      Writer(BinaryArchiveWriter.Instance fields, int depth) {
         this.fields = fields;
         this.depth = depth;
       }
@@ -255,31 +283,31 @@ public final class NSKeyedArchiver {
       @Override
       public void encodeInline(String key, Object value) {
         Objects.requireNonNull(value, "inline value of " + key);
-        NSObject plist;
+        Object plist;
         if (value instanceof byte[] bytes) {
-          plist = new NSData(bytes);
+          plist = bytes;
         } else {
-          Object k = plainKey(value);
-          if (k == null) {
+          plist = plainKey(value);
+          if (plist == null) {
             throw new IllegalArgumentException(
                 "cannot archive a " + value.getClass().getName() + " inline (key " + key + ")");
           }
-          plist = plain(k);
         }
         fields.put(checkKey(key), plist);
       }
 
       @Override
       public void encodeReferences(String key, Collection<?> values) {
-        NSObject[] refs = new NSObject[values.size()];
+        BinaryArchiveWriter.Ref[] refs = new BinaryArchiveWriter.Ref[values.size()];
         int i = 0;
         for (Object v : values) {
           refs[i++] = uidOf(elementRef(v, depth));
         }
-        fields.put(checkKey(key), new NSArray(refs));
+        fields.put(checkKey(key), refs);
       }
 
       private String checkKey(String key) {
+        Objects.requireNonNull(key, "key");
         if (key.equals("$class")) {
           throw new IllegalArgumentException("$class is written by the archiver");
         }
@@ -301,22 +329,6 @@ public final class NSKeyedArchiver {
       return f.doubleValue();
     }
     return null;
-  }
-
-  private static NSObject plain(Object key) {
-    if (key instanceof String s) {
-      return new NSString(s);
-    }
-    if (key instanceof Integer i) {
-      return new NSNumber(i);
-    }
-    if (key instanceof Long l) {
-      return new NSNumber(l);
-    }
-    if (key instanceof Double d) {
-      return new NSNumber(d);
-    }
-    return new NSNumber((Boolean) key);
   }
 
   /** Configures an {@link NSKeyedArchiver}. */

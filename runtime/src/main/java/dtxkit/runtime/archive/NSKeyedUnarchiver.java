@@ -31,14 +31,22 @@ import java.util.Set;
  * and {@code $null} → null; NSUUID → {@code UUID}; NSError → {@link NSError}; other registered classes → their
  * codec's value (see {@link ArchiveClassRegistry#builtIns()}); unregistered classes → {@link GenericArchivedObject}.
  * An object referenced twice decodes to the same Java instance; a List, Map or generic object that contains itself
- * contains itself in Java too.
+ * contains itself in Java too (such values cannot be set elements or dictionary keys: that is a format error).
+ *
+ * <p>Binary archives are read in place (no plist tree; each {@code $objects} entry
+ * decoded once); XML archives are parsed by dd-plist first. These are the entry points fuzzers and peers reach:
+ * {@link #unarchive(byte[])}, {@link #decode(byte[])}, {@link #decode(byte[], int, int)},
+ * {@link #decode(io.netty.buffer.ByteBuf)}, {@link #decodeTop(byte[])}; they throw nothing but
+ * {@link DtxProtocolException}s for any input (and {@link NullPointerException} or {@link IndexOutOfBoundsException}
+ * for caller mistakes in the arguments themselves).
  *
  * <p>The root is {@code $top.root}. Archives written with unkeyed top-level values ({@code $0}, {@code $1}, ...) decode
  * to their only value, or to an ordered Map of all {@code $top} keys when there are several (see
  * {@link #unarchiveTop(byte[])}).
  *
- * <p>Malformed archives throw {@link ArchiveFormatException} naming the key or {@code $objects[i]} at fault; archives
- * over the {@link ArchiveLimits} throw {@link DtxLimitExceededException}. Instances are immutable and thread-safe.
+ * <p>Malformed archives throw {@link ArchiveFormatException} naming the key or {@code $objects[i]} at fault (and, for
+ * the binary plist's own structure, the part and its byte offset); archives over the {@link ArchiveLimits} throw
+ * {@link DtxLimitExceededException}. Instances are immutable and thread-safe.
  */
 public final class NSKeyedUnarchiver {
   private static final NSKeyedUnarchiver DEFAULT = builder().build();
@@ -94,13 +102,47 @@ public final class NSKeyedUnarchiver {
   public Object decode(byte[] data) throws DtxProtocolException {
     Objects.requireNonNull(data, "data");
     if (data.length <= limits.maxInputBytes() && limits.maxObjects() >= SingleValueArchives.OBJECT_COUNT) {
-      // Exactly the bytes NSKeyedArchiver writes for a lone string, number or data: decoded without dd-plist.
+      // Exactly the bytes NSKeyedArchiver writes for a lone string, number or data: decoded by comparison.
       Object single = SingleValueArchives.decode(data);
       if (single != SingleValueArchives.NO_MATCH) {
         return single;
       }
     }
-    Map<String, Object> top = decodeTop(data);
+    return rootOf(decodeTop(data, 0, data.length));
+  }
+
+  /**
+   * {@link #decode(byte[])} of the archive in {@code data[offset..offset+length)}, read in place.
+   *
+   * @throws ArchiveFormatException when the archive is malformed
+   * @throws DtxLimitExceededException when it is over one of this unarchiver's limits
+   * @throws IndexOutOfBoundsException when the range is not inside {@code data}
+   */
+  public Object decode(byte[] data, int offset, int length) throws DtxProtocolException {
+    Objects.checkFromIndexSize(offset, length, data.length);
+    return rootOf(decodeTop(data, offset, length));
+  }
+
+  /**
+   * {@link #decode(byte[])} of the readable bytes of {@code buffer}, read in place when the buffer has a backing
+   * array (copied once otherwise); the buffer's indexes and reference count are left as they are.
+   *
+   * @throws ArchiveFormatException when the archive is malformed
+   * @throws DtxLimitExceededException when it is over one of this unarchiver's limits
+   */
+  public Object decode(io.netty.buffer.ByteBuf buffer) throws DtxProtocolException {
+    int length = buffer.readableBytes();
+    if (length > limits.maxInputBytes()) {
+      throw new DtxLimitExceededException(
+          "archive bytes", limits.maxInputBytes(), length, DtxProtocolException.UNKNOWN_OFFSET);
+    }
+    if (buffer.hasArray()) {
+      return decode(buffer.array(), buffer.arrayOffset() + buffer.readerIndex(), length);
+    }
+    return decode(io.netty.buffer.ByteBufUtil.getBytes(buffer));
+  }
+
+  private static Object rootOf(Map<String, Object> top) {
     if (top.containsKey("root")) {
       return top.get("root");
     }
@@ -119,10 +161,34 @@ public final class NSKeyedUnarchiver {
    */
   public Map<String, Object> decodeTop(byte[] data) throws DtxProtocolException {
     Objects.requireNonNull(data, "data");
-    if (data.length > limits.maxInputBytes()) {
+    return decodeTop(data, 0, data.length);
+  }
+
+  private Map<String, Object> decodeTop(byte[] data, int offset, int length) throws DtxProtocolException {
+    if (length > limits.maxInputBytes()) {
       throw new DtxLimitExceededException(
-          "archive bytes", limits.maxInputBytes(), data.length, DtxProtocolException.UNKNOWN_OFFSET);
+          "archive bytes", limits.maxInputBytes(), length, DtxProtocolException.UNKNOWN_OFFSET);
     }
+    if (offset != 0 || length != data.length) {
+      data = java.util.Arrays.copyOfRange(data, offset, offset + length);
+    }
+    if (BinaryPlist.isBinary(data, 0, length)) {
+      // Binary archives (what devices and NSKeyedArchiver write) are read in place; an extended length that is no
+      // integer is reported as such, whichever object it is in.
+      String badLength = dtxkit.runtime.internal.BinaryPlists.malformedLength(data);
+      if (badLength != null) {
+        throw new ArchiveFormatException("plist", "not a property list: " + badLength, null);
+      }
+      return new BinaryUnarchiving(registry, limits, new BinaryPlist(data, 0, length)).decodeTop();
+    }
+    return decodeTree(data);
+  }
+
+  /**
+   * XML (and other textual) archives: parsed into a dd-plist tree first. Binary archives decode this way only in the
+   * tests that compare the two readers.
+   */
+  Map<String, Object> decodeTree(byte[] data) throws DtxProtocolException {
     String badLength = dtxkit.runtime.internal.BinaryPlists.malformedLength(data);
     if (badLength != null) {
       // dd-plist would print this to System.err and parse on; reject it as the malformed plist it is.
@@ -230,7 +296,7 @@ public final class NSKeyedUnarchiver {
   }
 
   /** {@code root} first, then {@code $0, $1, ...} numerically, then anything else in archive order (stable sort). */
-  private static long topRank(String key) {
+  static long topRank(String key) {
     if (key.equals("root")) {
       return -1;
     }

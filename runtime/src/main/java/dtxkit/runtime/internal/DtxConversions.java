@@ -1,6 +1,7 @@
 package dtxkit.runtime.internal;
 
 import dtxkit.runtime.DtxException;
+import dtxkit.runtime.archive.ArchiveValues;
 import dtxkit.runtime.archive.NSURL;
 import java.net.URI;
 import java.time.Instant;
@@ -236,7 +237,7 @@ public final class DtxConversions {
     }
     Set<E> out = new LinkedHashSet<>();
     for (Object e : c) {
-      out.add(element.apply(e));
+      out.add(hashable(element.apply(e)));
     }
     return Collections.unmodifiableSet(out);
   }
@@ -252,7 +253,7 @@ public final class DtxConversions {
     }
     Map<K, V> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : m.entrySet()) {
-      out.put(key.apply(e.getKey()), val.apply(e.getValue()));
+      out.put(hashable(key.apply(e.getKey())), val.apply(e.getValue()));
     }
     return Collections.unmodifiableMap(out);
   }
@@ -307,7 +308,7 @@ public final class DtxConversions {
     }
     Set<Object> out = new LinkedHashSet<>();
     for (E e : value) {
-      out.add(element.apply(e));
+      out.add(hashable(element.apply(e)));
     }
     return out;
   }
@@ -320,7 +321,7 @@ public final class DtxConversions {
     }
     Map<Object, Object> out = new LinkedHashMap<>();
     for (Map.Entry<K, V> e : value.entrySet()) {
-      out.put(key.apply(e.getKey()), val.apply(e.getValue()));
+      out.put(hashable(key.apply(e.getKey())), val.apply(e.getValue()));
     }
     return out;
   }
@@ -335,7 +336,14 @@ public final class DtxConversions {
     return "aeiouAEIOU".indexOf(type.charAt(0)) >= 0 ? "an" : "a";
   }
 
-  /** {@code String "abc"}, {@code Long 5}, {@code byte[] of 3 bytes}, {@code null}. */
+  /** The most characters {@link #describe} shows of a value before cutting it with "...". */
+  private static final int DESCRIBE_LIMIT = 80;
+
+  /**
+   * {@code String "abc"}, {@code Long 5}, {@code byte[] of 3 bytes}, {@code ArrayList [1, 2]}, {@code null}.
+   * Containers are shown by {@link ArchiveValues#toString(Object, int)}: bounded, and a container inside itself shows
+   * as {@code (cycle)} (a decoded archive may contain itself, and its own {@code toString} would then never end).
+   */
   static String describe(Object value) {
     if (value == null) {
       return "null";
@@ -343,10 +351,26 @@ public final class DtxConversions {
     if (value instanceof byte[] b) {
       return "byte[] of " + b.length + " bytes";
     }
-    String text = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
-    if (text.length() > 80) {
-      text = text.substring(0, 77) + "...";
+    String text = value instanceof String s
+        ? "\"" + (s.length() > DESCRIBE_LIMIT ? s.substring(0, DESCRIBE_LIMIT) : s) + "\""
+        : ArchiveValues.toString(value, DESCRIBE_LIMIT);
+    if (text.length() > DESCRIBE_LIMIT) {
+      text = text.substring(0, DESCRIBE_LIMIT - 3) + "...";
     }
     return value.getClass().getSimpleName() + " " + text;
   }
+
+  /**
+   * Checks that {@code value}, about to be hashed as a set element or map key, does not contain itself: hashing a
+   * list that contains itself never ends.
+   *
+   * @throws DtxException naming the value when it contains itself
+   */
+  static <T> T hashable(T value) {
+    if (ArchiveValues.containsItself(value)) {
+      throw new DtxException("a set element or map key must not contain itself, got " + describe(value));
+    }
+    return value;
+  }
+
 }

@@ -21,7 +21,7 @@ class SingleValueArchivesTest {
   private static final NSKeyedArchiver GENERAL = NSKeyedArchiver.builder().build();
   private static final Random RANDOM = new Random(20261122);
 
-  private static List<Object> values() {
+  static List<Object> values() {
     List<Object> values = new ArrayList<>();
     // Data and ASCII strings at every length around each header and offset-width boundary.
     int[] lengths = {0, 1, 2, 13, 14, 15, 16, 100, 130, 131, 132, 255, 256, 257, 4096, 65_000, 65_535, 65_536,

@@ -12,6 +12,7 @@ import dtxkit.runtime.archive.NSError;
 import dtxkit.runtime.archive.NSURL;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,5 +139,42 @@ class DtxConversionsTest {
     assertEquals(Map.of("k", "1"), DtxConversions.fromMap(Map.of("k", 1), k -> k, String::valueOf));
     assertNull(DtxConversions.fromList(null, v -> v));
     assertNull(DtxConversions.fromMap(null, v -> v, v -> v));
+  }
+
+  /** Issue 10 item 2: a decoded archive may contain itself; describing or hashing it must end. */
+  @Test
+  void valuesThatContainThemselvesAreDescribedAndRejectedAsKeysWithoutRecursingForever() {
+    List<Object> outer = new ArrayList<>();
+    List<Object> inner = new ArrayList<>();
+    outer.add(inner);
+    inner.add(outer);
+    assertEquals("ArrayList [[(cycle)]]", DtxConversions.describe(outer));
+    assertEquals("expected a String, got ArrayList [[(cycle)]]",
+        assertThrows(DtxException.class, () -> DtxConversions.toStr(inner)).getMessage());
+    Map<Object, Object> map = new LinkedHashMap<>();
+    map.put("self", map);
+    assertEquals("LinkedHashMap {self=(cycle)}", DtxConversions.describe(map));
+    // long and deep values are cut
+    List<Object> deep = new ArrayList<>();
+    Object v = deep;
+    for (int i = 0; i < 100_000; i++) {
+      List<Object> next = new ArrayList<>();
+      next.add(v);
+      v = next;
+    }
+    String deepText = DtxConversions.describe(v);
+    assertTrue(deepText.startsWith("ArrayList [[[[") && deepText.endsWith("]"), deepText);
+    String longText = DtxConversions.describe(java.util.Collections.nCopies(1000, "abc"));
+    assertTrue(longText.endsWith("...") && longText.length() < 100, longText);
+
+    // as set elements and map keys: a clear error, not a StackOverflowError from hashCode
+    DtxException set = assertThrows(DtxException.class, () -> DtxConversions.toSet(List.of(outer), e -> e));
+    assertEquals("a set element or map key must not contain itself, got ArrayList [[(cycle)]]", set.getMessage());
+    assertThrows(DtxException.class, () -> DtxConversions.toMap(Map.of(inner, 1), k -> k, x -> x));
+    assertThrows(DtxException.class, () -> DtxConversions.fromSet(List.of(map), e -> e));
+    // shared (acyclic) structure is fine
+    List<Object> shared = List.of("x");
+    assertEquals(Set.of(List.of(shared, shared)),
+        DtxConversions.toSet(List.of(List.of(shared, shared)), e -> e));
   }
 }

@@ -1,0 +1,401 @@
+package dtxkit.runtime.archive;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the binary plist ({@code bplist00}) of an NSKeyedArchiver archive from the archive's entries, without a
+ * plist object graph: the entries ({@link NSKeyedArchiver}'s {@code $objects}) are laid out depth-first from the root
+ * dictionary, as dd-plist and CoreFoundation order them (a dictionary, then its keys, then each value's subtree; an
+ * array, then each element's subtree), strings, numbers, booleans and UIDs written once per distinct value, and
+ * containers never merged (archive-level sharing is by identity already).
+ *
+ * <p>Entries are: a {@code String}, {@code Integer}, {@code Long}, {@code Double}, {@code Boolean} or {@code byte[]};
+ * an {@link Instance} (keys and field values: {@link Ref}, an inline plain value, or a {@code Ref[]} array); a
+ * {@link ClassEntry}.
+ */
+final class BinaryArchiveWriter {
+  /** A UID: a reference to {@code $objects[index]}. */
+  static final class Ref {
+    final int index;
+
+    Ref(int index) {
+      this.index = index;
+    }
+  }
+
+  /** An archived object's dictionary: keys in call order, {@code $class} last. */
+  static final class Instance {
+    String[] keys = new String[4];
+    Object[] values = new Object[4];
+    int size;
+
+    void put(String key, Object value) {
+      for (int i = 0; i < size; i++) {
+        if (keys[i].equals(key)) {
+          values[i] = value;
+          return;
+        }
+      }
+      if (size == keys.length) {
+        keys = Arrays.copyOf(keys, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      keys[size] = key;
+      values[size++] = value;
+    }
+  }
+
+  /** A class dictionary: {@code $classname} and {@code $classes}. */
+  static final class ClassEntry {
+    final List<String> chain;
+
+    ClassEntry(List<String> chain) {
+      this.chain = chain;
+    }
+  }
+
+  private static final byte K_STRING = 1;
+  private static final byte K_INT = 2;
+  private static final byte K_REAL = 3;
+  private static final byte K_BOOL = 4;
+  private static final byte K_DATA = 5;
+  private static final byte K_UID = 6;
+  private static final byte K_ARRAY = 7;
+  private static final byte K_DICT = 8;
+
+  private byte[] kinds = new byte[64];
+  private Object[] payloads = new Object[64];
+  private long[] numbers = new long[64];
+  private int count;
+
+  private final Map<String, Integer> strings = new HashMap<>();
+  private final LongIntMap ints = new LongIntMap(64);
+  private final LongIntMap reals = new LongIntMap(16);
+  private int[] uids = new int[16];
+  private final int[] bools = {-1, -1};
+
+  private final List<Object> objects;
+
+  private BinaryArchiveWriter(List<Object> objects) {
+    this.objects = objects;
+  }
+
+  /**
+   * The archive {@code {$version: 100000, $archiver: "NSKeyedArchiver", $top: {key: UID}, $objects: [...]}}.
+   *
+   * @param topKeys the {@code $top} keys in order
+   * @param topRefs the {@code $objects} index each key refers to
+   * @param objects the entries, {@code "$null"} first
+   */
+  static byte[] write(String[] topKeys, int[] topRefs, List<Object> objects) {
+    BinaryArchiveWriter w = new BinaryArchiveWriter(objects);
+    w.layout(topKeys, topRefs);
+    return w.bytes();
+  }
+
+  private int add(byte kind, Object payload, long number) {
+    if (count == kinds.length) {
+      int n = count * 2;
+      kinds = Arrays.copyOf(kinds, n);
+      payloads = Arrays.copyOf(payloads, n);
+      numbers = Arrays.copyOf(numbers, n);
+    }
+    kinds[count] = kind;
+    payloads[count] = payload;
+    numbers[count] = number;
+    return count++;
+  }
+
+  private void layout(String[] topKeys, int[] topRefs) {
+    int[] rootChildren = new int[8];
+    int root = add(K_DICT, rootChildren, 0);
+    rootChildren[0] = string("$version");
+    rootChildren[1] = string("$archiver");
+    rootChildren[2] = string("$top");
+    rootChildren[3] = string("$objects");
+    rootChildren[4] = integer(100000);
+    rootChildren[5] = string("NSKeyedArchiver");
+    int[] topChildren = new int[2 * topKeys.length];
+    rootChildren[6] = add(K_DICT, topChildren, 0);
+    for (int i = 0; i < topKeys.length; i++) {
+      topChildren[i] = string(topKeys[i]);
+    }
+    for (int i = 0; i < topKeys.length; i++) {
+      topChildren[topKeys.length + i] = uid(topRefs[i]);
+    }
+    int n = objects.size();
+    int[] entries = new int[n];
+    rootChildren[7] = add(K_ARRAY, entries, 0);
+    for (int i = 0; i < n; i++) {
+      entries[i] = entry(objects.get(i));
+    }
+    assert root == 0;
+  }
+
+  private int entry(Object o) {
+    if (o instanceof Instance inst) {
+      int[] children = new int[2 * inst.size];
+      int id = add(K_DICT, children, 0);
+      for (int i = 0; i < inst.size; i++) {
+        children[i] = string(inst.keys[i]);
+      }
+      for (int i = 0; i < inst.size; i++) {
+        children[inst.size + i] = field(inst.values[i]);
+      }
+      return id;
+    }
+    if (o instanceof ClassEntry c) {
+      int[] children = new int[4];
+      int id = add(K_DICT, children, 0);
+      children[0] = string("$classname");
+      children[1] = string("$classes");
+      children[2] = string(c.chain.get(0));
+      int[] names = new int[c.chain.size()];
+      children[3] = add(K_ARRAY, names, 0);
+      for (int i = 0; i < names.length; i++) {
+        names[i] = string(c.chain.get(i));
+      }
+      return id;
+    }
+    return plain(o);
+  }
+
+  private int field(Object v) {
+    if (v instanceof Ref r) {
+      return uid(r.index);
+    }
+    if (v instanceof Ref[] refs) {
+      int[] elements = new int[refs.length];
+      int id = add(K_ARRAY, elements, 0);
+      for (int i = 0; i < refs.length; i++) {
+        elements[i] = uid(refs[i].index);
+      }
+      return id;
+    }
+    return plain(v);
+  }
+
+  private int plain(Object o) {
+    if (o instanceof String s) {
+      return string(s);
+    }
+    if (o instanceof Integer || o instanceof Long) {
+      return integer(((Number) o).longValue());
+    }
+    if (o instanceof Double d) {
+      long bits = Double.doubleToRawLongBits(d);
+      int known = reals.get(bits);
+      if (known >= 0) {
+        return known;
+      }
+      int id = add(K_REAL, null, bits);
+      reals.put(bits, id);
+      return id;
+    }
+    if (o instanceof Boolean b) {
+      int slot = b ? 1 : 0;
+      if (bools[slot] < 0) {
+        bools[slot] = add(K_BOOL, null, slot);
+      }
+      return bools[slot];
+    }
+    if (o instanceof byte[] data) {
+      return add(K_DATA, data, 0);
+    }
+    throw new IllegalStateException("not a plist value: " + (o == null ? "null" : o.getClass().getName()));
+  }
+
+  private int string(String s) {
+    Integer known = strings.get(s);
+    if (known != null) {
+      return known;
+    }
+    int id = add(K_STRING, s, 0);
+    strings.put(s, id);
+    return id;
+  }
+
+  private int integer(long v) {
+    int known = ints.get(v);
+    if (known >= 0) {
+      return known;
+    }
+    int id = add(K_INT, null, v);
+    ints.put(v, id);
+    return id;
+  }
+
+  private int uid(int index) {
+    if (index >= uids.length) {
+      uids = Arrays.copyOf(uids, Math.max(index + 1, uids.length * 2));
+    }
+    // Stored as id + 1 so that the zero the array starts with means "none yet".
+    int known = uids[index];
+    if (known != 0) {
+      return known - 1;
+    }
+    int id = add(K_UID, null, index);
+    uids[index] = id + 1;
+    return id;
+  }
+
+  // ---- bytes ------------------------------------------------------------------------------------------------------
+
+  private byte[] out;
+  private int pos;
+
+  private void ensure(int more) {
+    if (pos + more > out.length) {
+      long want = Math.max((long) out.length * 2, (long) pos + more);
+      if (want > Integer.MAX_VALUE - 16) {
+        if ((long) pos + more > Integer.MAX_VALUE - 16) {
+          throw new IllegalArgumentException("archive larger than a byte array holds");
+        }
+        want = Integer.MAX_VALUE - 16;
+      }
+      out = Arrays.copyOf(out, (int) want);
+    }
+  }
+
+  private byte[] bytes() {
+    int refSize = count < 0x100 ? 1 : count < 0x10000 ? 2 : 4;
+    out = new byte[Math.max(256, count * 12 + 64)];
+    out[0] = 'b';
+    out[1] = 'p';
+    out[2] = 'l';
+    out[3] = 'i';
+    out[4] = 's';
+    out[5] = 't';
+    out[6] = '0';
+    out[7] = '0';
+    pos = 8;
+    int[] offsets = new int[count];
+    for (int id = 0; id < count; id++) {
+      offsets[id] = pos;
+      switch (kinds[id]) {
+        case K_STRING -> writeString((String) payloads[id]);
+        case K_INT -> writeInt(numbers[id]);
+        case K_REAL -> {
+          ensure(9);
+          out[pos++] = 0x23;
+          put(numbers[id], 8);
+        }
+        case K_BOOL -> {
+          ensure(1);
+          out[pos++] = (byte) (numbers[id] == 1 ? 0x09 : 0x08);
+        }
+        case K_DATA -> {
+          byte[] data = (byte[]) payloads[id];
+          header(0x4, data.length);
+          ensure(data.length);
+          System.arraycopy(data, 0, out, pos, data.length);
+          pos += data.length;
+        }
+        case K_UID -> {
+          long v = numbers[id];
+          int width = v < 0x100 ? 1 : v < 0x10000 ? 2 : 4;
+          ensure(1 + width);
+          out[pos++] = (byte) (0x80 | (width - 1));
+          put(v, width);
+        }
+        case K_ARRAY -> {
+          int[] refs = (int[]) payloads[id];
+          header(0xA, refs.length);
+          ensure(refs.length * refSize);
+          for (int r : refs) {
+            put(r, refSize);
+          }
+        }
+        case K_DICT -> {
+          int[] refs = (int[]) payloads[id];
+          header(0xD, refs.length / 2);
+          ensure(refs.length * refSize);
+          for (int r : refs) {
+            put(r, refSize);
+          }
+        }
+        default -> throw new IllegalStateException("kind " + kinds[id]);
+      }
+    }
+    int tableOffset = pos;
+    int offsetSize = tableOffset < 0x100 ? 1 : tableOffset < 0x10000 ? 2 : 4;
+    ensure(count * offsetSize + 32);
+    for (int offset : offsets) {
+      put(offset, offsetSize);
+    }
+    // Trailer: 6 unused bytes, offset size, reference size, object count, top object, offset table offset.
+    pos += 6;
+    out[pos++] = (byte) offsetSize;
+    out[pos++] = (byte) refSize;
+    put(count, 8);
+    put(0, 8);
+    put(tableOffset, 8);
+    return pos == out.length ? out : Arrays.copyOf(out, pos);
+  }
+
+  private void put(long v, int width) {
+    for (int i = width - 1; i >= 0; i--) {
+      out[pos + i] = (byte) v;
+      v >>>= 8;
+    }
+    pos += width;
+  }
+
+  /** A marker with a count: inline below 15, else followed by an integer of 1, 2 or 4 bytes. */
+  private void header(int type, int n) {
+    ensure(6);
+    if (n < 15) {
+      out[pos++] = (byte) (type << 4 | n);
+    } else {
+      out[pos++] = (byte) (type << 4 | 0xF);
+      if (n < 0x100) {
+        out[pos++] = 0x10;
+        put(n, 1);
+      } else if (n < 0x10000) {
+        out[pos++] = 0x11;
+        put(n, 2);
+      } else {
+        out[pos++] = 0x12;
+        put(n, 4);
+      }
+    }
+  }
+
+  /** Unsigned in 1, 2 or 4 bytes when it fits, else 8 bytes (always for negatives). */
+  private void writeInt(long v) {
+    int width = v < 0 ? 8 : v <= 0xFFL ? 1 : v <= 0xFFFFL ? 2 : v <= 0xFFFF_FFFFL ? 4 : 8;
+    ensure(1 + width);
+    out[pos++] = (byte) (0x10 | Integer.numberOfTrailingZeros(width));
+    put(v, width);
+  }
+
+  /** ASCII when every char is below 0x80, else UTF-16BE (the count in UTF-16 units). */
+  private void writeString(String s) {
+    int n = s.length();
+    boolean ascii = true;
+    for (int i = 0; i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      header(0x5, n);
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        out[pos++] = (byte) s.charAt(i);
+      }
+    } else {
+      header(0x6, n);
+      ensure(2 * n);
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        out[pos++] = (byte) (c >>> 8);
+        out[pos++] = (byte) c;
+      }
+    }
+  }
+}

@@ -1,0 +1,752 @@
+package dtxkit.runtime.archive;
+
+import dtxkit.runtime.DtxLimitExceededException;
+import dtxkit.runtime.DtxProtocolException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One decode of a binary NSKeyedArchiver archive straight from its bytes ({@link BinaryPlist}): no plist object tree is
+ * built; each {@code $objects} entry is read where it lies when it is first referenced and decoded once. The rules
+ * (mapping, cycles, errors, limits) are those {@link NSKeyedUnarchiver} documents, the same as for XML archives.
+ */
+final class BinaryUnarchiving {
+  private static final byte IN_PROGRESS = 1;
+  private static final byte PUBLISHED = 2;
+  private static final byte DONE = 3;
+  private static final int ARCHIVE_VERSION = 100000;
+
+  private final ArchiveClassRegistry registry;
+  private final ArchiveLimits limits;
+  private final BinaryPlist plist;
+  private final int refSize;
+  /** Where the {@code $objects} array's references start. */
+  private int objectRefs;
+  private Object[] decoded;
+  private byte[] state;
+  private final Map<Integer, ClassInfo> classes = new HashMap<>();
+  private long lastClassIndex = -1;
+  private ClassInfo lastClass;
+
+  BinaryUnarchiving(ArchiveClassRegistry registry, ArchiveLimits limits, BinaryPlist plist) {
+    this.registry = registry;
+    this.limits = limits;
+    this.plist = plist;
+    this.refSize = plist.refSize;
+  }
+
+  /** Every {@code $top} entry decoded, ordered as {@link NSKeyedUnarchiver#decodeTop(byte[])} says. */
+  Map<String, Object> decodeTop() throws DtxProtocolException {
+    int root = plist.offsetOf(plist.top);
+    if (plist.type(root) != BinaryPlist.DICT) {
+      throw ArchiveFormatException.wrongValue("plist", "a dictionary", plist.typeName(root));
+    }
+    Dict rootDict = new Dict(root, "plist");
+    int archiver = rootDict.find("$archiver");
+    if (archiver < 0) {
+      throw ArchiveFormatException.missing("$archiver", "\"NSKeyedArchiver\"");
+    }
+    if (!plist.isAscii(archiver, "NSKeyedArchiver")) {
+      throw ArchiveFormatException.wrongValue("$archiver", "\"NSKeyedArchiver\"", describe(archiver));
+    }
+    int version = rootDict.find("$version");
+    if (version < 0) {
+      throw ArchiveFormatException.missing("$version", String.valueOf(ARCHIVE_VERSION));
+    }
+    if (plist.type(version) != BinaryPlist.INT || plist.intValue(version, "$version") != ARCHIVE_VERSION) {
+      throw ArchiveFormatException.wrongValue("$version", String.valueOf(ARCHIVE_VERSION), describe(version));
+    }
+    int top = rootDict.find("$top");
+    if (top < 0) {
+      throw ArchiveFormatException.missing("$top", "a dictionary of UIDs");
+    }
+    if (plist.type(top) != BinaryPlist.DICT) {
+      throw ArchiveFormatException.wrongValue("$top", "a dictionary of UIDs", plist.typeName(top));
+    }
+    int objects = rootDict.find("$objects");
+    if (objects < 0) {
+      throw ArchiveFormatException.missing("$objects", "an array");
+    }
+    if (plist.type(objects) != BinaryPlist.ARRAY) {
+      throw ArchiveFormatException.wrongValue("$objects", "an array", plist.typeName(objects));
+    }
+    int count = plist.count(objects, refSize, "$objects");
+    if (count > limits.maxObjects()) {
+      throw new DtxLimitExceededException(
+          "archive objects", limits.maxObjects(), count, DtxProtocolException.UNKNOWN_OFFSET);
+    }
+    if (count == 0) {
+      throw ArchiveFormatException.wrongValue("$objects", "at least the $null entry", "an empty array");
+    }
+    objectRefs = plist.contentOffset(objects);
+    int first = entryOffset(0);
+    if (!plist.isAscii(first, "$null")) {
+      throw ArchiveFormatException.wrongValue("$objects[0]", "\"$null\"", describe(first));
+    }
+    decoded = new Object[count];
+    state = new byte[count];
+
+    Dict topDict = new Dict(top, "$top");
+    Map<String, Integer> entries = new LinkedHashMap<>();
+    for (int j = 0; j < topDict.size; j++) {
+      int keyOffset = topDict.keyOffset(j);
+      int keyType = plist.marker(keyOffset) & 0xF0;
+      if (keyType != BinaryPlist.ASCII && keyType != BinaryPlist.UTF16) {
+        throw ArchiveFormatException.wrongValue("$top", "string keys", "a key that is " + plist.typeName(keyOffset));
+      }
+      entries.put(plist.stringValue(keyOffset, "$top"), topDict.valueOffset(j));
+    }
+    List<String> keys = new ArrayList<>(entries.keySet());
+    keys.sort((a, b) -> Long.compare(NSKeyedUnarchiver.topRank(a), NSKeyedUnarchiver.topRank(b)));
+    Map<String, Object> result = new LinkedHashMap<>();
+    try {
+      for (String key : keys) {
+        result.put(key, follow(entries.get(key), null, key, -1, 0, false));
+      }
+    } catch (MalformedKeys e) {
+      throw e.format;
+    } catch (StackOverflowError e) {
+      // Only reachable when maxDepth was raised beyond what this thread's stack holds; the archive is abandoned
+      // and the stack unwound, so the thread is fine to go on.
+      throw new ArchiveFormatException(
+          "$objects", "nests deeper than this thread's stack allows (maxDepth " + limits.maxDepth() + ")", e);
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
+  /**
+   * Where the key strings codecs ask for lie: keys are written once per archive (a binary plist holds each distinct
+   * string once), so after the first comparison a key is recognised by its offset. Keyed by the String instance the
+   * codec passes (codecs pass constants).
+   */
+  private final String[] keyNames = new String[8];
+  private final int[] keyOffsets = new int[8];
+  private int keyNext;
+
+  private int knownKeyOffset(String key) {
+    for (int k = 0; k < keyNames.length; k++) {
+      if (keyNames[k] == key) {
+        return keyOffsets[k];
+      }
+    }
+    return -1;
+  }
+
+  private void rememberKeyOffset(String key, int offset) {
+    for (int k = 0; k < keyNames.length; k++) {
+      if (keyNames[k] == key) {
+        keyOffsets[k] = offset;
+        return;
+      }
+    }
+    keyNames[keyNext] = key;
+    keyOffsets[keyNext] = offset;
+    keyNext = (keyNext + 1) & (keyNames.length - 1);
+  }
+
+  /** The name of {@code $objects[index]} for errors, built only when one is thrown. */
+  private static final class EntryName {
+    int index;
+
+    @Override
+    public String toString() {
+      return "$objects[" + index + "]";
+    }
+  }
+
+  private final EntryName entryName = new EntryName();
+
+  /** The offset of {@code $objects[i]}. */
+  private int entryOffset(int i) throws ArchiveFormatException {
+    return plist.offsetOf(plist.ref(objectRefs + i * refSize, "$objects"));
+  }
+
+  /** {@code OWNER.KEY[ELEMENT]}; {@code $top.KEY} without an owner; built only for error messages. */
+  private static String where(Reader owner, String key, int element) {
+    String base = owner == null ? "$top." + key : owner.location() + "." + key;
+    return element < 0 ? base : base + "[" + element + "]";
+  }
+
+  /** A value for an error message: a string quoted (cut at 64), a number as it is, else the type. */
+  private String describe(int offset) {
+    try {
+      int type = plist.type(offset);
+      if (type == BinaryPlist.ASCII || type == BinaryPlist.UTF16) {
+        String c = plist.stringValue(offset, "plist");
+        return "\"" + (c.length() > 64 ? c.substring(0, 64) + "..." : c) + "\"";
+      }
+      if (type == BinaryPlist.INT) {
+        return Long.toString(plist.intValue(offset, "plist"));
+      }
+      if (type == BinaryPlist.REAL) {
+        return Double.toString(plist.realValue(offset, "plist"));
+      }
+      if (type == BinaryPlist.BOOL) {
+        return Boolean.toString(plist.marker(offset) == 0x09);
+      }
+    } catch (ArchiveFormatException e) {
+      // described by its type below
+    }
+    return uidIndex(offset) >= 0 ? "a UID" : plist.typeName(offset);
+  }
+
+  /**
+   * The index a reference names, or -1 when the object at {@code offset} is not a reference: a UID, or (as XML
+   * spells one) a dictionary whose only key is {@code CF$UID} with an integer value.
+   */
+  private long uidIndex(int offset) {
+    try {
+      int type = plist.type(offset);
+      if (type == BinaryPlist.UID) {
+        return plist.uidValue(offset, "plist");
+      }
+      if (type == BinaryPlist.DICT && (plist.marker(offset) & 0x0F) == 1) {
+        Dict d = new Dict(offset, "plist");
+        if (plist.isAscii(d.keyOffset(0), "CF$UID")) {
+          int v = d.valueOffset(0);
+          if (plist.type(v) == BinaryPlist.INT) {
+            long n = plist.intValue(v, "plist");
+            return n < 0 ? Long.MAX_VALUE : n;
+          }
+        }
+      }
+    } catch (ArchiveFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** Decodes the object the reference at {@code offset} names; the location is for error messages. */
+  private Object follow(int offset, Reader owner, String key, int element, int depth, boolean asKey)
+      throws DtxProtocolException {
+    long index = uidIndex(offset);
+    if (index < 0) {
+      throw ArchiveFormatException.wrongValue(where(owner, key, element), "a UID", describe(offset));
+    }
+    Object value = object(index, owner, key, element, depth + 1, asKey);
+    if (asKey && ArchiveValues.containsItself(value)) {
+      throw new ArchiveFormatException(where(owner, key, element), "cycle: $objects[" + index
+          + "] contains itself, so it cannot be a set element or dictionary key", null);
+    }
+    return value;
+  }
+
+  private Object object(long index, Reader owner, String key, int element, int depth, boolean asKey)
+      throws DtxProtocolException {
+    if (index >= decoded.length) {
+      throw ArchiveFormatException.wrongValue(where(owner, key, element),
+          "a UID below " + decoded.length + " (the $objects count)", "UID " + index);
+    }
+    int i = (int) index;
+    if (i == 0) {
+      return null;
+    }
+    switch (state[i]) {
+      case DONE:
+        return decoded[i];
+      case PUBLISHED:
+        if (!asKey) {
+          return decoded[i];
+        }
+        throw new ArchiveFormatException(where(owner, key, element),
+            "cycle: $objects[" + i + "] is used as a set element or dictionary key of itself", null);
+      case IN_PROGRESS:
+        throw new ArchiveFormatException(where(owner, key, element),
+            "cycle: $objects[" + i + "] refers back to itself while it is being decoded", null);
+      default:
+        break;
+    }
+    if (depth > limits.maxDepth()) {
+      throw new DtxLimitExceededException(
+          "archive depth", limits.maxDepth(), depth, DtxProtocolException.UNKNOWN_OFFSET);
+    }
+    int offset = entryOffset(i);
+    Object value;
+    if (plist.type(offset) == BinaryPlist.DICT && uidIndex(offset) < 0) {
+      state[i] = IN_PROGRESS;
+      value = decodeInstance(i, offset, depth);
+    } else {
+      entryName.index = i;
+      value = plainValue(offset, entryName);
+      if (value == null) {
+        throw ArchiveFormatException.wrongValue(
+            "$objects[" + i + "]", "a string, number, data or object dictionary", describeType(offset));
+      }
+    }
+    decoded[i] = value;
+    state[i] = DONE;
+    return value;
+  }
+
+  private String describeType(int offset) {
+    return uidIndex(offset) >= 0 ? "a UID" : plist.typeName(offset);
+  }
+
+  /**
+   * The plain plist value at {@code offset} (string, number, boolean, data, date) as a Java value, or null for
+   * anything else. Errors name {@code field} (a String or an object whose toString names it).
+   */
+  private Object plainValue(int offset, Object field) throws ArchiveFormatException {
+    int m = plist.marker(offset);
+    switch (m & 0xF0) {
+      case BinaryPlist.INT: {
+        long v = plist.intValue(offset, field);
+        return v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v);
+      }
+      case BinaryPlist.REAL:
+        return plist.realValue(offset, field);
+      case BinaryPlist.ASCII:
+      case BinaryPlist.UTF16:
+        return plist.stringValue(offset, field);
+      case BinaryPlist.DATA:
+        return plist.dataValue(offset, field);
+      case BinaryPlist.DATE:
+        return plist.dateValue(offset, field);
+      case 0x00:
+        if (m == 0x08 || m == 0x09) {
+          return m == 0x09;
+        }
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  private Object decodeInstance(int i, int offset, int depth) throws DtxProtocolException {
+    Dict fields = new Dict(offset, i);
+    int classRef = fields.find("$class");
+    if (classRef < 0) {
+      throw ArchiveFormatException.missing("$objects[" + i + "].$class", "a UID of a class dictionary");
+    }
+    ClassInfo info = classInfo(classRef, i);
+    Reader reader = new Reader(i, fields, info, depth);
+    if (info.codec == null) {
+      return reader.decodeGeneric();
+    }
+    // The built-in collection codecs, by far the commonest objects, read their references directly: the same
+    // result as through the ArchiveReader, without the intermediate lists.
+    if (info.codec instanceof BuiltInCodecs.ArrayCodec) {
+      return reader.decodeArray();
+    }
+    if (info.codec instanceof BuiltInCodecs.DictionaryCodec) {
+      return reader.decodeDictionary();
+    }
+    return info.codec.decode(reader);
+  }
+
+  private ClassInfo classInfo(int ref, int owner) throws ArchiveFormatException {
+    long index = uidIndex(ref);
+    if (index < 0) {
+      throw ArchiveFormatException.wrongValue("$objects[" + owner + "].$class", "a UID", describe(ref));
+    }
+    if (index == 0 || index >= decoded.length) {
+      throw ArchiveFormatException.wrongValue("$objects[" + owner + "].$class",
+          "a UID of a class dictionary in 1.." + (decoded.length - 1), "UID " + index);
+    }
+    if (index == lastClassIndex) {
+      return lastClass;
+    }
+    ClassInfo cached = classes.get((int) index);
+    if (cached != null) {
+      lastClassIndex = index;
+      lastClass = cached;
+      return cached;
+    }
+    String at = "$objects[" + index + "]";
+    int offset = entryOffset((int) index);
+    if (plist.type(offset) != BinaryPlist.DICT) {
+      throw ArchiveFormatException.wrongValue(at, "a class dictionary", describeType(offset));
+    }
+    Dict cd = new Dict(offset, at);
+    int name = cd.find("$classname");
+    if (name < 0) {
+      throw ArchiveFormatException.missing(at + ".$classname", "a string");
+    }
+    int nameType = plist.type(name);
+    if (nameType != BinaryPlist.ASCII && nameType != BinaryPlist.UTF16) {
+      throw ArchiveFormatException.wrongValue(at + ".$classname", "a string", describeType(name));
+    }
+    String className = plist.stringValue(name, at + ".$classname");
+    List<String> chain = new ArrayList<>();
+    int chainOffset = cd.find("$classes");
+    if (chainOffset >= 0) {
+      if (plist.type(chainOffset) != BinaryPlist.ARRAY) {
+        throw ArchiveFormatException.wrongValue(at + ".$classes", "an array of strings", describeType(chainOffset));
+      }
+      int n = plist.count(chainOffset, refSize, at + ".$classes");
+      int refs = plist.contentOffset(chainOffset);
+      for (int k = 0; k < n; k++) {
+        int c = plist.offsetOf(plist.ref(refs + k * refSize, at + ".$classes"));
+        int t = plist.type(c);
+        if (t != BinaryPlist.ASCII && t != BinaryPlist.UTF16) {
+          throw ArchiveFormatException.wrongValue(at + ".$classes", "an array of strings", "an element " + describeType(c));
+        }
+        chain.add(plist.stringValue(c, at + ".$classes"));
+      }
+    }
+    if (chain.isEmpty() || !chain.get(0).equals(className)) {
+      chain.add(0, className);
+    }
+    ClassInfo info = new ClassInfo(className, List.copyOf(chain), registry.decoderFor(className).orElse(null));
+    classes.put((int) index, info);
+    lastClassIndex = index;
+    lastClass = info;
+    return info;
+  }
+
+  /** A dictionary object: its entry count and where its key and value references lie. */
+  private final class Dict {
+    final int size;
+    final int keyRefs;
+    final int valueRefs;
+    /** The dictionary's name for errors: a String, or (for {@code $objects[i]}) null and {@link #owner}. */
+    private final String name;
+    private final int owner;
+
+    Dict(int offset, String name) throws ArchiveFormatException {
+      this(offset, name, -1);
+    }
+
+    /** The dictionary {@code $objects[owner]}. */
+    Dict(int offset, int owner) throws ArchiveFormatException {
+      this(offset, null, owner);
+    }
+
+    private Dict(int offset, String name, int owner) throws ArchiveFormatException {
+      this.name = name;
+      this.owner = owner;
+      this.size = plist.count(offset, 2 * refSize, this);
+      this.keyRefs = plist.contentOffset(offset);
+      this.valueRefs = keyRefs + size * refSize;
+    }
+
+    @Override
+    public String toString() {
+      return name != null ? name : "$objects[" + owner + "]";
+    }
+
+    int keyOffset(int j) throws ArchiveFormatException {
+      return plist.offsetOf(plist.ref(keyRefs + j * refSize, this));
+    }
+
+    int valueOffset(int j) throws ArchiveFormatException {
+      return plist.offsetOf(plist.ref(valueRefs + j * refSize, this));
+    }
+
+    /** Beyond this many entries lookups go through {@link #index}, so that reading every key stays linear. */
+    private static final int SCAN_LIMIT = 16;
+    /** Key → entry, built on the first lookup in a large dictionary. */
+    private Map<String, Integer> index;
+
+    /** The offset of the value under the string key {@code key} (the last one, as a dictionary keeps), or -1. */
+    int find(String key) throws ArchiveFormatException {
+      if (size > SCAN_LIMIT) {
+        if (index == null) {
+          index = new HashMap<>();
+          for (int j = 0; j < size; j++) {
+            index.put(keyString(j), j);
+          }
+        }
+        Integer j = index.get(key);
+        return j == null ? -1 : valueOffset(j);
+      }
+      int found = -1;
+      int known = knownKeyOffset(key);
+      for (int j = 0; j < size; j++) {
+        int k = keyOffset(j);
+        if (k == known || keyIs(k, key)) {
+          found = j;
+        }
+      }
+      return found < 0 ? -1 : valueOffset(found);
+    }
+
+    private boolean keyIs(int offset, String key) throws ArchiveFormatException {
+      if (plist.isAscii(offset, key)) {
+        rememberKeyOffset(key, offset);
+        return true;
+      }
+      int type = plist.marker(offset) & 0xF0;
+      if (type == BinaryPlist.UTF16) {
+        return plist.stringValue(offset, this).equals(key);
+      }
+      if (type != BinaryPlist.ASCII) {
+        throw notAStringKey(offset);
+      }
+      // An "ASCII" key with bytes above 0x7F decodes with replacement characters; such a key (from keys()) matches.
+      return !isAscii(key) && plist.stringValue(offset, this).equals(key);
+    }
+
+    private ArchiveFormatException notAStringKey(int offset) {
+      return new ArchiveFormatException(toString(), "a dictionary key is " + plist.typeName(offset)
+          + " (expected a string)", null, offset);
+    }
+
+    private boolean isAscii(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) >= 0x80) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The keys in order, duplicates once; a key that is no string is an error. */
+    Set<String> keys() throws ArchiveFormatException {
+      Set<String> keys = new LinkedHashSet<>();
+      for (int j = 0; j < size; j++) {
+        keys.add(keyString(j));
+      }
+      return keys;
+    }
+
+    private String keyString(int j) throws ArchiveFormatException {
+      int k = keyOffset(j);
+      int type = plist.marker(k) & 0xF0;
+      if (type != BinaryPlist.ASCII && type != BinaryPlist.UTF16) {
+        throw notAStringKey(k);
+      }
+      return plist.stringValue(k, this);
+    }
+  }
+
+  private final class Reader implements ArchiveReader {
+    private final int index;
+    private final Dict fields;
+    private final ClassInfo info;
+    private final int depth;
+    private String location;
+
+    Reader(int index, Dict fields, ClassInfo info, int depth) {
+      this.index = index;
+      this.fields = fields;
+      this.info = info;
+      this.depth = depth;
+    }
+
+    @Override
+    public String className() {
+      return info.name;
+    }
+
+    @Override
+    public List<String> classChain() {
+      return info.chain;
+    }
+
+    @Override
+    public String location() {
+      if (location == null) {
+        location = "$objects[" + index + "]";
+      }
+      return location;
+    }
+
+    @Override
+    public Set<String> keys() {
+      try {
+        Set<String> keys = fields.keys();
+        keys.remove("$class");
+        return keys;
+      } catch (ArchiveFormatException e) {
+        throw new MalformedKeys(e);
+      }
+    }
+
+    private int find(String key) throws ArchiveFormatException {
+      return key.equals("$class") ? -1 : fields.find(key);
+    }
+
+    @Override
+    public boolean contains(String key) {
+      try {
+        return find(key) >= 0;
+      } catch (ArchiveFormatException e) {
+        throw new MalformedKeys(e);
+      }
+    }
+
+    @Override
+    public boolean isInline(String key) {
+      try {
+        int v = find(key);
+        return v >= 0 && uidIndex(v) < 0 && plist.type(v) != BinaryPlist.ARRAY;
+      } catch (ArchiveFormatException e) {
+        throw new MalformedKeys(e);
+      }
+    }
+
+    @Override
+    public Object decode(String key) throws DtxProtocolException {
+      int v = find(key);
+      if (v < 0) {
+        return null;
+      }
+      if (uidIndex(v) >= 0) {
+        return follow(v, this, key, -1, depth, false);
+      }
+      if (plist.type(v) == BinaryPlist.ARRAY) {
+        return decodeReferences(key, false);
+      }
+      Object plain = plainValue(v, location() + "." + key);
+      if (plain == null) {
+        throw error(key, "expected a UID, an array of UIDs or a plist value, found " + describeType(v));
+      }
+      return plain;
+    }
+
+    @Override
+    public <T> T decode(String key, Class<T> type) throws DtxProtocolException {
+      Object v = decode(key);
+      if (v != null && !type.isInstance(v)) {
+        String shown = String.valueOf(v instanceof String ? v : ArchiveValues.toString(v, 80));
+        throw new ArchiveFormatException(location() + "." + key, "expected a " + type.getSimpleName()
+            + ", found " + v.getClass().getSimpleName() + " "
+            + (shown.length() > 64 ? shown.substring(0, 64) + "..." : shown), null);
+      }
+      return type.cast(v);
+    }
+
+    @Override
+    public <T> T require(String key, Class<T> type) throws DtxProtocolException {
+      if (!contains(key)) {
+        throw ArchiveFormatException.missing(location() + "." + key, "a " + type.getSimpleName());
+      }
+      T v = decode(key, type);
+      if (v == null) {
+        throw ArchiveFormatException.wrongValue(location() + "." + key, "a " + type.getSimpleName(), "null");
+      }
+      return v;
+    }
+
+    @Override
+    public List<Object> decodeReferences(String key, boolean asKeys) throws DtxProtocolException {
+      int v = find(key);
+      if (v < 0) {
+        throw ArchiveFormatException.missing(location() + "." + key, "an array of UIDs");
+      }
+      if (plist.type(v) != BinaryPlist.ARRAY) {
+        throw ArchiveFormatException.wrongValue(location() + "." + key, "an array of UIDs", describeType(v));
+      }
+      String where = location() + "." + key;
+      int n = plist.count(v, refSize, where);
+      int refs = plist.contentOffset(v);
+      List<Object> out = new ArrayList<>(n);
+      for (int k = 0; k < n; k++) {
+        int element = plist.offsetOf(plist.ref(refs + k * refSize, where));
+        out.add(follow(element, this, key, k, depth, asKeys));
+      }
+      return out;
+    }
+
+    @Override
+    public void publish(Object instance) {
+      decoded[index] = instance;
+      state[index] = PUBLISHED;
+    }
+
+    @Override
+    public ArchiveFormatException error(String key, String description) {
+      return new ArchiveFormatException(location() + "." + key, description, null);
+    }
+
+    /** What {@link BuiltInCodecs.ArrayCodec#decode} makes of this object. */
+    Object decodeArray() throws DtxProtocolException {
+      int v = find("NS.objects");
+      int n = referenceCount(v, "NS.objects");
+      int refs = plist.contentOffset(v);
+      List<Object> list = new ArrayList<>(n);
+      publish(list);
+      for (int k = 0; k < n; k++) {
+        list.add(follow(plist.offsetOf(plist.ref(refs + k * refSize, fields)), this, "NS.objects", k, depth, false));
+      }
+      return list;
+    }
+
+    /** What {@link BuiltInCodecs.DictionaryCodec#decode} makes of this object. */
+    Object decodeDictionary() throws DtxProtocolException {
+      Map<Object, Object> map = new LinkedHashMap<>();
+      publish(map);
+      int kv = find("NS.keys");
+      int n = referenceCount(kv, "NS.keys");
+      int keyRefs = plist.contentOffset(kv);
+      Object[] keys = new Object[n];
+      for (int k = 0; k < n; k++) {
+        keys[k] = follow(plist.offsetOf(plist.ref(keyRefs + k * refSize, fields)), this, "NS.keys", k, depth, true);
+      }
+      int vv = find("NS.objects");
+      int m = referenceCount(vv, "NS.objects");
+      int valueRefs = plist.contentOffset(vv);
+      Object[] values = new Object[m];
+      for (int k = 0; k < m; k++) {
+        values[k] = follow(plist.offsetOf(plist.ref(valueRefs + k * refSize, fields)), this, "NS.objects", k, depth,
+            false);
+      }
+      if (n != m) {
+        throw error("NS.objects", "count " + m + " differs from NS.keys count " + n);
+      }
+      for (int k = 0; k < n; k++) {
+        int before = map.size();
+        map.put(keys[k], values[k]);
+        if (map.size() == before) {
+          throw error("NS.keys[" + k + "]", "duplicate key " + keys[k]);
+        }
+      }
+      return map;
+    }
+
+    /** The element count of the array of references at {@code v} (the value of {@code key}, -1 when absent). */
+    private int referenceCount(int v, String key) throws ArchiveFormatException {
+      if (v < 0) {
+        throw ArchiveFormatException.missing(location() + "." + key, "an array of UIDs");
+      }
+      if (plist.type(v) != BinaryPlist.ARRAY) {
+        throw ArchiveFormatException.wrongValue(location() + "." + key, "an array of UIDs", describeType(v));
+      }
+      return plist.count(v, refSize, fields);
+    }
+
+    Object decodeGeneric() throws DtxProtocolException {
+      Set<String> keys;
+      try {
+        keys = keys();
+      } catch (MalformedKeys e) {
+        throw e.format;
+      }
+      Set<String> inline = new LinkedHashSet<>();
+      for (String key : keys) {
+        if (isInline(key)) {
+          inline.add(key);
+        }
+      }
+      GenericArchivedObject g = new GenericArchivedObject(info.chain, Map.of(), inline);
+      publish(g);
+      for (String key : keys) {
+        g.putDecoded(key, decode(key));
+      }
+      return g;
+    }
+  }
+
+  /**
+   * A malformed dictionary met by one of the {@link ArchiveReader} methods that declare no exception; unwrapped to
+   * its {@link ArchiveFormatException} by {@link NSKeyedUnarchiver}.
+   */
+  static final class MalformedKeys extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient ArchiveFormatException format;
+
+    MalformedKeys(ArchiveFormatException format) {
+      super(format.getMessage(), format, false, false);
+      this.format = format;
+    }
+  }
+
+  private record ClassInfo(String name, List<String> chain, ArchiveClassCodec<?> codec) {}
+}
