@@ -1,4 +1,4 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.discovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

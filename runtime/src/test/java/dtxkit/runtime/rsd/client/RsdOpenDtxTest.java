@@ -1,4 +1,4 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +9,9 @@ import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxServer;
 import dtxkit.runtime.DtxServiceRegistry;
 import dtxkit.runtime.DtxUnrecognizedSelectorException;
+import dtxkit.runtime.rsd.PeerInfo;
+import dtxkit.runtime.rsd.RsdService;
+import dtxkit.runtime.rsd.server.RsdServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,10 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dtxkit.runtime.rsd.server.RsdServer;
 import dtxkit.runtime.testing.Mutations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.server;
 
+import dtxkit.runtime.rsd.RsdCheckin;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

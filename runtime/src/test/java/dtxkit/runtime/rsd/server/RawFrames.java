@@ -1,4 +1,4 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.server;
 
 import dtxkit.runtime.http2.Http2;
 import dtxkit.runtime.xpc.XpcCodec;

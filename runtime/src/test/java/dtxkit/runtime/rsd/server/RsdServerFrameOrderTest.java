@@ -1,15 +1,17 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.server;
 
-import static dtxkit.runtime.rsd.RawFrames.concat;
-import static dtxkit.runtime.rsd.RawFrames.frame;
-import static dtxkit.runtime.rsd.RawFrames.hex;
-import static dtxkit.runtime.rsd.RawFrames.xpc;
+import static dtxkit.runtime.rsd.server.RawFrames.concat;
+import static dtxkit.runtime.rsd.server.RawFrames.frame;
+import static dtxkit.runtime.rsd.server.RawFrames.hex;
+import static dtxkit.runtime.rsd.server.RawFrames.xpc;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dtxkit.runtime.http2.Http2;
-import dtxkit.runtime.rsd.RawFrames.Frame;
+import dtxkit.runtime.rsd.PeerInfo;
+import dtxkit.runtime.rsd.RsdService;
+import dtxkit.runtime.rsd.server.RawFrames.Frame;
 import dtxkit.runtime.xpc.XpcCodec;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcFlags;

@@ -1,4 +1,4 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.discovery;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,18 +1,21 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.server;
 
-import static dtxkit.runtime.rsd.RawFrames.concat;
-import static dtxkit.runtime.rsd.RsdServerFrameOrderTest.DATA_1_EMPTY_DICT;
-import static dtxkit.runtime.rsd.RsdServerFrameOrderTest.DATA_1_VERSION_FLAGS;
-import static dtxkit.runtime.rsd.RsdServerFrameOrderTest.DATA_3_INIT_HANDSHAKE;
-import static dtxkit.runtime.rsd.RsdServerFrameOrderTest.HEADERS_1;
-import static dtxkit.runtime.rsd.RsdServerFrameOrderTest.HEADERS_3;
-import static dtxkit.runtime.rsd.RsdServerFrameOrderTest.PREFACE;
-import static dtxkit.runtime.rsd.RsdServerFrameOrderTest.SETTINGS_1MIB;
-import static dtxkit.runtime.rsd.RsdServerFrameOrderTest.SETTINGS_ACK;
-import static dtxkit.runtime.rsd.RsdServerFrameOrderTest.WINDOW_UPDATE;
+import static dtxkit.runtime.rsd.server.RawFrames.concat;
+import static dtxkit.runtime.rsd.server.RsdServerFrameOrderTest.DATA_1_EMPTY_DICT;
+import static dtxkit.runtime.rsd.server.RsdServerFrameOrderTest.DATA_1_VERSION_FLAGS;
+import static dtxkit.runtime.rsd.server.RsdServerFrameOrderTest.DATA_3_INIT_HANDSHAKE;
+import static dtxkit.runtime.rsd.server.RsdServerFrameOrderTest.HEADERS_1;
+import static dtxkit.runtime.rsd.server.RsdServerFrameOrderTest.HEADERS_3;
+import static dtxkit.runtime.rsd.server.RsdServerFrameOrderTest.PREFACE;
+import static dtxkit.runtime.rsd.server.RsdServerFrameOrderTest.SETTINGS_1MIB;
+import static dtxkit.runtime.rsd.server.RsdServerFrameOrderTest.SETTINGS_ACK;
+import static dtxkit.runtime.rsd.server.RsdServerFrameOrderTest.WINDOW_UPDATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dtxkit.runtime.rsd.PeerInfo;
+import dtxkit.runtime.rsd.client.RsdClient;
+import dtxkit.runtime.rsd.client.RsdClientServerTest;
 import dtxkit.runtime.testing.Mutations;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcFlags;

@@ -1,9 +1,12 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.server;
 
 import dtxkit.runtime.http2.Http2;
 import dtxkit.runtime.http2.Http2Connection;
 import dtxkit.runtime.http2.Http2ProtocolException;
 import dtxkit.runtime.http2.Http2Settings;
+import dtxkit.runtime.rsd.PeerInfo;
+import dtxkit.runtime.rsd.RemoteXpcConnection;
+import dtxkit.runtime.rsd.RsdService;
 import dtxkit.runtime.xpc.XpcCodec;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcFlags;

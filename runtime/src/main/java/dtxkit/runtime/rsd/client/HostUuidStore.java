@@ -1,4 +1,4 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.client;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

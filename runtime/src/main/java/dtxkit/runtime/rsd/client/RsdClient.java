@@ -1,7 +1,12 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.client;
 
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxTransport;
+import dtxkit.runtime.rsd.PeerInfo;
+import dtxkit.runtime.rsd.RemoteXpcConnection;
+import dtxkit.runtime.rsd.RsdCheckin;
+import dtxkit.runtime.rsd.RsdService;
+import dtxkit.runtime.rsd.discovery.TunnelInfo;
 import dtxkit.runtime.xpc.XpcBool;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcFlags;

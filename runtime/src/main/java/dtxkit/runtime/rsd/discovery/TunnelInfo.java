@@ -1,4 +1,4 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.discovery;
 
 /**
  * Where a tunnel daemon says a device's RSD port is.

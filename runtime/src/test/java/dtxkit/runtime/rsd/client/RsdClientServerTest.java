@@ -1,9 +1,17 @@
-package dtxkit.runtime.rsd;
+package dtxkit.runtime.rsd.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dtxkit.runtime.rsd.PeerInfo;
+import dtxkit.runtime.rsd.RemoteXpcConnection;
+import dtxkit.runtime.rsd.RsdCheckin;
+import dtxkit.runtime.rsd.RsdCheckinException;
+import dtxkit.runtime.rsd.RsdProtocolException;
+import dtxkit.runtime.rsd.RsdService;
+import dtxkit.runtime.rsd.server.RsdCheckinResponder;
+import dtxkit.runtime.rsd.server.RsdServer;
 import dtxkit.runtime.xpc.XpcData;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcInt64;
@@ -28,11 +36,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** dtxkit's RSD client against dtxkit's RSD server over real TCP. */
-class RsdClientServerTest {
-  static final UUID HOST = UUID.fromString("2C1E5B1F-6B71-4F0A-9B3A-5E3D7F1C0A11");
-  static final RsdClient.Options OPTIONS = RsdClient.Options.DEFAULT.withHostUuid(HOST);
+public class RsdClientServerTest {
+  public static final UUID HOST = UUID.fromString("2C1E5B1F-6B71-4F0A-9B3A-5E3D7F1C0A11");
+  public static final RsdClient.Options OPTIONS = RsdClient.Options.DEFAULT.withHostUuid(HOST);
 
-  static PeerInfo.Builder device() {
+  public static PeerInfo.Builder device() {
     return PeerInfo.builder()
         .udid("00008110-001A2B3C4D5E801E").productType("iPhone15,2").osVersion("17.4").buildVersion("21E219")
         .property("UniqueChipID", new XpcUInt64(0x1A2B3C4D5E801EL))
