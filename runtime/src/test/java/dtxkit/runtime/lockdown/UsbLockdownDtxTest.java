@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the Instruments service of iOS 14-16 (TLS kept) and of iOS 13 (handshake, then plain), connects to it through
  * usbmuxd and runs a {@link DtxConnection} (the capabilities handshake) over it; syslog_relay is plain.
  */
-@Timeout(60)
+@Timeout(180)
 class UsbLockdownDtxTest {
 
   static final String UDID = "00008110-001A2B3C4D5E801E";

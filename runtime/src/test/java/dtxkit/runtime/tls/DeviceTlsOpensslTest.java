@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.lockdown.PairRecordGenerator;
 import dtxkit.runtime.stream.ChannelTransport;
+import dtxkit.runtime.testing.TestPairings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * installed), with pair-record certificates (empty subject and issuer names), SHA-256 and SHA-1 signed, TLS 1.2 and
  * 1.3, both modes.
  */
-@Timeout(60)
+@Timeout(180)
 class DeviceTlsOpensslTest {
 
   private final List<Process> processes = new ArrayList<>();
@@ -137,20 +138,20 @@ class DeviceTlsOpensslTest {
 
   @Test
   void keepModeAgainstSServerTls13EmptyNames() throws Exception {
-    clientAgainstSServer(PairRecordGenerator.forMockDevice("BUID", PairRecordGenerator.Digest.SHA256), "a",
+    clientAgainstSServer(TestPairings.sha256(), "a",
         "-tls1_3");
   }
 
   @Test
   void keepModeAgainstSServerTls12Sha1Certificates() throws Exception {
-    PairRecordGenerator.MockPairing sha1 = PairRecordGenerator.forMockDevice("BUID", PairRecordGenerator.Digest.SHA1);
+    PairRecordGenerator.MockPairing sha1 = TestPairings.sha1();
     clientAgainstSServer(sha1, "b", "-tls1_2");
   }
 
   @Test
   void handshakeOnlyModeAgainstSServer() throws Exception {
     PairRecordGenerator.MockPairing pairing =
-        PairRecordGenerator.forMockDevice("BUID", PairRecordGenerator.Digest.SHA1);
+        TestPairings.sha1();
     Files4 f = files(pairing, "c");
     int port = sServer(f, "-tls1_2", List.of());
     DtxTransport raw = ChannelTransport.connect(new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(10),
@@ -207,13 +208,13 @@ class DeviceTlsOpensslTest {
 
   @Test
   void serverSideAgainstSClientTls13() throws Exception {
-    sClientAgainstServer(PairRecordGenerator.forMockDevice("BUID", PairRecordGenerator.Digest.SHA256), "d",
+    sClientAgainstServer(TestPairings.sha256(), "d",
         "-tls1_3");
   }
 
   @Test
   void serverSideAgainstSClientTls12Sha1() throws Exception {
-    sClientAgainstServer(PairRecordGenerator.forMockDevice("BUID", PairRecordGenerator.Digest.SHA1), "e",
+    sClientAgainstServer(TestPairings.sha1(), "e",
         "-tls1_2");
   }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.lockdown.PairRecordGenerator;
 import dtxkit.runtime.stream.StepTimeoutException;
+import dtxkit.runtime.testing.TestPairings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,14 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@link DeviceTls} client against server in one process: both modes, full duplex, and failures named by step. */
-@Timeout(60)
+@Timeout(180)
 class DeviceTlsTest {
 
   static PairRecordGenerator.MockPairing pairing;
 
   @BeforeAll
   static void pair() throws IOException {
-    pairing = PairRecordGenerator.forMockDevice("BUID", PairRecordGenerator.Digest.SHA256);
+    pairing = TestPairings.sha256();
   }
 
   interface Body {
