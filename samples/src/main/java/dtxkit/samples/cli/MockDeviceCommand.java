@@ -33,6 +33,35 @@ final class MockDeviceCommand implements Callable<Integer> {
       description = "The address to listen on (default ${DEFAULT-VALUE}).")
   String host;
 
+  /**
+   * An address other machines can use to reach this one: the first non-loopback address of an interface that is up
+   * (IPv4 preferred unless {@code ipv6}), or null when there is none.
+   */
+  static InetAddress networkAddress(boolean ipv6) {
+    InetAddress fallback = null;
+    try {
+      for (java.net.NetworkInterface nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+        if (!nif.isUp() || nif.isLoopback()) {
+          continue;
+        }
+        for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+          if (a.isLoopbackAddress() || a.isLinkLocalAddress()) {
+            continue;
+          }
+          if ((a instanceof java.net.Inet6Address) == ipv6) {
+            return a;
+          }
+          if (fallback == null) {
+            fallback = a;
+          }
+        }
+      }
+    } catch (java.net.SocketException e) {
+      return null;
+    }
+    return fallback;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     if (rsdPort < 0 || rsdPort > 65535) {
@@ -56,8 +85,16 @@ final class MockDeviceCommand implements Callable<Integer> {
       out.println(mock.toJson());
       out.flush();
       PrintWriter err = spec.commandLine().getErr();
+      String reachable = mock.rsdHost() + ":" + mock.rsdPort();
+      if (address.isAnyLocalAddress()) {
+        InetAddress usable = networkAddress(address instanceof java.net.Inet6Address);
+        reachable = (usable == null ? "127.0.0.1" : usable.getHostAddress()) + ":" + mock.rsdPort();
+        err.println("dtxkit mock-device: warning: --host " + host + " listens on every network interface: anyone"
+            + " who can reach this machine can talk to the mock device");
+      }
       err.println("dtxkit mock-device: " + mock.peerInfo().productType() + " " + mock.peerInfo().udid()
-          + " answers RSD at " + mock.rsdHost() + ":" + mock.rsdPort() + "; stop it with Ctrl-C");
+          + " answers RSD at " + reachable + " (dtxkit ps --rsd " + reachable.substring(0,
+              reachable.lastIndexOf(':')) + " " + mock.rsdPort() + "); stop it with Ctrl-C");
       err.flush();
       stopped.await();
       return 0;
