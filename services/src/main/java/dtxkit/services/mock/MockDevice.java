@@ -41,6 +41,11 @@ import dtxkit.services.taps.ActivityTraceTap_DtxBinding;
 import dtxkit.services.taps.ActivityTraceTap_DtxDispatcher;
 import dtxkit.services.taps.CoreProfileSessionTap_DtxBinding;
 import dtxkit.services.taps.CoreProfileSessionTap_DtxDispatcher;
+import dtxkit.runtime.DtxTransport;
+import dtxkit.services.lockdown.ImageMounter;
+import dtxkit.services.lockdown.InstallationProxy;
+import dtxkit.services.lockdown.ServiceConnection;
+import dtxkit.services.lockdown.SyslogRelay;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -51,9 +56,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A fake iPhone on the network: an RSD server (RemoteXPC) advertising {@code com.apple.instruments.dtservicehub},
@@ -136,6 +146,10 @@ public final class MockDevice implements AutoCloseable {
   }
 
   private static final AtomicInteger DEVICES = new AtomicInteger();
+  private static final Logger LOG = LoggerFactory.getLogger(MockDevice.class);
+
+  /** The most lockdown service connections (installation_proxy, syslog_relay, ...) served at once. */
+  public static final int MAX_SERVICE_CONNECTIONS = 64;
 
   private final DeviceState state;
   private final ScheduledThreadPoolExecutor scheduler;
@@ -144,6 +158,10 @@ public final class MockDevice implements AutoCloseable {
   private final RsdServer rsdServer;
   private final MockEnergy energy;
   private final Map<Class<?>, DtxServiceHandle<?>> handles;
+  private final MockInstallationProxy installationProxy;
+  private final MockImageMounter imageMounter;
+  private final MockSyslogRelay syslogRelay;
+  private final ThreadPoolExecutor serviceThreads;
 
   private MockDevice(Builder b) throws IOException {
     int number = DEVICES.incrementAndGet();
@@ -160,6 +178,15 @@ public final class MockDevice implements AutoCloseable {
     catalogue.addAll(b.extraApps);
     state = new DeviceState(b.identity, catalogue, scheduler);
     energy = new MockEnergy(state);
+    installationProxy = new MockInstallationProxy(state);
+    imageMounter = new MockImageMounter(state, b.developerImageMounted);
+    syslogRelay = new MockSyslogRelay(state.syslog);
+    serviceThreads = new ThreadPoolExecutor(0, MAX_SERVICE_CONNECTIONS, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "mock-device-" + number + "-service-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
     registry = new DtxServiceRegistry();
     registerCatalogue();
     handles = new LinkedHashMap<>();
@@ -187,6 +214,7 @@ public final class MockDevice implements AutoCloseable {
         dtx.close();
       }
       scheduler.shutdownNow();
+      serviceThreads.shutdownNow();
       throw e;
     }
     dtxServer = dtx;
@@ -444,6 +472,85 @@ public final class MockDevice implements AutoCloseable {
   }
 
   /**
+   * Puts a file into the device's media area, as an AFC upload does (e.g. {@code PublicStaging/MyApp.ipa}, which
+   * installation_proxy's {@code Install} then reads).
+   *
+   * @param path the path, relative to the media area or absolute ({@code /private/var/mobile/Media/...})
+   * @param content the bytes
+   * @throws IllegalStateException the area would exceed 512 MiB
+   */
+  public void putFile(String path, byte[] content) {
+    state.putFile(path, content);
+  }
+
+  /**
+   * True when a developer disk image is mounted (always, unless built {@link Builder#withoutDeveloperDiskImage()}
+   * and nothing was mounted yet through {@value dtxkit.services.lockdown.ImageMounter#SERVICE}).
+   *
+   * @return whether Instruments services can start
+   */
+  public boolean developerDiskImageMounted() {
+    return imageMounter.developerImageMounted();
+  }
+
+  /**
+   * The lockdown services (other than Instruments) this device serves over a service stream.
+   *
+   * @return the service names
+   */
+  public static List<String> lockdownServiceNames() {
+    return List.of(InstallationProxy.SERVICE, SyslogRelay.SERVICE, ImageMounter.SERVICE);
+  }
+
+  /**
+   * Serves one of {@link #lockdownServiceNames()} on a stream, on a thread of its own, until the stream closes:
+   * what happens behind lockdown's {@code StartService}.
+   *
+   * @param service the service name
+   * @param transport the stream to the client; closed when the service ends
+   * @throws IllegalArgumentException the device serves no such lockdown service
+   * @throws java.util.concurrent.RejectedExecutionException {@link #MAX_SERVICE_CONNECTIONS} are being served
+   */
+  public void serveLockdownService(String service, DtxTransport transport) {
+    ServiceLoop loop = switch (service) {
+      case InstallationProxy.SERVICE -> installationProxy::serve;
+      case SyslogRelay.SERVICE -> syslogRelay::serve;
+      case ImageMounter.SERVICE -> imageMounter::serve;
+      default -> throw new IllegalArgumentException("the mock serves no lockdown service " + service);
+    };
+    serviceThreads.execute(() -> {
+      try (ServiceConnection connection = ServiceConnection.over(transport)) {
+        loop.serve(connection);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("{} connection {} ended: {}", service, transport.description(), e.toString());
+      } finally {
+        try {
+          transport.close();
+        } catch (IOException ignored) {
+          // Ending anyway.
+        }
+      }
+    });
+  }
+
+  /**
+   * Connects to one of {@link #lockdownServiceNames()} in memory (no usbmuxd, no lockdown), for tests.
+   *
+   * @param service the service name
+   * @return the client's end
+   * @throws IOException the stream cannot be set up
+   */
+  public ServiceConnection openLockdownService(String service) throws IOException {
+    DtxTransport.Pair pair = DtxTransport.memoryPair();
+    serveLockdownService(service, pair.b());
+    return ServiceConnection.over(pair.a());
+  }
+
+  private interface ServiceLoop {
+    void serve(ServiceConnection connection) throws IOException;
+  }
+
+  /**
    * One line of JSON that other tools read to connect: {@code {"rsdHost": "127.0.0.1", "rsdPort": 49152,
    * "udid": "...", "services": {"com.apple.instruments.dtservicehub": 49153}}}.
    *
@@ -491,6 +598,7 @@ public final class MockDevice implements AutoCloseable {
         dtxServer.close();
       } finally {
         scheduler.shutdownNow();
+        serviceThreads.shutdownNow();
       }
     }
   }
@@ -509,6 +617,7 @@ public final class MockDevice implements AutoCloseable {
         "D27AP", "dtxkit mock iPhone");
     private final List<AppInfo> extraApps = new ArrayList<>();
     private final List<Consumer<MockDevice>> overrides = new ArrayList<>();
+    private boolean developerImageMounted = true;
 
     private Builder() {
     }
@@ -597,6 +706,18 @@ public final class MockDevice implements AutoCloseable {
       Objects.requireNonNull(identifier, "identifier");
       Objects.requireNonNull(factory, "factory");
       overrides.add(device -> device.registry.register(identifier, factory));
+      return this;
+    }
+
+    /**
+     * Builds a device whose developer disk image is not mounted yet: lockdown refuses the Instruments services
+     * with {@code InvalidService} until an image is mounted through
+     * {@value dtxkit.services.lockdown.ImageMounter#SERVICE}, as on an iOS 16 or earlier phone fresh from a reboot.
+     *
+     * @return this builder
+     */
+    public Builder withoutDeveloperDiskImage() {
+      this.developerImageMounted = false;
       return this;
     }
 
