@@ -21,7 +21,8 @@ import picocli.CommandLine.ScopeType;
     subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RsdCommand.class, PsCommand.class,
         LaunchCommand.class, KillCommand.class, ScreenshotCommand.class, LocationCommand.class,
         ConditionsCommand.class, AppsCommand.class, NotificationsCommand.class, EnergyCommand.class,
-        SysmonCommand.class, NetstatCommand.class, MockDeviceCommand.class, DemoCommand.class})
+        SysmonCommand.class, NetstatCommand.class, SyslogCommand.class, UninstallCommand.class,
+        MountCommand.class, MockDeviceCommand.class, DemoCommand.class})
 public final class DtxkitCli implements Runnable {
   /** slf4j-simple's level property; set before the first logger exists. */
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";

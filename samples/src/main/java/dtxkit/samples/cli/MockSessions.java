@@ -29,7 +29,13 @@ final class MockSessions {
     MockDevice mock = startDevice(InetAddress.getLoopbackAddress(), 0);
     try {
       RsdClient client = DeviceOptions.connectRsd(mock.rsdHost(), mock.rsdPort());
-      return new DeviceSession(client, mock.rsdPort(), mock);
+      return new DeviceSession(new RsdLink(client, mock.rsdPort(), service -> {
+        try {
+          return mock.openLockdownService(service);
+        } catch (IOException | IllegalArgumentException e) {
+          throw new CliException("the mock device cannot start " + service + ": " + e.getMessage(), e);
+        }
+      }), mock);
     } catch (RuntimeException e) {
       mock.close();
       throw e;
