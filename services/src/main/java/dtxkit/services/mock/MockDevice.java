@@ -710,6 +710,27 @@ public final class MockDevice implements AutoCloseable {
     }
 
     /**
+     * The iOS version the device plays, which decides how Instruments is reached through lockdown: 17 and later
+     * only through RSD (lockdown answers {@code InvalidService}, as a device does); 14 to 16
+     * {@code com.apple.instruments.remoteserver.DVTSecureSocketProxy} with TLS for the whole connection; 13 and
+     * earlier {@code com.apple.instruments.remoteserver}, a TLS handshake then plain DTX. Sets the identity's
+     * version, build and product type to a device of that era (keeping the UDID and name).
+     *
+     * @param version e.g. {@code 15.8}, {@code 13.7}, {@code 17.4}
+     * @return this builder
+     * @throws IllegalArgumentException not a version from 10 to 26
+     */
+    public Builder ios(String version) {
+      int major = majorVersion(version);
+      String[] device = major >= 17 ? new String[] {"iPhone15,4", "21E219", "D27AP"}
+          : major >= 15 ? new String[] {"iPhone14,5", "19H370", "D17AP"}
+          : major == 14 ? new String[] {"iPhone13,2", "18H17", "D53gAP"}
+          : new String[] {"iPhone11,8", "17H35", "N841AP"};
+      this.identity = new Identity(identity.udid(), device[0], version, device[1], device[2], identity.deviceName());
+      return this;
+    }
+
+    /**
      * Builds a device whose developer disk image is not mounted yet: lockdown refuses the Instruments services
      * with {@code InvalidService} until an image is mounted through
      * {@value dtxkit.services.lockdown.ImageMounter#SERVICE}, as on an iOS 16 or earlier phone fresh from a reboot.
@@ -729,6 +750,19 @@ public final class MockDevice implements AutoCloseable {
      */
     public MockDevice start() throws IOException {
       return new MockDevice(this);
+    }
+
+    static int majorVersion(String version) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(\\.\\d+){0,2}").matcher(
+          Objects.requireNonNull(version, "version"));
+      if (!m.matches()) {
+        throw new IllegalArgumentException("not an iOS version: '" + version + "' (expected e.g. 15.8)");
+      }
+      int major = Integer.parseInt(m.group(1));
+      if (major < 10 || major > 26) {
+        throw new IllegalArgumentException("iOS " + version + " is not one the mock plays (10 to 26)");
+      }
+      return major;
     }
 
     private static int checkPort(int port) {
