@@ -4,13 +4,16 @@ import com.google.auto.service.AutoService;
 import dtxkit.annotations.DtxService;
 import dtxkit.processor.generation.GeneratedNames;
 import dtxkit.processor.model.ClassRef;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -31,6 +34,12 @@ import javax.tools.StandardLocation;
  * <p>A service whose validation fails gets no binding class; listing it anyway would only add a second error
  * ("binding not found") to the one {@link DtxProcessor} reported, so interfaces are listed only when their binding
  * class exists by the final round.
+ *
+ * <p><b>Incremental builds.</b> An IDE or Gradle recompiles only the changed sources, with the earlier output on the
+ * class path; the file is then merged, as AutoService does: the lines already in the class output are read through
+ * the {@link javax.annotation.processing.Filer}, united with this compilation's and written back sorted. A line left
+ * by a service since deleted is harmless: the runtime finds a binding by its generated name first and skips index
+ * lines whose class is missing.
  */
 @AutoService(Processor.class)
 public final class DtxServicesFileProcessor extends AbstractProcessor {
@@ -63,7 +72,7 @@ public final class DtxServicesFileProcessor extends AbstractProcessor {
   }
 
   private void write() {
-    List<String> lines = new ArrayList<>();
+    TreeSet<String> lines = new TreeSet<>();
     List<Element> origins = new ArrayList<>();
     bindings.forEach((binding, service) -> {
       if (processingEnv.getElementUtils().getTypeElement(binding) != null) {
@@ -74,6 +83,7 @@ public final class DtxServicesFileProcessor extends AbstractProcessor {
     if (lines.isEmpty()) {
       return;
     }
+    lines.addAll(existingLines());
     try {
       FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
           GeneratedNames.SERVICES_FILE, origins.toArray(new Element[0]));
@@ -87,6 +97,31 @@ public final class DtxServicesFileProcessor extends AbstractProcessor {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           "[DtxInternalError] could not write " + GeneratedNames.SERVICES_FILE + ": " + e);
     }
+  }
+
+  /**
+   * The binding names an earlier compilation listed in the class output, or none when there is no such file (a
+   * clean build; compile-testing's in-memory file manager reports it as an exception).
+   */
+  private Set<String> existingLines() {
+    Set<String> lines = new TreeSet<>();
+    try {
+      FileObject existing = processingEnv.getFiler().getResource(StandardLocation.CLASS_OUTPUT, "",
+          GeneratedNames.SERVICES_FILE);
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(existing.openInputStream(),
+          StandardCharsets.UTF_8))) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          int comment = line.indexOf('#');
+          String name = (comment >= 0 ? line.substring(0, comment) : line).trim();
+          if (!name.isEmpty()) {
+            lines.add(name);
+          }
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      // No earlier file: nothing to merge.
+    }
+    return lines;
   }
 
   private static ClassRef classRef(TypeElement type) {

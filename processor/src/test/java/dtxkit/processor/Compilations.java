@@ -30,7 +30,9 @@ final class Compilations {
       "dtxkit/runtime/DtxInvocation.java",
       "dtxkit/runtime/DtxServiceHandler.java",
       "dtxkit/runtime/DtxUnrecognizedSelectorException.java",
+      "dtxkit/runtime/archive/ArchivedObject.java",
       "dtxkit/runtime/archive/NSError.java",
+      "dtxkit/runtime/archive/NSKeyedArchiver.java",
       "dtxkit/runtime/internal/DtxCalls.java",
       "dtxkit/runtime/internal/DtxConversions.java",
       "dtxkit/runtime/internal/DtxDispatch.java",
@@ -53,6 +55,45 @@ final class Compilations {
         .withProcessors(new DtxProcessor(), new DtxServicesFileProcessor())
         .withOptions("-Xlint:all,-processing", "-Werror")
         .compile(sources);
+  }
+
+  /**
+   * Compiles {@code resources} with the stand-ins and {@code classpath} (directories of classes compiled earlier,
+   * e.g. records that then have no source, as from a jar) ahead of the test class path; warnings do not fail it.
+   */
+  static Compilation compileWithClasspath(List<java.io.File> classpath, String... resources) {
+    List<JavaFileObject> sources = new ArrayList<>();
+    for (String resource : resources) {
+      sources.add(source(resource));
+    }
+    sources.addAll(standins());
+    List<java.io.File> entries = new ArrayList<>(classpath);
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      entries.add(new java.io.File(entry));
+    }
+    return javac()
+        .withProcessors(new DtxProcessor(), new DtxServicesFileProcessor())
+        .withOptions("-Xlint:all,-processing")
+        .withClasspath(entries)
+        .compile(sources);
+  }
+
+  /** Compiles {@code resources} alone (no processors) into {@code directory}, as a library built elsewhere. */
+  static void compileLibrary(Path directory, String... resources) throws IOException {
+    List<JavaFileObject> sources = new ArrayList<>();
+    for (String resource : resources) {
+      sources.add(source(resource));
+    }
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
+        StandardCharsets.UTF_8)) {
+      boolean ok = compiler.getTask(null, files, diagnostics, List.of("-d", directory.toString(), "-proc:none",
+          "-classpath", System.getProperty("java.class.path")), null, sources).call();
+      if (!ok) {
+        throw new AssertionError(diagnostics.getDiagnostics().toString());
+      }
+    }
   }
 
   /** What {@link #compileToDisk} leaves behind: the error messages and the directories written to. */
@@ -91,6 +132,15 @@ final class Compilations {
       }
       return new DiskCompilation(success, errors, sourceOutput, classOutput);
     }
+  }
+
+  /** The runtime-contract stand-ins as sources. */
+  static List<JavaFileObject> standins() {
+    List<JavaFileObject> sources = new ArrayList<>();
+    for (String standin : STANDINS) {
+      sources.add(JavaFileObjects.forResource("runtime-contract-standins/" + standin));
+    }
+    return sources;
   }
 
   static JavaFileObject source(String resource) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DiagnosticsTest {
 
   private static final String SUPPORTED_RETURNS = "supported: void, a value (String, primitive and boxed numbers,"
-      + " boolean, byte[], List, Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types, records)"
+      + " boolean, byte[], List, Set, Map, Instant, UUID, URI, Object, ArchivedObject classes, records)"
       + " or CompletableFuture of one";
 
   /** Compiles one input and asserts it failed with exactly one error, {@code message}, on the marked line. */
@@ -112,7 +112,7 @@ class DiagnosticsTest {
     assertOneError("bad/UnsupportedParameterType.java", "<- DtxUnsupportedParameterType",
         "[DtxUnsupportedParameterType] parameter thread of run() has type java.lang.Thread, which DTX"
             + " cannot carry; supported: String, primitive and boxed numbers, boolean, byte[], List,"
-            + " Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types and records");
+            + " Set, Map, Instant, UUID, URI, Object, ArchivedObject classes and records");
   }
 
   @Test
@@ -128,6 +128,42 @@ class DiagnosticsTest {
         "[DtxUnsupportedComponentType] record component owner of UnsupportedComponentType.Sample has type"
             + " java.lang.Thread, which DTX cannot carry; record components take the same types as"
             + " parameters");
+  }
+
+  /**
+   * A record from the class path (a jar, an earlier build) has no source, so its problems are reported on the method
+   * that uses it, with a file and a line, naming the record and the component.
+   */
+  @Test
+  void problemsInARecordWithoutSourceAreReportedOnTheMethod(@TempDir Path library) throws IOException {
+    Compilations.compileLibrary(library, "jar/lib/JarSample.java", "jar/lib/JarKeys.java");
+    Compilation compilation = Compilations.compileWithClasspath(List.of(library.toFile()),
+        "bad/JarRecordUser.java");
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(2);
+    assertError(compilation, "bad/JarRecordUser.java", "<- DtxUnsupportedComponentType",
+        "[DtxUnsupportedComponentType] sample() uses record lib.JarSample (from the class path, no source to"
+            + " point at): record component owner of JarSample has type java.lang.Thread, which DTX cannot"
+            + " carry; record components take the same types as parameters");
+    assertError(compilation, "bad/JarRecordUser.java", "<- DtxRecordKey",
+        "[DtxRecordKey] load() uses record lib.JarKeys (from the class path, no source to point at): record"
+            + " component user of JarKeys maps to key \"CPU\", already used by component total; each key maps"
+            + " to one component");
+  }
+
+  /** A oneway method returning {@code CompletableFuture<Void>} works (done when queued) but earns a warning. */
+  @Test
+  void onewayFutureIsAWarning() {
+    Compilation compilation = Compilations.compileWithClasspath(List.of(), "warn/OnewayFuture.java");
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(1);
+    assertThat(compilation).hadWarningContaining("[DtxOnewayFuture] oneway method kill() returns"
+            + " java.util.concurrent.CompletableFuture<java.lang.Void>, which completes once the message is"
+            + " queued, not when the peer has acted on it (a oneway selector gets no reply); return void, or drop"
+            + " oneway to wait for the reply")
+        .inFile(source("warn/OnewayFuture.java")).onLine(lineOf("warn/OnewayFuture.java", "<- DtxOnewayFuture"));
+    assertThat(compilation).generatedSourceFile("warn/OnewayFuture_DtxClient").contentsAsUtf8String()
+        .contains("return CompletableFuture.completedFuture(null);");
   }
 
   @Test

@@ -9,7 +9,7 @@ import dtxkit.runtime.DtxRemoteException;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.DtxUnrecognizedSelectorException;
 import dtxkit.runtime.rsd.PeerInfo;
-import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.applications.AppInfo;
 import dtxkit.services.applications.ApplicationListing;
 import dtxkit.services.conditioninducer.ConditionGroup;
@@ -101,7 +101,7 @@ public final class Instruments implements AutoCloseable {
   /**
    * Connects through RSD discovery: reads the device's service list at {@code rsdHost}:{@code rsdPort}, then opens
    * DTX to {@value #DTSERVICEHUB}'s port. The host UUID sent to RSD is the persisted one (see
-   * {@link dtxkit.runtime.rsd.HostUuidStore}).
+   * {@link dtxkit.runtime.rsd.client.HostUuidStore}).
    *
    * @param rsdHost the device's tunnel address (an IP literal) or host name
    * @param rsdPort the RSD port (58783 on a device behind a tunnel)

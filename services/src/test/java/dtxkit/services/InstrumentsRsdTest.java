@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dtxkit.runtime.rsd.PeerInfo;
-import dtxkit.runtime.rsd.RsdServer;
 import dtxkit.runtime.rsd.RsdService;
+import dtxkit.runtime.rsd.server.RsdServer;
 import dtxkit.services.mock.MockDevice;
 import java.io.IOException;
 import java.net.Inet6Address;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.auxdict.AuxValue;
-import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.deviceinfo.DeviceInfo;
 import dtxkit.services.mock.MockDevice;
 import dtxkit.services.processcontrol.ProcessControl;

@@ -10,8 +10,8 @@ import javax.lang.model.element.Element;
 import javax.tools.Diagnostic.Kind;
 
 /**
- * Prints reports through the compiler's {@link Messager}, always as errors, each exactly once: a record shared by two
- * services is validated for each, but its problems are printed once.
+ * Prints reports through the compiler's {@link Messager}, errors as errors and warnings as warnings, each exactly
+ * once: a record shared by two services is validated for each, but its problems are printed once.
  */
 public final class DiagnosticReporter {
 
@@ -22,25 +22,26 @@ public final class DiagnosticReporter {
     this.messager = messager;
   }
 
-  /** Prints every error of {@code report}. */
+  /** Prints every error and warning of {@code report}. */
   public void report(ValidationReport report) {
     for (Diagnostic diagnostic : report.diagnostics()) {
       report(diagnostic);
     }
   }
 
-  /** Prints one error, on the annotation value when the diagnostic names one. */
+  /** Prints one diagnostic, on the annotation value when it names one. */
   public void report(Diagnostic diagnostic) {
     if (!printed.add(List.of(diagnostic.element(), diagnostic.text()))) {
       return;
     }
+    Kind kind = diagnostic.isError() ? Kind.ERROR : Kind.WARNING;
     if (diagnostic.annotation() != null && diagnostic.value() != null) {
-      messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element(), diagnostic.annotation(),
+      messager.printMessage(kind, diagnostic.text(), diagnostic.element(), diagnostic.annotation(),
           diagnostic.value());
     } else if (diagnostic.annotation() != null) {
-      messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element(), diagnostic.annotation());
+      messager.printMessage(kind, diagnostic.text(), diagnostic.element(), diagnostic.annotation());
     } else {
-      messager.printMessage(Kind.ERROR, diagnostic.text(), diagnostic.element());
+      messager.printMessage(kind, diagnostic.text(), diagnostic.element());
     }
   }
 

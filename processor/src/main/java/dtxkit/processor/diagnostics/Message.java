@@ -29,10 +29,10 @@ public enum Message {
       "%s() declares type parameters %s; generated code must know the exact types it sends and receives"),
   UNSUPPORTED_PARAMETER_TYPE("DtxUnsupportedParameterType",
       "parameter %s of %s() has type %s, which %s; supported: String, primitive and boxed numbers, boolean,"
-          + " byte[], List, Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types and records"),
+          + " byte[], List, Set, Map, Instant, UUID, URI, Object, ArchivedObject classes and records"),
   UNSUPPORTED_RETURN_TYPE("DtxUnsupportedReturnType",
       "%s() returns %s, which %s; supported: void, a value (String, primitive and boxed numbers, boolean,"
-          + " byte[], List, Set, Map, Instant, UUID, URI, Object, dtxkit.runtime.archive types, records)"
+          + " byte[], List, Set, Map, Instant, UUID, URI, Object, ArchivedObject classes, records)"
           + " or CompletableFuture of one"),
   UNSUPPORTED_COMPONENT_TYPE("DtxUnsupportedComponentType",
       "record component %s of %s has type %s, which %s; record components take the same types as parameters"),
@@ -42,6 +42,9 @@ public enum Message {
       "parameter %s of %s() carries both @%s and @%s; choose one encoding"),
   ONEWAY_RETURN("DtxOnewayReturn",
       "oneway method %s() returns %s; a oneway selector gets no reply, so it must return void"),
+  ONEWAY_FUTURE("DtxOnewayFuture",
+      "oneway method %s() returns %s, which completes once the message is queued, not when the peer has acted on"
+          + " it (a oneway selector gets no reply); return void, or drop oneway to wait for the reply"),
   NOTIFICATION_RETURN("DtxNotificationReturn",
       "@%s method %s() returns %s; the peer expects no value back, so it must return void"),
   DATA_SIGNATURE("DtxDataSignature",
@@ -74,6 +77,14 @@ public enum Message {
   /** The full text: {@code [Tag] } followed by the formatted message. */
   public String format(Object... args) {
     return "[" + tag + "] " + String.format(Locale.ROOT, format, args);
+  }
+
+  /**
+   * The full text of a problem found inside another element and reported on the one being validated: the tag,
+   * then {@code where} (naming the validated element and the inner one), then the formatted message.
+   */
+  public String formatWithin(String where, Object... args) {
+    return "[" + tag + "] " + where + ": " + String.format(Locale.ROOT, format, args);
   }
 
   /** {@code "s"} unless {@code n} is one: for "1 parameter", "2 parameters". */

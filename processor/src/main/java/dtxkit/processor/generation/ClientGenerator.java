@@ -73,6 +73,10 @@ public final class ClientGenerator extends SourceGenerator {
     CodeBlock call = values.selectorAndArguments(method.selector().text(), method.parameters());
     if (method.oneway()) {
       spec.addStatement("channel.send($L)", call);
+      if (method.isAsync()) {
+        // A oneway CompletableFuture<Void> (the processor warns): done once the message is queued.
+        spec.addStatement("return $T.completedFuture(null)", java.util.concurrent.CompletableFuture.class);
+      }
     } else if (method.isAsync()) {
       spec.addStatement("return $T.mapAsync(channel.invokeAsync($L), $L)", RuntimeNames.DTX_CALLS, call,
           replyConverter(method, values));

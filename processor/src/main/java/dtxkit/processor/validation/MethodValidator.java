@@ -38,7 +38,8 @@ final class MethodValidator {
 
   /** A {@code @DtxMethod}; the model is present only when this method is clean. */
   Optional<MethodModel> validateMethod(ExecutableElement method) {
-    int before = context.report.diagnostics().size();
+    context.validating(method);
+    int before = context.report.errorCount();
     DtxMethod annotation = method.getAnnotation(DtxMethod.class);
     Optional<Selector> selector = selector(method, DtxMethod.class, annotation.value());
     if (checkGeneric(method)) {
@@ -51,12 +52,17 @@ final class MethodValidator {
     if (!returns.isOk()) {
       context.report.add(Diagnostic.on(method, Message.UNSUPPORTED_RETURN_TYPE, name, method.getReturnType(),
           returns.problem()));
+    } else if (annotation.oneway() && isVoidFuture(returns.type())) {
+      // Works (the future completes once the message is queued) but is rarely what was meant.
+      AnnotationMirror mirror = mirror(method, DtxMethod.class);
+      context.report.add(Diagnostic.warningOnValue(method, mirror, AnnotationMirrors.getAnnotationValue(mirror,
+          "oneway"), Message.ONEWAY_FUTURE, name, method.getReturnType()));
     } else if (annotation.oneway() && returns.type().kind() != TypeKind.VOID) {
       AnnotationMirror mirror = mirror(method, DtxMethod.class);
       context.report.add(Diagnostic.onValue(method, mirror, AnnotationMirrors.getAnnotationValue(mirror,
           "oneway"), Message.ONEWAY_RETURN, name, method.getReturnType()));
     }
-    if (context.report.diagnostics().size() != before || selector.isEmpty()) {
+    if (context.report.errorCount() != before || selector.isEmpty()) {
       return Optional.empty();
     }
     List<ClassRef> thrown = new ArrayList<>();
@@ -69,7 +75,8 @@ final class MethodValidator {
 
   /** An {@code @OnNotification} callback; the model is present only when it is clean. */
   Optional<NotificationModel> validateNotification(ExecutableElement method) {
-    int before = context.report.diagnostics().size();
+    context.validating(method);
+    int before = context.report.errorCount();
     Optional<Selector> selector = selector(method, OnNotification.class,
         method.getAnnotation(OnNotification.class).value());
     if (checkGeneric(method)) {
@@ -77,7 +84,7 @@ final class MethodValidator {
     }
     List<ParameterModel> params = parameters(method);
     checkVoid(method, "OnNotification");
-    if (context.report.diagnostics().size() != before || selector.isEmpty()) {
+    if (context.report.errorCount() != before || selector.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new NotificationModel(method.getSimpleName().toString(), selector.get(), params));
@@ -85,7 +92,8 @@ final class MethodValidator {
 
   /** The {@code @OnData} sink; the model is present only when it is clean. */
   Optional<NotificationModel> validateData(ExecutableElement method) {
-    int before = context.report.diagnostics().size();
+    context.validating(method);
+    int before = context.report.errorCount();
     if (checkGeneric(method)) {
       return Optional.empty();
     }
@@ -98,7 +106,7 @@ final class MethodValidator {
           String.join(", ", types)));
     }
     checkVoid(method, "OnData");
-    if (context.report.diagnostics().size() != before) {
+    if (context.report.errorCount() != before) {
       return Optional.empty();
     }
     List<ParameterModel> params = parameters(method);
@@ -123,6 +131,10 @@ final class MethodValidator {
       return Optional.empty();
     }
     return Optional.of(selector);
+  }
+
+  private static boolean isVoidFuture(dtxkit.processor.model.TypeRef type) {
+    return type.kind() == TypeKind.FUTURE && type.arguments().get(0).kind() == TypeKind.VOID;
   }
 
   /** Reports type parameters; returns whether there were any. */

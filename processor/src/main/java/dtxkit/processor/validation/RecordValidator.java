@@ -1,7 +1,6 @@
 package dtxkit.processor.validation;
 
 import dtxkit.annotations.Key;
-import dtxkit.processor.diagnostics.Diagnostic;
 import dtxkit.processor.diagnostics.Message;
 import dtxkit.processor.model.ClassRef;
 import dtxkit.processor.model.RecordModel;
@@ -39,22 +38,22 @@ final class RecordValidator {
       if (keyAnnotation != null) {
         key = keyAnnotation.value();
         if (key.isEmpty()) {
-          context.report.add(Diagnostic.on(component, Message.RECORD_KEY, name,
-              ref.nestedName(), "has an empty @Key; a dictionary key needs at least one character"));
+          context.reportInRecord(component, ref, Message.RECORD_KEY, name,
+              ref.nestedName(), "has an empty @Key; a dictionary key needs at least one character");
           continue;
         }
       }
       String previous = componentByKey.putIfAbsent(key, name);
       if (previous != null) {
-        context.report.add(Diagnostic.on(component, Message.RECORD_KEY, name, ref.nestedName(),
+        context.reportInRecord(component, ref, Message.RECORD_KEY, name, ref.nestedName(),
             "maps to key \"" + key + "\", already used by component " + previous
-                + "; each key maps to one component"));
+                + "; each key maps to one component");
         continue;
       }
       TypeResolver.Resolution type = resolver.resolve(component.asType(), TypeResolver.Use.NESTED);
       if (!type.isOk()) {
-        context.report.add(Diagnostic.on(component, Message.UNSUPPORTED_COMPONENT_TYPE, name,
-            ref.nestedName(), component.asType(), type.problem()));
+        context.reportInRecord(component, ref, Message.UNSUPPORTED_COMPONENT_TYPE, name,
+            ref.nestedName(), component.asType(), type.problem());
         continue;
       }
       components.add(new RecordModel.Component(name, key, type.type()));

@@ -1,5 +1,8 @@
 package dtxkit.processor.validation;
 
+import com.sun.source.util.Trees;
+import dtxkit.processor.diagnostics.Diagnostic;
+import dtxkit.processor.diagnostics.Message;
 import dtxkit.processor.diagnostics.ValidationReport;
 import dtxkit.processor.model.ClassRef;
 import dtxkit.processor.model.RecordModel;
@@ -10,6 +13,7 @@ import java.util.Map;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
@@ -25,6 +29,10 @@ final class ServiceContext {
   final Types types;
   final ValidationReport report = new ValidationReport();
   final String servicePackage;
+  /** javac's trees, to tell elements with source from those read from class files; null under another compiler. */
+  private final Trees trees;
+  /** The method being validated, on which problems inside elements without source are reported; may be null. */
+  private ExecutableElement subject;
   /** Records by canonical name; an entry is added before its components are resolved, so recursion terminates. */
   private final Map<String, RecordModel> records = new LinkedHashMap<>();
 
@@ -32,6 +40,44 @@ final class ServiceContext {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.servicePackage = elements.getPackageOf(service).getQualifiedName().toString();
+    Trees found;
+    try {
+      found = Trees.instance(env);
+    } catch (IllegalArgumentException | LinkageError e) {
+      found = null;
+    }
+    this.trees = found;
+  }
+
+  /** Starts validating {@code method}: the element problems found in its types are reported on if need be. */
+  void validating(ExecutableElement method) {
+    this.subject = method;
+  }
+
+  /**
+   * Reports a problem found in a record component. A component with source in this compilation carries the
+   * diagnostic itself; one read from a class file (a record from a jar or an earlier build) has no file or line to
+   * show, so, as Dagger's ValidationReport does, the diagnostic goes on the method being validated and names the
+   * record and the component.
+   */
+  void reportInRecord(Element component, ClassRef record, Message message, Object... args) {
+    if (subject == null || hasSource(component)) {
+      report.add(Diagnostic.on(component, message, args));
+      return;
+    }
+    report.add(Diagnostic.relocated(subject, subject.getSimpleName() + "() uses record " + record.canonicalName()
+        + " (from the class path, no source to point at)", message, args));
+  }
+
+  private boolean hasSource(Element element) {
+    if (trees == null) {
+      return false;
+    }
+    try {
+      return trees.getPath(element) != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   boolean knowsRecord(String canonicalName) {

@@ -41,6 +41,8 @@ final class TypeResolver {
 
   private static final String CANNOT_CARRY = "DTX cannot carry";
   private static final String ARCHIVE_PACKAGE = "dtxkit.runtime.archive";
+  /** What every archived class implements; the runtime encodes and decodes it with ArchiveClassRegistry. */
+  static final String ARCHIVED_OBJECT = ARCHIVE_PACKAGE + ".ArchivedObject";
 
   private static final Map<String, TypeKind> BOXES = Map.of(
       "java.lang.Boolean", TypeKind.BOOLEAN,
@@ -135,13 +137,30 @@ final class TypeResolver {
       default:
         break;
     }
-    if (ref.packageName().equals(ARCHIVE_PACKAGE)) {
+    // An archived class (NSError, NSURL, a user's own class with a codec registered in ArchiveClassRegistry) is
+    // recognised by what it implements, not by its package: NSKeyedArchiver is in the archive package but is no
+    // value, and a user's class is in theirs. Checked before records: an archived record is not a dictionary.
+    if (isArchivedObject(type)) {
+      if (!element.getModifiers().contains(Modifier.PUBLIC)
+          && !ref.packageName().equals(context.servicePackage)) {
+        return Resolution.fail("is an archived class that generated code in package " + context.servicePackage
+            + " cannot access; make it public");
+      }
       return Resolution.ok(TypeRef.declared(TypeKind.ARCHIVE, ref));
+    }
+    if (ref.packageName().equals(ARCHIVE_PACKAGE)) {
+      return Resolution.fail("does not implement " + ARCHIVED_OBJECT + ", so DTX cannot carry it");
     }
     if (element.getKind() == ElementKind.RECORD) {
       return resolveRecord(element, ref);
     }
     return Resolution.fail(CANNOT_CARRY);
+  }
+
+  private boolean isArchivedObject(DeclaredType type) {
+    TypeElement archived = context.elements.getTypeElement(ARCHIVED_OBJECT);
+    return archived != null
+        && context.types.isAssignable(context.types.erasure(type), context.types.erasure(archived.asType()));
   }
 
   private Resolution generic(TypeKind kind, ClassRef ref, DeclaredType type, int arity) {

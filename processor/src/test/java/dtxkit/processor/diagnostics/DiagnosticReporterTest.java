@@ -60,6 +60,19 @@ class DiagnosticReporterTest {
   }
 
   @Test
+  void warningsArePrintedAsWarningsAndDoNotMakeAReportUnclean() {
+    ValidationReport report = new ValidationReport()
+        .add(Diagnostic.warningOnValue(element, null, null, Message.ONEWAY_FUTURE, "kill",
+            "CompletableFuture<Void>"));
+    assertTrue(report.isClean());
+    assertEquals(0, report.errorCount());
+    new DiagnosticReporter(messager).report(report);
+    assertEquals(1, printed.size());
+    assertTrue(printed.get(0).startsWith("WARNING [DtxOnewayFuture] oneway method kill() returns"
+        + " CompletableFuture<Void>, which completes once the message is queued"), printed.get(0));
+  }
+
+  @Test
   void sameDiagnosticOnSameElementPrintsOnce() {
     DiagnosticReporter reporter = new DiagnosticReporter(messager);
     ValidationReport report = new ValidationReport()

@@ -1,18 +1,13 @@
 /**
- * RemoteXPC connections, RemoteServiceDiscovery (RSD) client and server, and tunnel discovery for iOS 17+.
+ * RemoteServiceDiscovery (RSD) types shared by the client and the server: the device's {@link
+ * dtxkit.runtime.rsd.PeerInfo} and its {@link dtxkit.runtime.rsd.RsdService}s, the {@link
+ * dtxkit.runtime.rsd.RsdCheckin} exchange for {@code *.shim.remote} services, and {@link
+ * dtxkit.runtime.rsd.RemoteXpcConnection}, which carries requests matched to replies by message id over HTTP/2.
  *
  * <ul>
- * <li>{@link dtxkit.runtime.rsd.RsdClient#connect(String, int)} runs the handshake in devicectl's order, sends the
- *     {@code Handshake} with this host's persisted UUID ({@link dtxkit.runtime.rsd.HostUuidStore}) and reads the
- *     device's {@link dtxkit.runtime.rsd.PeerInfo}; {@link dtxkit.runtime.rsd.RsdClient#openService(String)} returns
- *     a socket ready for a service (after {@link dtxkit.runtime.rsd.RsdCheckin} for {@code *.shim.remote}).</li>
- * <li>{@link dtxkit.runtime.rsd.RsdServer} answers as an iPhone does, frame for frame, for the client orders of
- *     devicectl, pymobiledevice3 and appium-ios-remotexpc; {@link dtxkit.runtime.rsd.RsdCheckinResponder} fronts a
- *     mock shim service.</li>
- * <li>{@link dtxkit.runtime.rsd.RemoteXpcConnection} carries requests matched to replies by message id, any number
- *     in flight.</li>
- * <li>{@link dtxkit.runtime.rsd.TunnelDiscovery} asks pymobiledevice3's tunneld or go-ios's agent where devices
- *     are.</li>
+ * <li>{@link dtxkit.runtime.rsd.client} connects to a device (iOS 17+) as devicectl does.</li>
+ * <li>{@link dtxkit.runtime.rsd.server} answers as an iPhone does (the mock device).</li>
+ * <li>{@link dtxkit.runtime.rsd.discovery} asks pymobiledevice3's tunneld or go-ios's agent where devices are.</li>
  * </ul>
  */
 package dtxkit.runtime.rsd;

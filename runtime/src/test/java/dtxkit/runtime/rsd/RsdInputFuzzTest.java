@@ -16,9 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded mutations of what an RSD peer sends before any XPC: the length-framed RSDCheckin plists (both sides) and
- * the tunnel daemons' JSON listings. Only IOExceptions (a {@link DtxProtocolException} for a malformed or oversized
- * plist) escape.
+ * Seeded mutations of what an RSD peer sends before any XPC: the length-framed RSDCheckin plists (both sides).
+ * Only IOExceptions (a {@link DtxProtocolException} for a malformed or oversized plist) escape. The tunnel daemons'
+ * listings are fuzzed in {@code TunnelDiscoveryFuzzTest}.
  */
 class RsdInputFuzzTest {
 
@@ -107,21 +107,5 @@ class RsdInputFuzzTest {
         b -> RsdCheckin.respond(new ByteArrayInputStream(b), new ByteArrayOutputStream(), null),
         DtxProtocolException.class);
     assertEquals(1, rejected);
-  }
-
-  // ------------------------------------------------------------------ tunnel daemon listings
-
-  @Test
-  void mutatedTunnelListingsOnlyFailAsIoErrors() {
-    String tunneld = "{\"00008110-001A2B3C4D5E801E\": [{\"tunnel-address\": \"fd35:d15c:6a3e::1\", \"tunnel-port\":"
-        + " 60123, \"interface\": \"utun4\", \"extra\": {\"nested\": [1, 2]}}]}";
-    String goIos = "[{\"address\": \"fd12:3456::1\", \"rsdPort\": 58783, \"udid\": \"00008110-001A2B3C4D5E801E\","
-        + " \"userspaceTun\": false, \"userspaceTunPort\": 0}]";
-    Mutations.feedAll(Mutations.of(tunneld.getBytes(StandardCharsets.UTF_8), 200, 2000, 34),
-        b -> TunnelDiscovery.parseTunneld(new String(b, StandardCharsets.UTF_8)), IOException.class);
-    Mutations.feedAll(Mutations.of(goIos.getBytes(StandardCharsets.UTF_8), 200, 2000, 35),
-        b -> TunnelDiscovery.parseGoIos(new String(b, StandardCharsets.UTF_8)), IOException.class);
-    Mutations.feedAll(List.of(new Mutations.Case("deep", "[".repeat(100_000).getBytes(StandardCharsets.UTF_8))),
-        b -> TunnelDiscovery.parseGoIos(new String(b, StandardCharsets.UTF_8)), IOException.class);
   }
 }

@@ -1,8 +1,8 @@
 package dtxkit.samples.cli;
 
-import dtxkit.runtime.rsd.RsdClient;
-import dtxkit.runtime.rsd.TunnelDiscovery;
-import dtxkit.runtime.rsd.TunnelInfo;
+import dtxkit.runtime.rsd.client.RsdClient;
+import dtxkit.runtime.rsd.discovery.TunnelDiscovery;
+import dtxkit.runtime.rsd.discovery.TunnelInfo;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Stack;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Device selection shared by every command that talks to a device (a picocli mixin): {@code --rsd HOST PORT},

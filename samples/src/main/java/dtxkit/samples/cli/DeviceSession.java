@@ -2,7 +2,7 @@ package dtxkit.samples.cli;
 
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.rsd.PeerInfo;
-import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.Instruments;
 import dtxkit.services.deviceinfo.DeviceInfo;
 import dtxkit.services.lockdown.ServiceConnection;

@@ -1,6 +1,6 @@
 package dtxkit.samples.cli;
 
-import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.mock.MockDevice;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dtxkit.runtime.rsd.PeerInfo;
-import dtxkit.runtime.rsd.RsdServer;
 import dtxkit.runtime.rsd.RsdService;
+import dtxkit.runtime.rsd.server.RsdServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

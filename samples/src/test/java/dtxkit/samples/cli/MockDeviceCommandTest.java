@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxTransport;
-import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.deviceinfo.DeviceInfo;
 import java.io.BufferedReader;
 import java.io.PipedReader;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dtxkit.runtime.rsd.PeerInfo;
-import dtxkit.runtime.rsd.RsdServer;
 import dtxkit.runtime.rsd.RsdService;
+import dtxkit.runtime.rsd.server.RsdServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dtxkit.services.mock;
 
 import dtxkit.runtime.DtxConnection;
+import dtxkit.runtime.internal.DtxBindings;
 import dtxkit.services.Instruments;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -146,7 +147,7 @@ public final class MockDeviceExtension implements BeforeAllCallback, AfterAllCal
 
   private static boolean supports(Class<?> type) {
     return type == MockDevice.class || type == Instruments.class || type == DtxConnection.class
-        || (type.isInterface() && bindingExists(type));
+        || DtxBindings.isService(type);
   }
 
   private static Object resolve(Session session, Class<?> type) {
@@ -160,24 +161,5 @@ public final class MockDeviceExtension implements BeforeAllCallback, AfterAllCal
       return session.instruments().connection();
     }
     return session.instruments().service(type);
-  }
-
-  /** Whether the processor generated a binding for {@code type} (named as the processor names it). */
-  private static boolean bindingExists(Class<?> type) {
-    StringBuilder name = new StringBuilder(type.getSimpleName());
-    Class<?> outer = type.getEnclosingClass();
-    Class<?> top = type;
-    while (outer != null) {
-      name.insert(0, outer.getSimpleName() + "_");
-      top = outer;
-      outer = outer.getEnclosingClass();
-    }
-    String pkg = top.getPackageName();
-    try {
-      Class.forName((pkg.isEmpty() ? "" : pkg + ".") + name + "_DtxBinding", false, type.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
   }
 }

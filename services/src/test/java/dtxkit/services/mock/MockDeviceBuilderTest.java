@@ -12,7 +12,7 @@ import dtxkit.runtime.DtxArgument;
 import dtxkit.runtime.DtxChannel;
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxTransport;
-import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.DeviceStream;
 import dtxkit.services.Instruments;
 import dtxkit.services.ProcessEvent;

@@ -2,5 +2,17 @@
 // code without depending on the runtime module. Signatures only; never executed.
 package dtxkit.runtime.archive;
 
-public final class NSError {
+import java.util.List;
+import java.util.Map;
+
+public final class NSError implements ArchivedObject {
+    @Override
+    public List<String> classChain() {
+        return List.of("NSError", "NSObject");
+    }
+
+    @Override
+    public Map<String, Object> fields() {
+        return Map.of();
+    }
 }
