@@ -1,23 +1,20 @@
 package dtxkit.services.lockdown;
 
 import com.dd.plist.NSDictionary;
-import com.dd.plist.NSObject;
-import com.dd.plist.PropertyListParser;
-import dtxkit.runtime.DtxLimitExceededException;
 import dtxkit.runtime.DtxProtocolException;
 import dtxkit.runtime.DtxTransport;
+import dtxkit.runtime.lockdown.LockdownCodec;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * One lockdown service's byte stream, as {@code StartService} hands it out: plist messages framed by a 4-byte
- * big-endian length (what {@code installation_proxy} and {@code mobile_image_mounter} speak), and the raw streams
- * for what is not a plist (an image upload, the syslog byte stream).
+ * One lockdown service's byte stream, as {@code StartService} hands it out: plist messages in lockdown's framing
+ * ({@link LockdownCodec}: what {@code installation_proxy} and {@code mobile_image_mounter} speak), and the raw
+ * streams for what is not a plist (an image upload, the syslog byte stream).
  *
  * <p>Each direction is used by one thread at a time. A read waits as long as the transport lets it (set a socket
  * read timeout, see {@link #of(java.net.Socket, java.time.Duration)}); {@link #close()} from any thread unblocks it.
@@ -29,7 +26,7 @@ public final class ServiceConnection implements Closeable {
   private final DtxTransport transport;
   private final InputStream in;
   private final OutputStream out;
-  private final int maxMessage;
+  private final LockdownCodec.Reader reader;
   private long offset;
 
   private ServiceConnection(DtxTransport transport, int maxMessage) throws IOException {
@@ -37,9 +34,9 @@ public final class ServiceConnection implements Closeable {
     if (maxMessage < 1) {
       throw new IllegalArgumentException("maxMessage must be positive: " + maxMessage);
     }
-    this.maxMessage = maxMessage;
     this.in = transport.input();
     this.out = transport.output();
+    this.reader = new LockdownCodec.Reader(in, maxMessage, transport.description());
   }
 
   /**
@@ -80,19 +77,14 @@ public final class ServiceConnection implements Closeable {
   }
 
   /**
-   * Sends one plist message (XML, as the device's own clients send).
+   * Sends one plist message (lockdown's framing, {@link LockdownCodec}).
    *
    * @param message the message
    * @throws IOException the stream failed
    */
   public void send(NSDictionary message) throws IOException {
-    byte[] body = message.toXMLPropertyList().getBytes(StandardCharsets.UTF_8);
-    byte[] header = {(byte) (body.length >>> 24), (byte) (body.length >>> 16), (byte) (body.length >>> 8),
-        (byte) body.length};
     synchronized (out) {
-      out.write(header);
-      out.write(body);
-      out.flush();
+      LockdownCodec.write(out, message);
     }
   }
 
@@ -105,26 +97,11 @@ public final class ServiceConnection implements Closeable {
    * @throws IOException the stream failed or the read timed out
    */
   public NSDictionary receive() throws IOException {
-    long start = offset;
-    byte[] header = readExactly(4, "message length");
-    long length = ((header[0] & 0xFFL) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8)
-        | (header[3] & 0xFF);
-    if (length > maxMessage) {
-      throw new DtxLimitExceededException("plist message length", maxMessage, length, start);
+    NSDictionary message = reader.read();
+    if (message == null) {
+      throw new EOFException("the peer closed the stream before a message, at offset " + reader.offset());
     }
-    byte[] body = readExactly((int) length, "plist message");
-    NSObject parsed;
-    try {
-      parsed = PropertyListParser.parse(body);
-    } catch (Exception e) {
-      throw new DtxProtocolException("plist message", "a plist message of " + length + " bytes does not parse ("
-          + e.getMessage() + ")", start + 4, true, e);
-    }
-    if (!(parsed instanceof NSDictionary dictionary)) {
-      throw new DtxProtocolException("plist message", "a dictionary",
-          parsed == null ? "nothing" : parsed.getClass().getSimpleName(), start + 4);
-    }
-    return dictionary;
+    return message;
   }
 
   /**

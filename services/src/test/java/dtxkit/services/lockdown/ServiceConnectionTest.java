@@ -54,8 +54,8 @@ class ServiceConnectionTest {
       out.write(junk);
       out.flush();
       DtxProtocolException e = assertThrows(DtxProtocolException.class, b::receive);
-      assertEquals("plist message", e.field());
       assertEquals(4, e.offset());
+      assertTrue(e.getMessage().contains("not a property list"), e.getMessage());
     }
   }
 
@@ -68,7 +68,7 @@ class ServiceConnectionTest {
       out.flush();
       pair.a().close();
       EOFException e = assertThrows(EOFException.class, b::receive);
-      assertTrue(e.getMessage().contains("inside the plist message"), e.getMessage());
+      assertTrue(e.getMessage().contains("inside a message"), e.getMessage());
     }
   }
 }
