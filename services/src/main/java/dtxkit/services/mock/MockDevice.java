@@ -162,6 +162,7 @@ public final class MockDevice implements AutoCloseable {
   private final MockImageMounter imageMounter;
   private final MockSyslogRelay syslogRelay;
   private final ThreadPoolExecutor serviceThreads;
+  private final MockUsbFace usbFace;
 
   private MockDevice(Builder b) throws IOException {
     int number = DEVICES.incrementAndGet();
@@ -209,6 +210,13 @@ public final class MockDevice implements AutoCloseable {
           .service(RsdService.of(DTSERVICEHUB, dtx.port(), false))
           .build();
       rsdServer = RsdServer.builder(peerInfo).bindAddress(b.host).port(b.rsdPort).start();
+      try {
+        usbFace = new MockUsbFace(this, state, registry, imageMounter, Builder.majorVersion(b.identity.osVersion()),
+            b.usbmuxdSocket);
+      } catch (IOException | RuntimeException e) {
+        rsdServer.close();
+        throw e;
+      }
     } catch (IOException | RuntimeException e) {
       if (dtx != null) {
         dtx.close();
@@ -360,12 +368,53 @@ public final class MockDevice implements AutoCloseable {
   }
 
   /**
-   * The DTX connections clients have open.
+   * The DTX connections clients have open (through RSD and through lockdown).
    *
    * @return the server side of each connection
    */
   public List<DtxConnection> connections() {
-    return dtxServer.connections();
+    List<DtxConnection> all = new ArrayList<>(dtxServer.connections());
+    all.addAll(usbFace.connections());
+    return all;
+  }
+
+  /**
+   * The Unix socket of the device's usbmuxd, which lists this device and leads to its lockdown.
+   *
+   * @return the socket path
+   */
+  public java.nio.file.Path usbmuxdSocket() {
+    return usbFace.unixSocket();
+  }
+
+  /**
+   * The loopback TCP address of the same usbmuxd.
+   *
+   * @return the address
+   */
+  public java.net.InetSocketAddress usbmuxdTcp() {
+    return usbFace.tcp();
+  }
+
+  /**
+   * The pair record the device's usbmuxd answers {@code ReadPairRecord} with (a pairing generated at start:
+   * certificates with empty names, as a real record's).
+   *
+   * @return the record's plist bytes
+   */
+  public byte[] pairRecord() {
+    return usbFace.pairRecord();
+  }
+
+  /**
+   * The Instruments service lockdown starts on the iOS version the device plays
+   * ({@code com.apple.instruments.remoteserver.DVTSecureSocketProxy} on 14-16,
+   * {@code com.apple.instruments.remoteserver} up to 13), or null on 17 and later (Instruments only through RSD).
+   *
+   * @return the service name, or null
+   */
+  public String lockdownInstrumentsService() {
+    return usbFace.instrumentsService();
   }
 
   /**
@@ -552,7 +601,8 @@ public final class MockDevice implements AutoCloseable {
 
   /**
    * One line of JSON that other tools read to connect: {@code {"rsdHost": "127.0.0.1", "rsdPort": 49152,
-   * "udid": "...", "services": {"com.apple.instruments.dtservicehub": 49153}}}.
+   * "udid": "...", "osVersion": "17.4", "usbmuxd": "/tmp/.../usbmuxd", "usbmuxdTcp": "127.0.0.1:49155",
+   * "services": {"com.apple.instruments.dtservicehub": 49153}}}.
    *
    * @return the JSON object, without a line break
    */
@@ -561,6 +611,10 @@ public final class MockDevice implements AutoCloseable {
     json.append("{\"rsdHost\": ").append(quote(rsdHost()))
         .append(", \"rsdPort\": ").append(rsdPort())
         .append(", \"udid\": ").append(quote(udid()))
+        .append(", \"osVersion\": ").append(quote(identity().osVersion()))
+        .append(", \"usbmuxd\": ").append(quote(usbmuxdSocket().toString()))
+        .append(", \"usbmuxdTcp\": ").append(quote(usbmuxdTcp().getAddress().getHostAddress() + ":"
+            + usbmuxdTcp().getPort()))
         .append(", \"services\": {");
     boolean first = true;
     for (RsdService service : peerInfo().services().values()) {
@@ -592,6 +646,7 @@ public final class MockDevice implements AutoCloseable {
   @Override
   public void close() {
     try {
+      usbFace.close();
       rsdServer.close();
     } finally {
       try {
@@ -618,6 +673,7 @@ public final class MockDevice implements AutoCloseable {
     private final List<AppInfo> extraApps = new ArrayList<>();
     private final List<Consumer<MockDevice>> overrides = new ArrayList<>();
     private boolean developerImageMounted = true;
+    private java.nio.file.Path usbmuxdSocket;
 
     private Builder() {
     }
@@ -727,6 +783,17 @@ public final class MockDevice implements AutoCloseable {
           : major == 14 ? new String[] {"iPhone13,2", "18H17", "D53gAP"}
           : new String[] {"iPhone11,8", "17H35", "N841AP"};
       this.identity = new Identity(identity.udid(), device[0], version, device[1], device[2], identity.deviceName());
+      return this;
+    }
+
+    /**
+     * Where the device's usbmuxd listens (the default: {@code usbmuxd} in a new temporary folder, removed on close).
+     *
+     * @param path a path that does not exist yet
+     * @return this builder
+     */
+    public Builder usbmuxdSocket(java.nio.file.Path path) {
+      this.usbmuxdSocket = Objects.requireNonNull(path, "path");
       return this;
     }
 
