@@ -1,7 +1,7 @@
 package dtxkit.samples.cli;
 
 import dtxkit.runtime.DtxConnection;
-import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.lockdown.ServiceConnection;
 
 /**

@@ -4,7 +4,7 @@ import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxException;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.rsd.PeerInfo;
-import dtxkit.runtime.rsd.RsdClient;
+import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.lockdown.ServiceConnection;
 import java.io.IOException;
 import java.net.ConnectException;
