@@ -30,7 +30,7 @@ class XpcDecoderFuzzTest {
   private static final XpcLimits LIMITS = new XpcLimits(1 << 20, 16);
 
   /** A peer info message with every XPC type in it, as an RSD handshake carries. */
-  private static byte[] peerInfoMessage() {
+  static byte[] peerInfoMessage() {
     XpcDictionary props = XpcDictionary.builder()
         .put("UniqueDeviceID", "00008110-001A2B3C4D5E801E").put("ProductType", "iPhone14,2")
         .put("Flag", true).put("Count", new XpcInt64(-3)).put("Big", new XpcUInt64(7)).put("Ratio", new XpcDouble(0.5))

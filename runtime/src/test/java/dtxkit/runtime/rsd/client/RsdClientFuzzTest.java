@@ -32,7 +32,7 @@ class RsdClientFuzzTest {
       Duration.ofSeconds(3), Duration.ofSeconds(3), "dtxkit", RsdClientServerTest.OPTIONS.xpc());
 
   /** Records what a real server sends to a real client, up to the peer info, through a forwarding socket. */
-  private static byte[] recordServerOpening() throws Exception {
+  static byte[] recordServerOpening() throws Exception {
     try (RsdServer server = RsdServer.builder(RsdClientServerTest.device().build()).start();
         ServerSocket proxy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       ByteArrayOutputStream recorded = new ByteArrayOutputStream();

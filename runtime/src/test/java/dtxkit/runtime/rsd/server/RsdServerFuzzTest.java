@@ -36,7 +36,7 @@ class RsdServerFuzzTest {
 
   private static final int BOUND_MILLIS = 10_000;
 
-  private static byte[] clientOpening() {
+  static byte[] clientOpening() {
     byte[] request = RawFrames.xpc(new XpcMessage(XpcFlags.ALWAYS_SET | XpcFlags.DATA_PRESENT, 1,
         XpcDictionary.builder().put("Request", "Ping").build()));
     return concat(PREFACE, SETTINGS_1MIB, WINDOW_UPDATE, HEADERS_1, DATA_1_EMPTY_DICT, SETTINGS_ACK, HEADERS_3,

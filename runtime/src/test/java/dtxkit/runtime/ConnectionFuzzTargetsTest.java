@@ -1,0 +1,214 @@
+package dtxkit.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dtxkit.runtime.testing.FuzzSeeds;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Coverage-guided fuzz targets (Jazzer) for whole DTX connections: the input is everything the peer sends, then the
+ * peer closes its end.
+ *
+ * <ul>
+ *   <li>{@link #dtxClientConnection}: a host-side {@link DtxConnection} over a memory pipe that opens the XCTest
+ *       proxy channel and calls it while device bytes arrive (seeds: what devices sent, conn-in*,
+ *       instruments-metrics and the single messages).
+ *   <li>{@link #dtxServiceConnection}: a device-side {@link DtxConnection} serving a registry over a memory pipe,
+ *       fed what a host sends (seeds: conn-out* and the single requests).
+ *   <li>{@link #dtxServer}: the same fed to a {@link DtxServer} over loopback TCP, one connection per input; the
+ *       accept loop must take every one.
+ * </ul>
+ *
+ * <p>A finding: a connection still open {@value #BOUND_SECONDS} s after the peer's end, one closed for anything but
+ * the peer's end or a {@link DtxProtocolException}, a call still pending after the close, a server that stops
+ * accepting.
+ */
+class ConnectionFuzzTargetsTest {
+
+  static final long BOUND_SECONDS = 10;
+  static final String XCTEST = "dtxproxy:XCTestManager_IDEInterface:XCTestManager_DaemonConnectionInterface";
+
+  private static final ExecutorService DRAINS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "fuzz-drain");
+    t.setDaemon(true);
+    return t;
+  });
+  private static DtxServer server;
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+      server = null;
+    }
+  }
+
+  /** Answers every call with its arguments (so decoded arguments are archived back), fails "fail". */
+  static final class EchoAll implements DtxServiceHandler {
+    @Override
+    public Object handle(DtxInvocation invocation) throws Exception {
+      if (invocation.selector().equals("fail")) {
+        throw new DtxRemoteException("FuzzDomain", 7, "failed on purpose");
+      }
+      return invocation.arguments().isEmpty() ? null : new ArrayList<>(invocation.arguments());
+    }
+  }
+
+  static DtxServiceRegistry registry() {
+    return new DtxServiceRegistry().register(XCTEST, channel -> new EchoAll())
+        .register("com.apple.instruments.server.services.deviceinfo", channel -> new EchoAll())
+        .register(TestService.ID, channel -> new EchoAll());
+  }
+
+  static Stream<Arguments> fromDevice() {
+    return Stream.concat(FuzzSeeds.fixtures("dtx", FuzzSeeds.DTX_FROM_DEVICE),
+        Stream.of(FuzzSeeds.named("random after a magic", new byte[] {0x79, 0x5B, 0x3D, 0x1F, 32, 0, 0, 0})));
+  }
+
+  static Stream<Arguments> fromHost() {
+    return FuzzSeeds.fixtures("dtx", FuzzSeeds.DTX_FROM_HOST);
+  }
+
+  @MethodSource("fromDevice")
+  @FuzzTest(maxDuration = "5m")
+  void dtxClientConnection(byte[] input) throws Exception {
+    DtxTransport.Pair pair = DtxTransport.memoryPair();
+    DtxConnection connection = DtxConnection.builder(pair.a()).awaitPeerCapabilities(false)
+        .callTimeout(Duration.ofSeconds(BOUND_SECONDS)).registry(registry()).name("fuzz-client").connect();
+    List<CompletableFuture<?>> calls = new ArrayList<>();
+    try {
+      CompletableFuture<Void> drained = drain(pair.b().input());
+      CompletableFuture<DtxChannel> open = connection.openChannelAsync(XCTEST, new DtxChannelListener() {});
+      calls.add(open);
+      calls.add(open.thenCompose(c -> c.invokeAsync("_IDE_initiateControlSessionWithProtocolVersion:",
+          DtxArgument.object(36L))));
+      calls.add(connection.controlChannel().invokeAsync("_IDE_authorizeTestSessionWithProcessID:",
+          DtxArgument.object(17L)));
+      feedAndEnd(pair.b().output(), input);
+      awaitEnd(connection);
+      drained.get(BOUND_SECONDS, TimeUnit.SECONDS);
+    } finally {
+      connection.close();
+      pair.b().close();
+    }
+    for (CompletableFuture<?> call : calls) {
+      try {
+        call.get(BOUND_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError("a call was still pending " + BOUND_SECONDS + " s after the connection closed");
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException failed) {
+        // Failed by the close or by the peer: an ending.
+      }
+    }
+  }
+
+  @MethodSource("fromHost")
+  @FuzzTest(maxDuration = "5m")
+  void dtxServiceConnection(byte[] input) throws Exception {
+    DtxTransport.Pair pair = DtxTransport.memoryPair();
+    DtxConnection connection = DtxConnection.builder(pair.a()).awaitPeerCapabilities(false)
+        .registry(registry()).name("fuzz-service").connect();
+    try {
+      CompletableFuture<Void> drained = drain(pair.b().input());
+      feedAndEnd(pair.b().output(), input);
+      awaitEnd(connection);
+      drained.get(BOUND_SECONDS, TimeUnit.SECONDS);
+    } finally {
+      connection.close();
+      pair.b().close();
+    }
+  }
+
+  @MethodSource("fromHost")
+  @FuzzTest(maxDuration = "5m")
+  void dtxServer(byte[] input) throws Exception {
+    try (SilentCloseable loopbackOnly = BugDetectors.allowNetworkConnections(
+        (host, port) -> host.equals("127.0.0.1") || host.equals("localhost"))) {
+      if (server == null) {
+        server = DtxServer.builder(registry()).bindAddress(InetAddress.getLoopbackAddress()).start();
+      }
+      try (Socket s = new Socket("127.0.0.1", server.port())) {
+        s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
+        try {
+          OutputStream out = s.getOutputStream();
+          out.write(input);
+          out.flush();
+          s.shutdownOutput();
+        } catch (IOException refusedEarly) {
+          // The server closed before taking everything.
+        }
+        try {
+          s.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (SocketTimeoutException e) {
+          throw new AssertionError("the server kept the connection open " + BOUND_SECONDS + " s after the end");
+        } catch (IOException reset) {
+          // A reset is an ending too.
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+      while (server.connections().size() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertEquals(List.of(), server.connections(), "connections left open after their peers closed");
+    }
+  }
+
+  private static CompletableFuture<Void> drain(InputStream in) {
+    return CompletableFuture.runAsync(() -> {
+      try {
+        in.transferTo(OutputStream.nullOutputStream());
+      } catch (IOException closed) {
+        // The connection closed its end.
+      }
+    }, DRAINS);
+  }
+
+  private static void feedAndEnd(OutputStream out, byte[] input) {
+    try {
+      out.write(input);
+      out.flush();
+    } catch (IOException closedEarly) {
+      // The connection failed and closed before taking everything.
+    } finally {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // Already closed.
+      }
+    }
+  }
+
+  /** The connection ends within the bound, for the peer's end or a protocol error, nothing else. */
+  private static void awaitEnd(DtxConnection connection) throws Exception {
+    try {
+      connection.closeFuture().get(BOUND_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("connection still open " + BOUND_SECONDS + " s after the peer's end");
+    }
+    DtxConnectionClosedException why = connection.closeCause();
+    Throwable cause = why == null ? null : why.getCause();
+    if (cause != null && !(cause instanceof DtxProtocolException) && !(cause instanceof IOException)) {
+      throw new AssertionError("connection ended by " + cause, cause);
+    }
+  }
+}

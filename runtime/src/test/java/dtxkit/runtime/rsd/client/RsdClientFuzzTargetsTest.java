@@ -1,0 +1,104 @@
+package dtxkit.runtime.rsd.client;
+
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dtxkit.runtime.testing.FuzzSeeds;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Coverage-guided fuzz target (Jazzer) for {@link RsdClient#connect} against a fake device that plays the input back
+ * and closes, seeded with what a real RsdServer sent a real client (recorded through a forwarding socket when the
+ * seeds are built). A finding: anything but an {@link IOException} escaping connect, or a connect that does not end
+ * and close its socket.
+ */
+class RsdClientFuzzTargetsTest {
+
+  static final int BOUND_MILLIS = 10_000;
+  private static final RsdClient.Options CLIENT_OPTIONS = new RsdClient.Options(RsdClientServerTest.HOST,
+      Duration.ofSeconds(3), Duration.ofSeconds(3), "dtxkit", RsdClientServerTest.OPTIONS.xpc());
+
+  private static ServerSocket device;
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (device != null) {
+      device.close();
+      device = null;
+    }
+  }
+
+  static Stream<Arguments> deviceStreams() throws Exception {
+    try (SilentCloseable loopbackOnly = loopbackOnly()) {
+      return Stream.of(FuzzSeeds.named("recorded server opening", RsdClientFuzzTest.recordServerOpening()));
+    }
+  }
+
+  @MethodSource("deviceStreams")
+  @FuzzTest(maxDuration = "5m")
+  void rsdClient(byte[] input) throws Exception {
+    try (SilentCloseable loopbackOnly = loopbackOnly()) {
+      if (device == null) {
+        device = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      }
+      CompletableFuture<Void> playing = CompletableFuture.runAsync(() -> play(device, input));
+      Throwable t = null;
+      try (RsdClient client = RsdClient.connect("127.0.0.1", device.getLocalPort(), CLIENT_OPTIONS)) {
+        client.peerInfo();
+      } catch (IOException expected) {
+        // Refused.
+      } catch (RuntimeException | Error e) {
+        t = e;
+      }
+      try {
+        playing.get(BOUND_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError("the client did not close its end after connect ended");
+      }
+      if (t != null) {
+        throw new AssertionError("connect threw " + t, t);
+      }
+    }
+  }
+
+  /** Accepts one client, writes {@code bytes} while draining what it sends, then closes once the client does. */
+  private static void play(ServerSocket device, byte[] bytes) {
+    try (Socket s = device.accept()) {
+      s.setSoTimeout(BOUND_MILLIS);
+      CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> {
+        try {
+          s.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+          // Closed.
+        }
+      });
+      try {
+        s.getOutputStream().write(bytes);
+        s.getOutputStream().flush();
+        s.shutdownOutput();
+      } catch (IOException clientGaveUp) {
+        // The client closed first.
+      }
+      drain.get(BOUND_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("fake device: " + e, e);
+    }
+  }
+
+  private static SilentCloseable loopbackOnly() {
+    return BugDetectors.allowNetworkConnections((host, port) -> host.equals("127.0.0.1")
+        || host.equals("localhost") || host.equals("::1") || host.startsWith("/127.0.0.1"));
+  }
+}
