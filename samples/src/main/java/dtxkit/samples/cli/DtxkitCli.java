@@ -22,7 +22,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RsdCommand.class, PsCommand.class,
         LaunchCommand.class, KillCommand.class, ScreenshotCommand.class, LocationCommand.class,
         ConditionsCommand.class, AppsCommand.class, NotificationsCommand.class, EnergyCommand.class,
-        SysmonCommand.class, NetstatCommand.class, SyslogCommand.class, UninstallCommand.class,
+        SysmonCommand.class, NetstatCommand.class, SyslogCommand.class, InstallCommand.class, UninstallCommand.class,
         MountCommand.class, DevicesCommand.class, PairCommand.class, MockDeviceCommand.class, DemoCommand.class})
 public final class DtxkitCli implements Runnable {
   /** slf4j-simple's level property; set before the first logger exists. */

@@ -60,6 +60,29 @@ class LockdownCommandsMockTest {
         table.out());
   }
 
+  static Path ipa(Path dir) throws java.io.IOException {
+    Path file = dir.resolve("Demo.ipa");
+    String plist = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><plist version=\"1.0\"><dict>"
+        + "<key>CFBundleIdentifier</key><string>com.example.demo</string>"
+        + "<key>CFBundleExecutable</key><string>Demo</string>"
+        + "<key>CFBundleShortVersionString</key><string>1.2</string></dict></plist>";
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("Payload/Demo.app/Info.plist"));
+      zip.write(plist.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    return file;
+  }
+
+  @Test
+  void installUploadsThenInstallsWithProgress() throws Exception {
+    CliRunner.Result r = MockCommandsTest.ok("install", ipa(dir).toString());
+    assertTrue(r.out().contains("Uploading") && r.out().contains("InstallingApplication"), r.out());
+    assertTrue(r.lines().get(r.lines().size() - 1).endsWith("Complete"), r.out());
+    CliRunner.Result missing = MockCommandsTest.fails(2, "install", dir.resolve("nope.ipa").toString());
+    assertTrue(missing.err().contains("is not a file"), missing.err());
+  }
+
   @Test
   void uninstallingASystemAppIsRefusedWithTheDevicesReason() {
     CliRunner.Result r = MockCommandsTest.fails(1, "uninstall", "com.apple.mobilesafari");

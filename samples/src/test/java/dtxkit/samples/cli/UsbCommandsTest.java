@@ -148,6 +148,9 @@ class UsbCommandsTest {
       List<JsonNode> apps = MockCommandsTest.jsonLines(ok("apps", "--lockdown", "--json"));
       assertTrue(apps.stream().anyMatch(a -> a.get("path").asText().equals("/Applications/MobileSafari.app")));
       assertTrue(fails(1, "uninstall", "com.apple.mobilesafari").err().contains("UninstallProhibited"));
+      assertTrue(ok("install", LockdownCommandsMockTest.ipa(dir).toString()).out().contains("Complete"));
+      assertTrue(ok("apps", "--lockdown", "--type", "user").out().contains("com.example.demo"));
+      assertTrue(ok("uninstall", "com.example.demo").out().contains("Complete"));
       Path image = Files.write(dir.resolve("DeveloperDiskImage.dmg"), new byte[1024]);
       Path signature = Files.write(dir.resolve("DeveloperDiskImage.dmg.signature"), new byte[] {7});
       assertTrue(ok("mount", image.toString(), signature.toString()).out().contains("already mounted"));

@@ -247,6 +247,28 @@ final class DeviceState {
     fileBytes = after;
   }
 
+  private final java.util.Set<String> directories = new java.util.HashSet<>(java.util.Set.of("", "PublicStaging"));
+
+  /** Makes a directory of the media area (and its parents). */
+  synchronized void makeDirectory(String path) {
+    String p = mediaPath(path);
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    for (int i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
+      directories.add(p.substring(0, i));
+    }
+    directories.add(p);
+  }
+
+  synchronized boolean isDirectory(String path) {
+    String p = mediaPath(path);
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return directories.contains(p);
+  }
+
   synchronized byte[] file(String path) {
     byte[] content = files.get(mediaPath(path));
     return content == null ? null : content.clone();

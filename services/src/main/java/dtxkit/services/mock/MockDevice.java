@@ -42,6 +42,7 @@ import dtxkit.services.taps.ActivityTraceTap_DtxDispatcher;
 import dtxkit.services.taps.CoreProfileSessionTap_DtxBinding;
 import dtxkit.services.taps.CoreProfileSessionTap_DtxDispatcher;
 import dtxkit.runtime.DtxTransport;
+import dtxkit.services.lockdown.AfcClient;
 import dtxkit.services.lockdown.ImageMounter;
 import dtxkit.services.lockdown.InstallationProxy;
 import dtxkit.services.lockdown.ServiceConnection;
@@ -161,6 +162,7 @@ public final class MockDevice implements AutoCloseable {
   private final MockInstallationProxy installationProxy;
   private final MockImageMounter imageMounter;
   private final MockSyslogRelay syslogRelay;
+  private final MockAfc afc;
   private final ThreadPoolExecutor serviceThreads;
   private final MockUsbFace usbFace;
 
@@ -182,6 +184,7 @@ public final class MockDevice implements AutoCloseable {
     installationProxy = new MockInstallationProxy(state);
     imageMounter = new MockImageMounter(state, b.developerImageMounted);
     syslogRelay = new MockSyslogRelay(state.syslog);
+    afc = new MockAfc(state);
     serviceThreads = new ThreadPoolExecutor(0, MAX_SERVICE_CONNECTIONS, 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "mock-device-" + number + "-service-" + threads.incrementAndGet());
@@ -548,7 +551,7 @@ public final class MockDevice implements AutoCloseable {
    * @return the service names
    */
   public static List<String> lockdownServiceNames() {
-    return List.of(InstallationProxy.SERVICE, SyslogRelay.SERVICE, ImageMounter.SERVICE);
+    return List.of(InstallationProxy.SERVICE, SyslogRelay.SERVICE, ImageMounter.SERVICE, AfcClient.SERVICE);
   }
 
   /**
@@ -565,6 +568,7 @@ public final class MockDevice implements AutoCloseable {
       case InstallationProxy.SERVICE -> installationProxy::serve;
       case SyslogRelay.SERVICE -> syslogRelay::serve;
       case ImageMounter.SERVICE -> imageMounter::serve;
+      case AfcClient.SERVICE -> afc::serve;
       default -> throw new IllegalArgumentException("the mock serves no lockdown service " + service);
     };
     serviceThreads.execute(() -> {

@@ -94,6 +94,33 @@ class LockdownServicesTest {
   }
 
   @Test
+  void uploadThroughAfcThenInstall() throws Exception {
+    try (MockDevice mock = MockDevice.start();
+        AfcClient afc = new AfcClient(mock.openLockdownService(AfcClient.SERVICE));
+        InstallationProxy proxy = new InstallationProxy(mock.openLockdownService(InstallationProxy.SERVICE))) {
+      byte[] ipa = ipa("com.example.uploaded", "Uploaded", "3.0");
+      afc.makeDirectory("PublicStaging");
+      List<Long> sent = new ArrayList<>();
+      afc.upload("PublicStaging/Uploaded.ipa", new ByteArrayInputStream(ipa), ipa.length, sent::add);
+      assertEquals(ipa.length, sent.get(sent.size() - 1));
+      proxy.install("PublicStaging/Uploaded.ipa", p -> { });
+      assertEquals("3.0", proxy.lookup("User", List.of("com.example.uploaded")).get("com.example.uploaded")
+          .version());
+    }
+  }
+
+  @Test
+  void afcRefusesAStreamWithoutItsMagic() throws Exception {
+    try (MockDevice mock = MockDevice.start()) {
+      ServiceConnection raw = mock.openLockdownService(AfcClient.SERVICE);
+      raw.output().write(new byte[40]);
+      raw.output().flush();
+      assertEquals(-1, raw.input().read(), "the mock closes a stream that is not AFC");
+      raw.close();
+    }
+  }
+
+  @Test
   void refusalsNameTheDevicesError() throws Exception {
     try (MockDevice mock = MockDevice.start();
         InstallationProxy proxy = new InstallationProxy(mock.openLockdownService(InstallationProxy.SERVICE))) {
