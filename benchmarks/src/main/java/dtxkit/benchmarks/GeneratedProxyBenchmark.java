@@ -87,7 +87,7 @@ public class GeneratedProxyBenchmark {
     server = DtxServer.builder(registry).start();
     client = DtxConnection.connect("127.0.0.1", server.port());
     typed = client.open(BenchEcho.class);
-    untyped = client.openDynamic("dtxkit.bench.untyped");
+    untyped = client.openChannel("dtxkit.bench.untyped");
   }
 
   @TearDown(Level.Trial)

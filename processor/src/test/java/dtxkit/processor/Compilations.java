@@ -28,6 +28,7 @@ final class Compilations {
       "dtxkit/runtime/DtxChannel.java",
       "dtxkit/runtime/DtxChannelListener.java",
       "dtxkit/runtime/DtxInvocation.java",
+      "dtxkit/runtime/DtxMethodDescriptor.java",
       "dtxkit/runtime/DtxServiceHandler.java",
       "dtxkit/runtime/DtxUnrecognizedSelectorException.java",
       "dtxkit/runtime/archive/ArchivedObject.java",

@@ -60,7 +60,7 @@ class RoundsAndRegistrationTest {
   void serviceUsingATypeGeneratedInALaterRoundIsDeferredThenGenerated() {
   List<JavaFileObject> sources = new ArrayList<>();
   sources.add(JavaFileObjects.forResource("good/deferred/Deferred.java"));
-  for (String standin : List.of("DtxArgument", "DtxChannel", "DtxChannelListener", "DtxInvocation",
+  for (String standin : List.of("DtxArgument", "DtxChannel", "DtxChannelListener", "DtxInvocation", "DtxMethodDescriptor",
     "DtxServiceHandler", "DtxUnrecognizedSelectorException")) {
     sources.add(JavaFileObjects.forResource("runtime-contract-standins/dtxkit/runtime/" + standin + ".java"));
   }

@@ -1,10 +1,13 @@
 package sample;
 
+import dtxkit.runtime.DtxArgument;
 import dtxkit.runtime.DtxChannel;
 import dtxkit.runtime.DtxChannelListener;
+import dtxkit.runtime.DtxMethodDescriptor;
 import dtxkit.runtime.DtxServiceHandler;
 import dtxkit.runtime.internal.DtxGeneratedCode;
 import dtxkit.runtime.internal.DtxServiceBinding;
+import java.util.List;
 import javax.annotation.processing.Generated;
 
 /**
@@ -18,14 +21,36 @@ import javax.annotation.processing.Generated;
     "unchecked",
     "rawtypes"
 })
-public final class ProcessControl_DtxBinding implements DtxServiceBinding<ProcessControl> {
+public final class ProcessControl_DtxBinding implements DtxServiceBinding<ProcessControl, ProcessControl.Events> {
   /**
    * The service identifier.
    */
   public static final String IDENTIFIER = "com.apple.instruments.server.services.processcontrol";
 
+  private static final List<DtxMethodDescriptor> METHODS = List.of(
+      DtxMethodDescriptor.of("launch", "launchSuspendedProcessWithDevicePath:bundleIdentifier:environment:arguments:options:", false, DtxArgument.Kind.OBJECT, DtxArgument.Kind.OBJECT, DtxArgument.Kind.OBJECT, DtxArgument.Kind.OBJECT, DtxArgument.Kind.OBJECT),
+      DtxMethodDescriptor.of("kill", "killPid:", true, DtxArgument.Kind.OBJECT),
+      DtxMethodDescriptor.of("disableMemoryLimits", "requestDisableMemoryLimitsForPid:", false, DtxArgument.Kind.INT32),
+      DtxMethodDescriptor.of("sendSignal", "sendSignal:toPid:", false, DtxArgument.Kind.OBJECT, DtxArgument.Kind.OBJECT),
+      DtxMethodDescriptor.of("runningProcesses", "runningProcesses", false),
+      DtxMethodDescriptor.of("processInfo", "processInfoForPid:", false, DtxArgument.Kind.INT64),
+      DtxMethodDescriptor.of("configure", "setRate:label:blob:", false, DtxArgument.Kind.FLOAT64, DtxArgument.Kind.STRING, DtxArgument.Kind.RAW),
+      DtxMethodDescriptor.of("echo", "echoProcess:", false, DtxArgument.Kind.OBJECT),
+      DtxMethodDescriptor.of("group", "everything:", false, DtxArgument.Kind.OBJECT),
+      DtxMethodDescriptor.of("lastLaunch", "lastLaunch", false),
+      DtxMethodDescriptor.of("session", "sessionIdentifier", false),
+      DtxMethodDescriptor.of("bundleUrl", "bundleURL", false),
+      DtxMethodDescriptor.of("lastError", "lastError", false),
+      DtxMethodDescriptor.of("payload", "payload", false),
+      DtxMethodDescriptor.of("anything", "anything", false),
+      DtxMethodDescriptor.of("optionalCount", "optionalCount", false));
+
+  private static final List<DtxMethodDescriptor> CALLBACKS = List.of(
+      DtxMethodDescriptor.of("outputReceived", "outputReceived:fromProcess:atTime:", false, DtxArgument.Kind.OBJECT, DtxArgument.Kind.OBJECT, DtxArgument.Kind.OBJECT),
+      DtxMethodDescriptor.of("terminated", "processTerminated:", false, DtxArgument.Kind.OBJECT));
+
   /**
-   * For {@link java.util.ServiceLoader}.
+   * For the runtime's lookup by name and {@link java.util.ServiceLoader}.
    */
   public ProcessControl_DtxBinding() {
   }
@@ -41,8 +66,18 @@ public final class ProcessControl_DtxBinding implements DtxServiceBinding<Proces
   }
 
   @Override
-  public Class<?> eventsType() {
+  public Class<ProcessControl.Events> eventsType() {
     return ProcessControl.Events.class;
+  }
+
+  @Override
+  public List<DtxMethodDescriptor> methods() {
+    return METHODS;
+  }
+
+  @Override
+  public List<DtxMethodDescriptor> callbacks() {
+    return CALLBACKS;
   }
 
   @Override
@@ -51,8 +86,8 @@ public final class ProcessControl_DtxBinding implements DtxServiceBinding<Proces
   }
 
   @Override
-  public DtxChannelListener newEventReceiver(Object listener) {
-    return new ProcessControl_DtxEventReceiver((ProcessControl.Events) listener);
+  public DtxChannelListener newEventReceiver(ProcessControl.Events listener) {
+    return new ProcessControl_DtxEventReceiver(listener);
   }
 
   @Override
@@ -61,7 +96,7 @@ public final class ProcessControl_DtxBinding implements DtxServiceBinding<Proces
   }
 
   @Override
-  public Object newEventSender(DtxChannel channel) {
+  public ProcessControl.Events newEventSender(DtxChannel channel) {
     return new ProcessControl_DtxEventSender(channel);
   }
 }

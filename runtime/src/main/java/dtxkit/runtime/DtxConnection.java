@@ -1,8 +1,6 @@
 package dtxkit.runtime;
 
 import dtxkit.runtime.archive.NSError;
-import dtxkit.runtime.internal.DtxBindings;
-import dtxkit.runtime.internal.DtxServiceBinding;
 import dtxkit.runtime.wire.DtxMessage;
 import dtxkit.runtime.wire.DtxLimits;
 import dtxkit.runtime.wire.DtxMessageType;
@@ -118,8 +116,8 @@ public final class DtxConnection implements Closeable {
   private final long handshakeTimeoutNanos;
   private final long callTimeoutNanos;
   private final DtxServiceRegistry registry;
-  /** Clients handed out by {@link #open(Class)}; guarded by itself. */
-  private final Map<Class<?>, TypedClient> typedClients = new LinkedHashMap<>();
+  /** Typed clients and handles ({@link #open(Class)}, {@link #openService}). */
+  private final TypedServices typed = new TypedServices(this);
   private final Executor deliveryExecutor;
   private final int maxQueuedPerChannel;
   private final DtxLimits limits;
@@ -344,9 +342,10 @@ public final class DtxConnection implements Closeable {
   }
 
   /**
-   * A typed client for a {@code @DtxService} interface, over a channel opened on first use. Idempotent: the same
-   * client is returned for as long as its channel stays open; after the channel closes, the next call opens a new
-   * one. Services are found through their generated binding (see {@link DtxBindings}).
+   * The connection's shared client for a {@code @DtxService} interface, over a channel opened on first use.
+   * Idempotent: the same client is returned for as long as its channel stays open; after the channel closes, the
+   * next call opens a new one. For a channel of your own (to close, to watch, or with callbacks), use
+   * {@link #openService}. Services are found through their generated binding.
    *
    * <pre>{@code
    * DeviceInfo info = connection.open(DeviceInfo.class);
@@ -362,61 +361,55 @@ public final class DtxConnection implements Closeable {
    * @throws DtxConnectionClosedException the connection closed first
    */
   public <T> T open(Class<T> service) {
-    DtxServiceBinding<T> binding = DtxBindings.forType(service);
-    synchronized (typedClients) {
-      TypedClient existing = typedClients.get(service);
-      if (existing != null && existing.channel().isOpen()) {
-        return service.cast(existing.client());
-      }
-      DtxChannel channel = openChannel(binding.identifier());
-      T client = binding.newClient(channel);
-      typedClients.put(service, new TypedClient(channel, client));
-      return client;
-    }
+    return typed.shared(service);
   }
 
   /**
-   * A typed client whose channel delivers the peer's callbacks to {@code listener}, an implementation of the
-   * service's nested events interface. Each call opens a new channel; the listener is in place before the channel
-   * is requested, so no early callback is missed. Callbacks run on the channel's delivery executor, in arrival order.
+   * A typed service on a new channel the caller owns: close the handle to cancel the channel. Messages the peer sends
+   * unasked are answered as unknown selectors (invocations) or dropped; see the other overloads to receive them.
+   *
+   * @param service the service interface
+   * @return the handle: client, channel, descriptors, close callbacks
+   * @throws IllegalArgumentException {@code service} has no generated binding
+   * @throws DtxRemoteException the peer refused the channel
+   */
+  public <T> DtxClientHandle<T, Void> openService(Class<T> service) {
+    return typed.open(service, null);
+  }
+
+  /**
+   * A typed service on a new channel whose callbacks ({@code @OnNotification}, {@code @OnData}) are delivered to
+   * {@code listener}, an implementation of the service's nested events interface. The listener is in place before
+   * the channel is requested, so no early callback is missed; callbacks run on the channel's delivery executor, in
+   * arrival order.
    *
    * <pre>{@code
-   * ProcessControl pc = connection.open(ProcessControl.class, new ProcessControl.Events() {
-   *     public void outputReceived(String output, int pid, long machTime) { System.out.print(output); }
-   * });
+   * DtxClientHandle<ProcessControl, ProcessControl.Events> pc = connection.openService(ProcessControl.class,
+   *     ProcessControl.Events.class, new ProcessControl.Events() {
+   *         public void outputReceived(String output, int pid, long machTime) { System.out.print(output); }
+   *     });
    * }</pre>
    *
    * @param service the service interface
-   * @param listener an instance of the service's events interface
-   * @throws IllegalArgumentException no binding, no events interface, or {@code listener} does not implement it
+   * @param eventsType the service's events interface
+   * @param listener receives the callbacks
+   * @throws IllegalArgumentException no binding, or {@code eventsType} is not the service's events interface
    */
-  public <T> T open(Class<T> service, Object listener) {
-    Objects.requireNonNull(listener, "listener");
-    DtxServiceBinding<T> binding = DtxBindings.forType(service);
-    Class<?> events = binding.eventsType();
-    if (events == null || !events.isInstance(listener)) {
-      throw new IllegalArgumentException(events == null
-          ? service.getName() + " declares no callbacks to listen to"
-          : "listener " + listener.getClass().getName() + " does not implement " + events.getName());
-    }
-    return binding.newClient(openChannel(binding.identifier(), binding.newEventReceiver(listener)));
+  public <T, E> DtxClientHandle<T, E> openService(Class<T> service, Class<E> eventsType, E listener) {
+    return typed.open(service, eventsType, listener);
   }
 
   /**
-   * An untyped channel to any service, for selectors nobody has declared yet: explore with
-   * {@link DtxChannel#invoke}, then declare the interface. The same as {@link #openChannel(String)}.
+   * A typed service on a new channel whose unsolicited messages go to a raw {@code listener}: for services that push
+   * OBJECT samples or DATA that no events interface describes (sysmontap, the taps). The listener is in place
+   * before the channel opens.
    *
-   * <pre>{@code
-   * DtxChannel channel = connection.openDynamic("com.apple.instruments.server.services.newThing");
-   * Object reply = channel.invoke("someSelector:", DtxArgument.object(42));
-   * }</pre>
+   * @param service the service interface
+   * @param listener receives the channel's notifications, data and end
    */
-  public DtxChannel openDynamic(String identifier) {
-    return openChannel(identifier);
+  public <T> DtxClientHandle<T, Void> openService(Class<T> service, DtxChannelListener listener) {
+    return typed.open(service, Objects.requireNonNull(listener, "listener"));
   }
-
-  /** A typed client and the channel it speaks over, so {@link #open(Class)} can tell when to reopen. */
-  private record TypedClient(DtxChannel channel, Object client) {}
 
   /** The control channel 0 (always open while the connection is). */
   public DtxChannel controlChannel() {

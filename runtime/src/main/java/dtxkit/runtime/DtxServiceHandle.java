@@ -7,18 +7,19 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A typed service registered with {@link DtxServiceRegistry#register(Class, Object)}: the channels clients have
- * opened to it, and senders that push the service's callbacks ({@code @OnNotification}, {@code @OnData}) to them.
+ * A typed service registered with {@link DtxServiceRegistry#register(Class, Object)} (or
+ * {@link DtxServiceRegistry#registerPerChannel registerPerChannel}): the channels clients have opened to it, and
+ * senders that push the service's callbacks ({@code @OnNotification}, {@code @OnData}) to them.
  * Thread-safe.
  *
  * @param <T> the service interface
  */
 public final class DtxServiceHandle<T> {
 
-  private final DtxServiceBinding<T> binding;
+  private final DtxServiceBinding<T, ?> binding;
   private final List<DtxChannel> channels = new CopyOnWriteArrayList<>();
 
-  DtxServiceHandle(DtxServiceBinding<T> binding) {
+  DtxServiceHandle(DtxServiceBinding<T, ?> binding) {
     this.binding = binding;
   }
 
@@ -30,6 +31,11 @@ public final class DtxServiceHandle<T> {
   /** The identifier the service is registered under. */
   public String identifier() {
     return binding.identifier();
+  }
+
+  /** The service's methods: selector, oneway, argument encodings (see {@link DtxMethodDescriptor}). */
+  public List<DtxMethodDescriptor> methods() {
+    return binding.methods();
   }
 
   /** The channels clients currently have open to this service, oldest first. */
@@ -71,6 +77,8 @@ public final class DtxServiceHandle<T> {
   }
 
   void attach(DtxChannel channel) {
+    // Pruned here too, so a long-running server that never asks for channels() does not keep every closed one.
+    channels.removeIf(c -> c.state() == DtxChannel.State.CLOSED);
     channels.add(channel);
   }
 }

@@ -1,9 +1,13 @@
 package dtxkit.runtime;
 
+import dtxkit.runtime.internal.DtxBindings;
+import dtxkit.runtime.internal.DtxServiceBinding;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Service identifier → {@link DtxServiceFactory}: which channels a peer may open on a connection. One registry can
@@ -88,13 +92,48 @@ public final class DtxServiceRegistry {
    */
   public <T> DtxServiceHandle<T> register(Class<T> service, T implementation) {
     Objects.requireNonNull(implementation, "implementation");
-    dtxkit.runtime.internal.DtxServiceBinding<T> binding = dtxkit.runtime.internal.DtxBindings.forType(service);
+    return registerPerChannel(service, channel -> implementation);
+  }
+
+  /**
+   * Serves a {@code @DtxService} with one implementation per channel, for implementations that keep per-client state
+   * or push to their client: {@code factory} is called for each channel a peer opens (see
+   * {@link DtxServiceFactory} for when) and its result gets the generated dispatcher.
+   *
+   * @param factory creates the implementation for a channel; it may keep the channel
+   * @throws IllegalArgumentException {@code service} has no generated binding
+   */
+  public <T> DtxServiceHandle<T> registerPerChannel(Class<T> service,
+      Function<? super DtxChannel, ? extends T> factory) {
+    Objects.requireNonNull(factory, "factory");
+    DtxServiceBinding<T, ?> binding = DtxBindings.forType(service);
     DtxServiceHandle<T> handle = new DtxServiceHandle<>(binding);
     register(binding.identifier(), channel -> {
+      T implementation = Objects.requireNonNull(factory.apply(channel), "the factory returned null");
       handle.attach(channel);
       return binding.newDispatcher(implementation);
     });
     return handle;
+  }
+
+  /**
+   * {@link #registerPerChannel(Class, Function)} for an implementation that pushes callbacks to its client:
+   * {@code factory} also gets a sender of the service's events interface bound to that channel.
+   *
+   * <pre>{@code
+   * registry.registerPerChannel(ProcessControl.class, ProcessControl.Events.class,
+   *     (channel, client) -> new FakeProcessControl(client));   // client.outputReceived(...) pushes to the peer
+   * }</pre>
+   *
+   * @param eventsType the service's events interface
+   * @param factory creates the implementation for a channel from the channel and its event sender
+   * @throws IllegalArgumentException no binding, or {@code eventsType} is not the service's events interface
+   */
+  public <T, E> DtxServiceHandle<T> registerPerChannel(Class<T> service, Class<E> eventsType,
+      BiFunction<? super DtxChannel, ? super E, ? extends T> factory) {
+    Objects.requireNonNull(factory, "factory");
+    DtxServiceBinding<T, E> binding = DtxBindings.forType(service, eventsType);
+    return registerPerChannel(service, channel -> factory.apply(channel, binding.newEventSender(channel)));
   }
 
   /**

@@ -3,9 +3,12 @@ package dtxkit.samples;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dtxkit.runtime.internal.DtxBindings;
 import java.io.File;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,8 +81,14 @@ class ReadmeExamplesTest {
       }
       assertTrue(ok, "README examples do not compile:\n" + errors);
     }
-    // The processor ran on the README's own service declaration.
-    assertTrue(Files.exists(out.resolve("MyProcessControl_DtxClient.class")), "no generated client for the example");
+    // The processor ran on the README's own service declaration: the runtime finds its binding.
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()},
+        ReadmeExamplesTest.class.getClassLoader())) {
+      Class<?> declared = Class.forName("MyProcessControl", false, loader);
+      assertTrue(DtxBindings.isService(declared), "no generated binding for the example's service");
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError("the README's MyProcessControl did not compile", e);
+    }
     assertFalse(javaBlocks("no code here").iterator().hasNext());
   }
 }

@@ -1,9 +1,8 @@
 package dtxkit.services;
 
-import dtxkit.runtime.DtxChannel;
 import dtxkit.runtime.DtxChannelListener;
+import dtxkit.runtime.DtxClientHandle;
 import dtxkit.runtime.DtxConnection;
-import dtxkit.runtime.DtxInvocation;
 import dtxkit.runtime.DtxProtocolException;
 import dtxkit.runtime.DtxRemoteException;
 import dtxkit.runtime.DtxTransport;
@@ -24,36 +23,20 @@ import dtxkit.services.energy.Energy;
 import dtxkit.services.energy.EnergySample;
 import dtxkit.services.graphics.Graphics;
 import dtxkit.services.graphics.GraphicsSample;
-import dtxkit.services.graphics.Graphics_DtxBinding;
-import dtxkit.services.graphics.Graphics_DtxClient;
 import dtxkit.services.location.LocationSimulation;
 import dtxkit.services.networking.NetworkEvent;
 import dtxkit.services.networking.NetworkMonitor;
-import dtxkit.services.networking.NetworkMonitor_DtxBinding;
-import dtxkit.services.networking.NetworkMonitor_DtxClient;
 import dtxkit.services.notifications.AppStateNotification;
 import dtxkit.services.notifications.MemoryLevelNotification;
 import dtxkit.services.notifications.MobileNotifications;
-import dtxkit.services.notifications.MobileNotifications_DtxBinding;
-import dtxkit.services.notifications.MobileNotifications_DtxClient;
-import dtxkit.services.notifications.MobileNotifications_DtxEventReceiver;
 import dtxkit.services.processcontrol.ProcessControl;
-import dtxkit.services.processcontrol.ProcessControl_DtxBinding;
-import dtxkit.services.processcontrol.ProcessControl_DtxClient;
-import dtxkit.services.processcontrol.ProcessControl_DtxEventReceiver;
 import dtxkit.services.screenshot.Screenshot;
 import dtxkit.services.sysmontap.SysmonConfig;
 import dtxkit.services.sysmontap.SysmonDecoder;
 import dtxkit.services.sysmontap.SysmonSample;
 import dtxkit.services.sysmontap.Sysmontap;
-import dtxkit.services.sysmontap.Sysmontap_DtxBinding;
-import dtxkit.services.sysmontap.Sysmontap_DtxClient;
 import dtxkit.services.taps.ActivityTraceTap;
-import dtxkit.services.taps.ActivityTraceTap_DtxBinding;
-import dtxkit.services.taps.ActivityTraceTap_DtxClient;
 import dtxkit.services.taps.CoreProfileSessionTap;
-import dtxkit.services.taps.CoreProfileSessionTap_DtxBinding;
-import dtxkit.services.taps.CoreProfileSessionTap_DtxClient;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -97,8 +80,7 @@ public final class Instruments implements AutoCloseable {
   private final RsdClient rsd;
   private final List<DeviceStream.Sink<ProcessEvent>> processSinks = new CopyOnWriteArrayList<>();
   private final Set<Integer> energyPids = ConcurrentHashMap.newKeySet();
-  private ProcessControl processControl;
-  private DtxChannel processChannel;
+  private DtxClientHandle<ProcessControl, ProcessControl.Events> processControl;
 
   private Instruments(DtxConnection connection, boolean ownsConnection, RsdClient rsd) {
     this.connection = connection;
@@ -344,34 +326,26 @@ public final class Instruments implements AutoCloseable {
    * subscribers; when the channel ends, so do their streams, and the next call opens a new channel.
    */
   private synchronized ProcessControl processControl() {
-    if (processControl == null || !processChannel.isOpen()) {
-      ProcessControl_DtxEventReceiver receiver = new ProcessControl_DtxEventReceiver(new ProcessControl.Events() {
-        @Override
-        public void outputReceived(String output, int pid, long machTime) {
-          publish(new ProcessEvent.Output(pid, output, machTime));
-        }
+    if (processControl == null || !processControl.isOpen()) {
+      processControl = connection.openService(ProcessControl.class, ProcessControl.Events.class,
+          new ProcessControl.Events() {
+            @Override
+            public void outputReceived(String output, int pid, long machTime) {
+              publish(new ProcessEvent.Output(pid, output, machTime));
+            }
 
-        @Override
-        public void processTerminated(int pid, Integer exitCode, Integer crashingSignal) {
-          publish(new ProcessEvent.Terminated(pid, exitCode, crashingSignal));
+            @Override
+            public void processTerminated(int pid, Integer exitCode, Integer crashingSignal) {
+              publish(new ProcessEvent.Terminated(pid, exitCode, crashingSignal));
+            }
+          });
+      processControl.onClose(cause -> {
+        for (DeviceStream.Sink<ProcessEvent> sink : processSinks) {
+          sink.end(cause);
         }
       });
-      processChannel = connection.openChannel(ProcessControl_DtxBinding.IDENTIFIER, new DtxChannelListener() {
-        @Override
-        public void onInvocation(DtxInvocation invocation) {
-          receiver.onInvocation(invocation);
-        }
-
-        @Override
-        public void onClosed(Throwable causeOrNull) {
-          for (DeviceStream.Sink<ProcessEvent> sink : processSinks) {
-            sink.end(causeOrNull);
-          }
-        }
-      });
-      processControl = new ProcessControl_DtxClient(processChannel);
     }
-    return processControl;
+    return processControl.client();
   }
 
   private void publish(ProcessEvent event) {
@@ -502,16 +476,16 @@ public final class Instruments implements AutoCloseable {
       List<String> sys = systemAttributes != null ? systemAttributes : info.sysmonSystemAttributes();
       Map<String, Object> config = SysmonConfig.of(proc, sys, interval);
       SysmonDecoder decoder = new SysmonDecoder(proc, sys);
-      DtxChannel channel = connection.openChannel(Sysmontap_DtxBinding.IDENTIFIER, new Forwarder<>(sink, false) {
+      DtxClientHandle<Sysmontap, Void> handle = connection.openService(Sysmontap.class, new Forwarder<>(sink, false) {
         @Override
         void accept(Object value) throws DtxProtocolException {
           decoder.decode(value).forEach(sink::next);
         }
       });
-      Sysmontap tap = new Sysmontap_DtxClient(channel);
+      Sysmontap tap = handle.client();
       tap.setConfig(config);
       tap.start();
-      return () -> stopThenCancel(tap::stop, channel);
+      return () -> stopThenCancel(tap::stop, handle);
     });
   }
 
@@ -523,7 +497,7 @@ public final class Instruments implements AutoCloseable {
    */
   public DeviceStream<GraphicsSample> graphics(Duration interval) {
     return new DeviceStream<>("graphics samples", sink -> {
-      DtxChannel channel = connection.openChannel(Graphics_DtxBinding.IDENTIFIER, new Forwarder<>(sink, false) {
+      DtxClientHandle<Graphics, Void> handle = connection.openService(Graphics.class, new Forwarder<>(sink, false) {
         @Override
         void accept(Object value) throws DtxProtocolException {
           if (!(value instanceof Map<?, ?> map)) {
@@ -536,9 +510,9 @@ public final class Instruments implements AutoCloseable {
           sink.next(GraphicsSample.of(counters));
         }
       });
-      Graphics graphics = new Graphics_DtxClient(channel);
+      Graphics graphics = handle.client();
       graphics.startSamplingAtTimeInterval(interval.toNanos() / 1e9);
-      return () -> stopThenCancel(graphics::stopSampling, channel);
+      return () -> stopThenCancel(graphics::stopSampling, handle);
     });
   }
 
@@ -549,16 +523,16 @@ public final class Instruments implements AutoCloseable {
    */
   public DeviceStream<NetworkEvent> network() {
     return new DeviceStream<>("network events", sink -> {
-      String id = NetworkMonitor_DtxBinding.IDENTIFIER;
-      DtxChannel channel = connection.openChannel(id, new Forwarder<>(sink, false) {
-        @Override
-        void accept(Object value) throws DtxProtocolException {
-          sink.next(NetworkEvent.of(value));
-        }
-      });
-      NetworkMonitor monitor = new NetworkMonitor_DtxClient(channel);
+      DtxClientHandle<NetworkMonitor, Void> handle = connection.openService(NetworkMonitor.class,
+          new Forwarder<>(sink, false) {
+            @Override
+            void accept(Object value) throws DtxProtocolException {
+              sink.next(NetworkEvent.of(value));
+            }
+          });
+      NetworkMonitor monitor = handle.client();
       monitor.startMonitoring();
-      return () -> stopThenCancel(monitor::stopMonitoring, channel);
+      return () -> stopThenCancel(monitor::stopMonitoring, handle);
     });
   }
 
@@ -570,8 +544,8 @@ public final class Instruments implements AutoCloseable {
    */
   public DeviceStream<Object> notifications() {
     return new DeviceStream<>("notifications", sink -> {
-      MobileNotifications_DtxEventReceiver receiver = new MobileNotifications_DtxEventReceiver(
-          new MobileNotifications.Events() {
+      DtxClientHandle<MobileNotifications, MobileNotifications.Events> handle = connection.openService(
+          MobileNotifications.class, MobileNotifications.Events.class, new MobileNotifications.Events() {
             @Override
             public void applicationStateNotification(AppStateNotification notification) {
               sink.next(notification);
@@ -582,29 +556,14 @@ public final class Instruments implements AutoCloseable {
               sink.next(notification);
             }
           });
-      DtxChannel channel = connection.openChannel(MobileNotifications_DtxBinding.IDENTIFIER,
-          new DtxChannelListener() {
-            @Override
-            public void onInvocation(DtxInvocation invocation) {
-              try {
-                receiver.onInvocation(invocation);
-              } catch (RuntimeException e) {
-                sink.end(e);
-              }
-            }
-
-            @Override
-            public void onClosed(Throwable causeOrNull) {
-              sink.end(causeOrNull);
-            }
-          });
-      MobileNotifications notifications = new MobileNotifications_DtxClient(channel);
+      handle.onEventFailure(sink::end).onClose(sink::end);
+      MobileNotifications notifications = handle.client();
       notifications.setApplicationStateNotificationsEnabled(true);
       notifications.setMemoryNotificationsEnabled(true);
       return () -> stopThenCancel(() -> {
         notifications.setApplicationStateNotificationsEnabled(false);
         notifications.setMemoryNotificationsEnabled(false);
-      }, channel);
+      }, handle);
     });
   }
 
@@ -616,12 +575,11 @@ public final class Instruments implements AutoCloseable {
    */
   public DeviceStream<byte[]> activityTrace(Map<String, Object> config) {
     return new DeviceStream<>("activitytracetap data", sink -> {
-      DtxChannel channel = connection.openChannel(ActivityTraceTap_DtxBinding.IDENTIFIER,
-          new Forwarder<>(sink, true));
-      ActivityTraceTap tap = new ActivityTraceTap_DtxClient(channel);
+      DtxClientHandle<ActivityTraceTap, Void> handle = connection.openService(ActivityTraceTap.class, new Forwarder<>(sink, true));
+      ActivityTraceTap tap = handle.client();
       tap.setConfig(config);
       tap.start();
-      return () -> stopThenCancel(tap::stop, channel);
+      return () -> stopThenCancel(tap::stop, handle);
     });
   }
 
@@ -633,25 +591,22 @@ public final class Instruments implements AutoCloseable {
    */
   public DeviceStream<byte[]> coreProfile(Map<String, Object> config) {
     return new DeviceStream<>("coreprofilesessiontap data", sink -> {
-      DtxChannel channel = connection.openChannel(CoreProfileSessionTap_DtxBinding.IDENTIFIER,
-          new Forwarder<>(sink, true));
-      CoreProfileSessionTap tap = new CoreProfileSessionTap_DtxClient(channel);
+      DtxClientHandle<CoreProfileSessionTap, Void> handle = connection.openService(CoreProfileSessionTap.class, new Forwarder<>(sink, true));
+      CoreProfileSessionTap tap = handle.client();
       tap.setConfig(config);
       tap.start();
-      return () -> stopThenCancel(tap::stop, channel);
+      return () -> stopThenCancel(tap::stop, handle);
     });
   }
 
   /** Stops the service, then cancels the channel even when stopping failed. */
-  private static void stopThenCancel(Runnable stop, DtxChannel channel) {
+  private static void stopThenCancel(Runnable stop, DtxClientHandle<?, ?> handle) {
     try {
-      if (channel.isOpen()) {
+      if (handle.isOpen()) {
         stop.run();
       }
     } finally {
-      if (channel.isOpen() && channel.connection().isOpen()) {
-        channel.cancel();
-      }
+      handle.close();
     }
   }
 

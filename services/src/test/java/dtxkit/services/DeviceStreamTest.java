@@ -95,7 +95,7 @@ class DeviceStreamTest {
   @Test
   void aServiceThatCannotStartFailsTheSubscription(Instruments instruments) throws Exception {
     DeviceStream<Object> stream = new DeviceStream<>("nothing", sink -> {
-      instruments.connection().openDynamic("com.apple.instruments.server.services.absent");
+      instruments.connection().openChannel("com.apple.instruments.server.services.absent");
       return () -> { };
     });
     assertInstanceOf(DtxRemoteException.class, assertThrows(DtxException.class, stream::iterator));

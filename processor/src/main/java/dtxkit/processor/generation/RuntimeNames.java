@@ -13,13 +13,17 @@ public final class RuntimeNames {
 
   public static final ClassName DTX_CHANNEL = ClassName.get(RUNTIME, "DtxChannel");
   public static final ClassName DTX_ARGUMENT = ClassName.get(RUNTIME, "DtxArgument");
+  /** {@code DtxArgument.Kind}: an argument's encoding, as method descriptors list it. */
+  public static final ClassName DTX_ARGUMENT_KIND = DTX_ARGUMENT.nestedClass("Kind");
+  /** {@code DtxMethodDescriptor}: selector, oneway and argument encodings of one method, listed by bindings. */
+  public static final ClassName DTX_METHOD_DESCRIPTOR = ClassName.get(RUNTIME, "DtxMethodDescriptor");
   public static final ClassName DTX_CHANNEL_LISTENER = ClassName.get(RUNTIME, "DtxChannelListener");
   public static final ClassName DTX_INVOCATION = ClassName.get(RUNTIME, "DtxInvocation");
   public static final ClassName DTX_SERVICE_HANDLER = ClassName.get(RUNTIME, "DtxServiceHandler");
   public static final ClassName DTX_UNRECOGNIZED_SELECTOR_EXCEPTION =
       ClassName.get(RUNTIME, "DtxUnrecognizedSelectorException");
 
-  /** {@code DtxServiceBinding<T>}: what the runtime loads through {@link java.util.ServiceLoader}. */
+  /** {@code DtxServiceBinding<T, E>}: what the runtime finds by name or through {@link java.util.ServiceLoader}. */
   public static final ClassName DTX_SERVICE_BINDING = ClassName.get(INTERNAL, "DtxServiceBinding");
   /** Static value conversions: reply and argument decoding, record and collection encoding. */
   public static final ClassName DTX_CONVERSIONS = ClassName.get(INTERNAL, "DtxConversions");

@@ -3,6 +3,8 @@
 package dtxkit.runtime;
 
 public final class DtxArgument {
+    public enum Kind { OBJECT, INT32, INT64, FLOAT64, STRING, RAW }
+
     private DtxArgument() {
     }
 

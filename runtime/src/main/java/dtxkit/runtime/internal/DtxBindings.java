@@ -37,7 +37,7 @@ public final class DtxBindings {
 
   private static final String BINDING_SUFFIX = "_DtxBinding";
 
-  private static final Map<Class<?>, Optional<DtxServiceBinding<?>>> BY_TYPE = new ConcurrentHashMap<>();
+  private static final Map<Class<?>, Optional<DtxServiceBinding<?, ?>>> BY_TYPE = new ConcurrentHashMap<>();
 
   private DtxBindings() {}
 
@@ -64,14 +64,14 @@ public final class DtxBindings {
    *     compiled without the dtxkit processor)
    */
   @SuppressWarnings("unchecked")
-  public static <T> DtxServiceBinding<T> forType(Class<T> type) {
-    Optional<DtxServiceBinding<?>> binding = find(type);
+  public static <T> DtxServiceBinding<T, ?> forType(Class<T> type) {
+    Optional<DtxServiceBinding<?, ?>> binding = find(type);
     if (binding.isEmpty()) {
       throw new IllegalArgumentException("no generated DTX binding for " + type.getName() + " (looked for "
           + bindingName(type) + "): is it annotated @DtxService, and was it compiled with dtxkit-processor on the"
           + " annotation processor path?");
     }
-    return (DtxServiceBinding<T>) binding.get();
+    return (DtxServiceBinding<T, ?>) binding.get();
   }
 
   /**
@@ -81,15 +81,15 @@ public final class DtxBindings {
    * @throws IllegalArgumentException no binding, or its events interface is not {@code eventsType}
    */
   @SuppressWarnings("unchecked")
-  public static <T, E> DtxServiceBinding<T> forType(Class<T> type, Class<E> eventsType) {
-    DtxServiceBinding<T> binding = forType(type);
+  public static <T, E> DtxServiceBinding<T, E> forType(Class<T> type, Class<E> eventsType) {
+    DtxServiceBinding<T, ?> binding = forType(type);
     Objects.requireNonNull(eventsType, "eventsType");
     if (binding.eventsType() != eventsType) {
       throw new IllegalArgumentException(type.getName() + " has events interface "
           + (binding.eventsType() == null ? "none" : binding.eventsType().getName()) + ", not "
           + eventsType.getName());
     }
-    return binding;
+    return (DtxServiceBinding<T, E>) binding;
   }
 
   /** Whether {@code type} has a generated binding (is a {@code @DtxService} interface compiled with the processor). */
@@ -101,9 +101,9 @@ public final class DtxBindings {
    * The binding whose identifier is {@code identifier}, among those listed in the index visible to {@code loader},
    * or {@code null}.
    */
-  public static DtxServiceBinding<?> forIdentifier(String identifier, ClassLoader loader) {
+  public static DtxServiceBinding<?, ?> forIdentifier(String identifier, ClassLoader loader) {
     Objects.requireNonNull(identifier, "identifier");
-    for (DtxServiceBinding<?> binding : all(loader)) {
+    for (DtxServiceBinding<?, ?> binding : all(loader)) {
       if (binding.identifier().equals(identifier)) {
         return binding;
       }
@@ -115,9 +115,9 @@ public final class DtxBindings {
    * Every binding listed in the ServiceLoader files visible to {@code loader}, in listing order, each once; lines
    * naming a class that is missing (a service deleted since the file was written) are skipped.
    */
-  public static List<DtxServiceBinding<?>> all(ClassLoader loader) {
+  public static List<DtxServiceBinding<?, ?>> all(ClassLoader loader) {
     ClassLoader from = loader != null ? loader : ClassLoader.getSystemClassLoader();
-    List<DtxServiceBinding<?>> bindings = new ArrayList<>();
+    List<DtxServiceBinding<?, ?>> bindings = new ArrayList<>();
     for (String name : indexedNames(from)) {
       Class<?> type;
       try {
@@ -125,7 +125,7 @@ public final class DtxBindings {
       } catch (ClassNotFoundException | LinkageError e) {
         continue;
       }
-      DtxServiceBinding<?> binding = instantiate(type);
+      DtxServiceBinding<?, ?> binding = instantiate(type);
       if (binding != null) {
         bindings.add(binding);
       }
@@ -133,15 +133,15 @@ public final class DtxBindings {
     return bindings;
   }
 
-  private static Optional<DtxServiceBinding<?>> find(Class<?> type) {
+  private static Optional<DtxServiceBinding<?, ?>> find(Class<?> type) {
     Objects.requireNonNull(type, "type");
     return BY_TYPE.computeIfAbsent(type, DtxBindings::load);
   }
 
-  private static Optional<DtxServiceBinding<?>> load(Class<?> type) {
+  private static Optional<DtxServiceBinding<?, ?>> load(Class<?> type) {
     ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader() : ClassLoader.getSystemClassLoader();
     try {
-      DtxServiceBinding<?> binding = instantiate(Class.forName(bindingName(type), true, loader));
+      DtxServiceBinding<?, ?> binding = instantiate(Class.forName(bindingName(type), true, loader));
       if (binding != null && binding.serviceType() == type) {
         return Optional.of(binding);
       }
@@ -150,7 +150,7 @@ public final class DtxBindings {
     }
     // A binding the name rule does not reach (e.g. a module that does not open its package to reflection).
     try {
-      for (DtxServiceBinding<?> binding : ServiceLoader.load(DtxServiceBinding.class, loader)) {
+      for (DtxServiceBinding<?, ?> binding : ServiceLoader.load(DtxServiceBinding.class, loader)) {
         if (binding.serviceType() == type) {
           return Optional.of(binding);
         }
@@ -162,12 +162,12 @@ public final class DtxBindings {
   }
 
   /** A new instance of a generated binding class, or null when {@code type} is not one or cannot be created. */
-  private static DtxServiceBinding<?> instantiate(Class<?> type) {
+  private static DtxServiceBinding<?, ?> instantiate(Class<?> type) {
     if (!DtxServiceBinding.class.isAssignableFrom(type)) {
       return null;
     }
     try {
-      return (DtxServiceBinding<?>) type.getConstructor().newInstance();
+      return (DtxServiceBinding<?, ?>) type.getConstructor().newInstance();
     } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
       return null;
     } catch (InvocationTargetException e) {

@@ -31,14 +31,14 @@ final class KillCommand extends DeviceCommand {
   @Override
   int run(DeviceSession session, PrintWriter out) throws InterruptedException, ExecutionException {
     CompletableFuture<Termination> ended = new CompletableFuture<>();
-    ProcessControl control = session.instruments().open(ProcessControl.class, new ProcessControl.Events() {
+    ProcessControl control = session.instruments().openService(ProcessControl.class, ProcessControl.Events.class, new ProcessControl.Events() {
       @Override
       public void processTerminated(int p, Integer exitCode, Integer crashingSignal) {
         if (p == pid) {
           ended.complete(new Termination(p, exitCode, crashingSignal));
         }
       }
-    });
+    }).client();
     // A device reports a termination only to channels that launched or observe the process.
     control.startObservingPid(pid);
     if (signal == null) {

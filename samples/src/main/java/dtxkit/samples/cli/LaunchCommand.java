@@ -52,7 +52,7 @@ final class LaunchCommand extends DeviceCommand {
   @Override
   int run(DeviceSession session, PrintWriter out) throws InterruptedException {
     EventPump<Event> pump = new EventPump<Event>().until(session.instruments());
-    ProcessControl control = session.instruments().open(ProcessControl.class, new ProcessControl.Events() {
+    ProcessControl control = session.instruments().openService(ProcessControl.class, ProcessControl.Events.class, new ProcessControl.Events() {
       @Override
       public void outputReceived(String output, int pid, long machTime) {
         pump.offer(new OutputLine(output, pid, machTime));
@@ -62,7 +62,7 @@ final class LaunchCommand extends DeviceCommand {
       public void processTerminated(int pid, Integer exitCode, Integer crashingSignal) {
         pump.offer(new Terminated(pid, exitCode, crashingSignal));
       }
-    });
+    }).client();
     Map<String, Object> options = new LinkedHashMap<>();
     options.put(LaunchOptions.START_SUSPENDED, 0);
     options.put(LaunchOptions.KILL_EXISTING, killExisting ? 1 : 0);

@@ -26,8 +26,8 @@ final class NotificationsCommand extends DeviceCommand {
   @Override
   int run(DeviceSession session, PrintWriter out) throws InterruptedException {
     EventPump<Object> pump = new EventPump<>().until(session.instruments());
-    MobileNotifications notifications = session.instruments().open(MobileNotifications.class,
-        new MobileNotifications.Events() {
+    MobileNotifications notifications = session.instruments().openService(MobileNotifications.class,
+        MobileNotifications.Events.class, new MobileNotifications.Events() {
           @Override
           public void applicationStateNotification(AppStateNotification n) {
             pump.offer(n);
@@ -37,7 +37,7 @@ final class NotificationsCommand extends DeviceCommand {
           public void memoryLevelNotification(MemoryLevelNotification n) {
             pump.offer(n);
           }
-        });
+        }).client();
     notifications.setApplicationStateNotificationsEnabled(true);
     if (!noMemory) {
       notifications.setMemoryNotificationsEnabled(true);

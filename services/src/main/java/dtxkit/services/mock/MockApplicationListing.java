@@ -2,7 +2,6 @@ package dtxkit.services.mock;
 
 import dtxkit.services.applications.AppInfo;
 import dtxkit.services.applications.ApplicationListing;
-import dtxkit.services.applications.ApplicationListing_DtxAux;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ final class MockApplicationListing implements ApplicationListing {
   public List<AppInfo> installedApplicationsMatching(Map<String, Object> matching, String updateToken) {
     List<AppInfo> result = new ArrayList<>();
     for (AppInfo app : state.apps()) {
-      Map<String, Object> fields = ApplicationListing_DtxAux.fromAppInfo(app);
+      Map<String, Object> fields = fields(app);
       boolean matches = true;
       if (matching != null) {
         for (Map.Entry<String, Object> wanted : matching.entrySet()) {
@@ -33,6 +32,22 @@ final class MockApplicationListing implements ApplicationListing {
       }
     }
     return result;
+  }
+
+  /** The app as the device's dictionary keys it (the {@code @Key}s of {@link AppInfo}), to match against. */
+  private static Map<String, Object> fields(AppInfo app) {
+    Map<String, Object> fields = new java.util.HashMap<>();
+    fields.put("CFBundleIdentifier", app.bundleIdentifier());
+    fields.put("DisplayName", app.displayName());
+    fields.put("ExecutableName", app.executableName());
+    fields.put("BundlePath", app.bundlePath());
+    fields.put("Version", app.version());
+    fields.put("Type", app.type());
+    fields.put("Placeholder", app.placeholder());
+    fields.put("Restricted", app.restricted());
+    fields.put("PluginIdentifier", app.pluginIdentifier());
+    fields.put("ContainerBundleIdentifier", app.containerBundleIdentifier());
+    return fields;
   }
 
   /** The system apps of an iOS 17 iPhone, and one extension. */

@@ -6,7 +6,6 @@ import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxServer;
 import dtxkit.runtime.DtxServiceFactory;
 import dtxkit.runtime.DtxServiceHandle;
-import dtxkit.runtime.DtxServiceHandler;
 import dtxkit.runtime.DtxServiceRegistry;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RsdService;
@@ -15,32 +14,19 @@ import dtxkit.runtime.rsd.server.RsdServer;
 import dtxkit.runtime.xpc.XpcString;
 import dtxkit.services.Instruments;
 import dtxkit.services.applications.AppInfo;
-import dtxkit.services.applications.ApplicationListing_DtxBinding;
-import dtxkit.services.applications.ApplicationListing_DtxDispatcher;
-import dtxkit.services.conditioninducer.ConditionInducer_DtxBinding;
-import dtxkit.services.conditioninducer.ConditionInducer_DtxDispatcher;
-import dtxkit.services.deviceinfo.DeviceInfo_DtxBinding;
-import dtxkit.services.deviceinfo.DeviceInfo_DtxDispatcher;
-import dtxkit.services.energy.Energy_DtxBinding;
-import dtxkit.services.energy.Energy_DtxDispatcher;
-import dtxkit.services.graphics.Graphics_DtxBinding;
-import dtxkit.services.graphics.Graphics_DtxDispatcher;
-import dtxkit.services.location.LocationSimulation_DtxBinding;
-import dtxkit.services.location.LocationSimulation_DtxDispatcher;
-import dtxkit.services.networking.NetworkMonitor_DtxBinding;
-import dtxkit.services.networking.NetworkMonitor_DtxDispatcher;
-import dtxkit.services.notifications.MobileNotifications_DtxBinding;
-import dtxkit.services.notifications.MobileNotifications_DtxDispatcher;
-import dtxkit.services.processcontrol.ProcessControl_DtxBinding;
-import dtxkit.services.processcontrol.ProcessControl_DtxDispatcher;
-import dtxkit.services.screenshot.Screenshot_DtxBinding;
-import dtxkit.services.screenshot.Screenshot_DtxDispatcher;
-import dtxkit.services.sysmontap.Sysmontap_DtxBinding;
-import dtxkit.services.sysmontap.Sysmontap_DtxDispatcher;
-import dtxkit.services.taps.ActivityTraceTap_DtxBinding;
-import dtxkit.services.taps.ActivityTraceTap_DtxDispatcher;
-import dtxkit.services.taps.CoreProfileSessionTap_DtxBinding;
-import dtxkit.services.taps.CoreProfileSessionTap_DtxDispatcher;
+import dtxkit.services.applications.ApplicationListing;
+import dtxkit.services.conditioninducer.ConditionInducer;
+import dtxkit.services.deviceinfo.DeviceInfo;
+import dtxkit.services.energy.Energy;
+import dtxkit.services.graphics.Graphics;
+import dtxkit.services.location.LocationSimulation;
+import dtxkit.services.networking.NetworkMonitor;
+import dtxkit.services.notifications.MobileNotifications;
+import dtxkit.services.processcontrol.ProcessControl;
+import dtxkit.services.screenshot.Screenshot;
+import dtxkit.services.sysmontap.Sysmontap;
+import dtxkit.services.taps.ActivityTraceTap;
+import dtxkit.services.taps.CoreProfileSessionTap;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.services.lockdown.AfcClient;
 import dtxkit.services.lockdown.ImageMounter;
@@ -237,55 +223,54 @@ public final class MockDevice implements AutoCloseable {
     MockScreenshot screenshot = new MockScreenshot();
     MockConditionInducer conditions = new MockConditionInducer(state);
     MockApplicationListing apps = new MockApplicationListing(state);
-    registry.register(DeviceInfo_DtxBinding.IDENTIFIER, ch -> new DeviceInfo_DtxDispatcher(deviceInfo));
-    registry.register(ProcessControl_DtxBinding.IDENTIFIER, ch -> {
-      MockProcessControl pc = new MockProcessControl(state, ch);
-      return onClose(ch, () -> state.removeListener(pc), new ProcessControl_DtxDispatcher(pc));
+    registry.register(DeviceInfo.class, deviceInfo);
+    registry.registerPerChannel(ProcessControl.class, ProcessControl.Events.class, (ch, client) -> {
+      MockProcessControl pc = new MockProcessControl(state, ch, client);
+      return onClose(ch, () -> state.removeListener(pc), pc);
     });
-    registry.register(Sysmontap_DtxBinding.IDENTIFIER, ch -> {
+    registry.registerPerChannel(Sysmontap.class, ch -> {
       MockSysmontap tap = new MockSysmontap(state, ch);
-      return onClose(ch, tap::stop, new Sysmontap_DtxDispatcher(tap));
+      return onClose(ch, tap::stop, tap);
     });
-    registry.register(Screenshot_DtxBinding.IDENTIFIER, ch -> new Screenshot_DtxDispatcher(screenshot));
-    registry.register(Graphics_DtxBinding.IDENTIFIER, ch -> {
+    registry.register(Screenshot.class, screenshot);
+    registry.registerPerChannel(Graphics.class, ch -> {
       MockGraphics graphics = new MockGraphics(state, ch);
-      return onClose(ch, graphics::stopSampling, new Graphics_DtxDispatcher(graphics));
+      return onClose(ch, graphics::stopSampling, graphics);
     });
-    registry.register(NetworkMonitor_DtxBinding.IDENTIFIER, ch -> {
+    registry.registerPerChannel(NetworkMonitor.class, ch -> {
       MockNetworkMonitor monitor = new MockNetworkMonitor(state, ch);
-      return onClose(ch, monitor::stopMonitoring, new NetworkMonitor_DtxDispatcher(monitor));
+      return onClose(ch, monitor::stopMonitoring, monitor);
     });
-    registry.register(ConditionInducer_DtxBinding.IDENTIFIER, ch -> new ConditionInducer_DtxDispatcher(conditions));
-    registry.register(LocationSimulation_DtxBinding.IDENTIFIER, ch -> {
+    registry.register(ConditionInducer.class, conditions);
+    registry.registerPerChannel(LocationSimulation.class, ch -> {
       MockLocationSimulation location = new MockLocationSimulation(state);
-      return onClose(ch, location::channelClosed, new LocationSimulation_DtxDispatcher(location));
+      return onClose(ch, location::channelClosed, location);
     });
-    registry.register(ApplicationListing_DtxBinding.IDENTIFIER, ch -> new ApplicationListing_DtxDispatcher(apps));
-    registry.register(MobileNotifications_DtxBinding.IDENTIFIER, ch -> {
-      MockMobileNotifications notifications = new MockMobileNotifications(state, ch);
-      return onClose(ch, () -> state.removeListener(notifications),
-          new MobileNotifications_DtxDispatcher(notifications));
+    registry.register(ApplicationListing.class, apps);
+    registry.registerPerChannel(MobileNotifications.class, MobileNotifications.Events.class, (ch, client) -> {
+      MockMobileNotifications notifications = new MockMobileNotifications(state, ch, client);
+      return onClose(ch, () -> state.removeListener(notifications), notifications);
     });
-    registry.register(Energy_DtxBinding.IDENTIFIER, ch -> new Energy_DtxDispatcher(energy));
-    registry.register(ActivityTraceTap_DtxBinding.IDENTIFIER, ch -> {
+    registry.register(Energy.class, energy);
+    registry.registerPerChannel(ActivityTraceTap.class, ch -> {
       MockActivityTraceTap tap = new MockActivityTraceTap(state, ch);
-      return onClose(ch, tap::stop, new ActivityTraceTap_DtxDispatcher(tap));
+      return onClose(ch, tap::stop, tap);
     });
-    registry.register(CoreProfileSessionTap_DtxBinding.IDENTIFIER, ch -> {
+    registry.registerPerChannel(CoreProfileSessionTap.class, ch -> {
       MockCoreProfileSessionTap tap = new MockCoreProfileSessionTap(state, ch);
-      return onClose(ch, tap::stop, new CoreProfileSessionTap_DtxDispatcher(tap));
+      return onClose(ch, tap::stop, tap);
     });
   }
 
   /** Stops what a channel's fake pushes as soon as the channel ends (cancelled, or the connection dropped). */
-  private static DtxServiceHandler onClose(DtxChannel channel, Runnable cleanup, DtxServiceHandler handler) {
+  private static <T> T onClose(DtxChannel channel, Runnable cleanup, T implementation) {
     channel.setListener(new DtxChannelListener() {
       @Override
       public void onClosed(Throwable causeOrNull) {
         cleanup.run();
       }
     });
-    return handler;
+    return implementation;
   }
 
   /**

@@ -5,7 +5,6 @@ import dtxkit.runtime.DtxException;
 import dtxkit.services.notifications.AppStateNotification;
 import dtxkit.services.notifications.MemoryLevelNotification;
 import dtxkit.services.notifications.MobileNotifications;
-import dtxkit.services.notifications.MobileNotifications_DtxEventSender;
 import java.time.Instant;
 
 /**
@@ -21,10 +20,10 @@ final class MockMobileNotifications implements MobileNotifications, DeviceState.
   private volatile boolean appState;
   private volatile boolean memory;
 
-  MockMobileNotifications(DeviceState state, DtxChannel channel) {
+  MockMobileNotifications(DeviceState state, DtxChannel channel, MobileNotifications.Events client) {
     this.state = state;
     this.channel = channel;
-    this.client = new MobileNotifications_DtxEventSender(channel);
+    this.client = client;
     state.addListener(this);
   }
 

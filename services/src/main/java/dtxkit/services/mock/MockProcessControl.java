@@ -4,7 +4,6 @@ import dtxkit.runtime.DtxChannel;
 import dtxkit.runtime.DtxException;
 import dtxkit.services.processcontrol.LaunchOptions;
 import dtxkit.services.processcontrol.ProcessControl;
-import dtxkit.services.processcontrol.ProcessControl_DtxEventSender;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,10 +30,10 @@ final class MockProcessControl implements ProcessControl, DeviceState.ProcessLis
   private final ProcessControl.Events client;
   private final Set<Integer> watched = ConcurrentHashMap.newKeySet();
 
-  MockProcessControl(DeviceState state, DtxChannel channel) {
+  MockProcessControl(DeviceState state, DtxChannel channel, ProcessControl.Events client) {
     this.state = state;
     this.channel = channel;
-    this.client = new ProcessControl_DtxEventSender(channel);
+    this.client = client;
     state.addListener(this);
   }
 

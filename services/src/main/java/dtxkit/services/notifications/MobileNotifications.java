@@ -8,9 +8,9 @@ import dtxkit.annotations.OnNotification;
  * App state changes and memory pressure: the {@code mobilenotifications} Instruments service.
  *
  * <pre>{@code
- * MobileNotifications n = connection.open(MobileNotifications.class, new MobileNotifications.Events() {
+ * MobileNotifications n = connection.openService(MobileNotifications.class, MobileNotifications.Events.class, new MobileNotifications.Events() {
  *     public void applicationStateNotification(AppStateNotification e) { System.out.println(e); }
- * });
+ * }).client();
  * n.setApplicationStateNotificationsEnabled(true);
  * }</pre>
  *

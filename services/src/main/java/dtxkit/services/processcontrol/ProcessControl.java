@@ -11,9 +11,9 @@ import java.util.Map;
  * Launches, signals and watches processes: the {@code processcontrol} Instruments service.
  *
  * <pre>{@code
- * ProcessControl pc = connection.open(ProcessControl.class, new ProcessControl.Events() {
+ * ProcessControl pc = connection.openService(ProcessControl.class, ProcessControl.Events.class, new ProcessControl.Events() {
  *     public void outputReceived(String output, int pid, long machTime) { System.out.print(output); }
- * });
+ * }).client();
  * int pid = pc.launchSuspendedProcess("", "com.apple.mobilesafari", Map.of(), List.of(),
  *         Map.of(LaunchOptions.START_SUSPENDED, false, LaunchOptions.KILL_EXISTING, true));
  * pc.sendSignal(9, pid);

@@ -23,10 +23,10 @@ class IndependentClientShapesTest {
 
   @Test
   void screenshotReplyIsNsDataAtTheRootAndLaunchReplyANumber(DtxConnection connection, MockDevice device) {
-    DtxChannel screenshot = connection.openDynamic("com.apple.instruments.server.services.screenshot");
+    DtxChannel screenshot = connection.openChannel("com.apple.instruments.server.services.screenshot");
     Object image = screenshot.invoke("takeScreenshot");
     assertInstanceOf(byte[].class, image);
-    DtxChannel pc = connection.openDynamic("com.apple.instruments.server.services.processcontrol");
+    DtxChannel pc = connection.openChannel("com.apple.instruments.server.services.processcontrol");
     Object pid = pc.invoke("launchSuspendedProcessWithDevicePath:bundleIdentifier:environment:arguments:options:",
         DtxArgument.object(""), DtxArgument.object("com.apple.mobilesafari"), DtxArgument.object(Map.of()),
         DtxArgument.object(List.of()), DtxArgument.object(Map.of("StartSuspendedKey", false,
@@ -39,8 +39,8 @@ class IndependentClientShapesTest {
   @Test
   void oneChannelCanceledMessageClosesSeveralChannels(Instruments instruments, MockDevice device) {
     DtxConnection connection = instruments.connection();
-    DtxChannel a = connection.openDynamic("com.apple.instruments.server.services.deviceinfo");
-    DtxChannel b = connection.openDynamic("com.apple.instruments.server.services.screenshot");
+    DtxChannel a = connection.openChannel("com.apple.instruments.server.services.deviceinfo");
+    DtxChannel b = connection.openChannel("com.apple.instruments.server.services.screenshot");
     DtxConnection server = device.connections().get(0);
     int before = server.channels().size();
     // appium-ios-remotexpc's close(): one _channelCanceled: carrying every code it opened

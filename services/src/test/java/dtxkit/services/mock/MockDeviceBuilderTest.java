@@ -67,12 +67,13 @@ class MockDeviceBuilderTest {
     try (MockDevice device = MockDevice.builder().service(Greeter.class, name -> "hello " + name).start();
         Instruments instruments = device.connect()) {
       LinkedBlockingQueue<String> greeted = new LinkedBlockingQueue<>();
-      Greeter greeter = instruments.connection().open(Greeter.class, new Greeter.Events() {
-        @Override
-        public void greeted(String name) {
-          greeted.add(name);
-        }
-      });
+      Greeter greeter = instruments.connection().openService(Greeter.class, Greeter.Events.class,
+          new Greeter.Events() {
+            @Override
+            public void greeted(String name) {
+              greeted.add(name);
+            }
+          }).client();
       assertEquals("hello ada", greeter.greet("ada"));
       for (Greeter.Events client : device.handle(Greeter.class).events(Greeter.Events.class)) {
         client.greeted("ada");
@@ -90,7 +91,7 @@ class MockDeviceBuilderTest {
         .service("com.example.echo", channel -> invocation -> invocation.arguments().get(0))
         .app(app).start();
         Instruments instruments = device.connect()) {
-      DtxChannel echo = instruments.connection().openDynamic("com.example.echo");
+      DtxChannel echo = instruments.connection().openChannel("com.example.echo");
       assertEquals(Map.of("k", 1), echo.invoke("echo:", DtxArgument.object(Map.of("k", 1))));
       int pid = instruments.launch("com.example.todo");
       assertEquals("Todo", device.process(pid).name());

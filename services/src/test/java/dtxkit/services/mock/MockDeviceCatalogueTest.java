@@ -515,7 +515,7 @@ class MockDeviceCatalogueTest {
 
   @Test
   void unknownSelectorThroughOpenDynamic() {
-    DtxChannel channel = connection.openDynamic("com.apple.instruments.server.services.deviceinfo");
+    DtxChannel channel = connection.openChannel("com.apple.instruments.server.services.deviceinfo");
     try {
       assertEquals("/sbin/launchd", channel.invoke("execnameForPid:", DtxArgument.object(1)));
       DtxRemoteException e = assertThrows(DtxRemoteException.class,
@@ -528,7 +528,7 @@ class MockDeviceCatalogueTest {
 
   @Test
   void unknownServiceIsRefused() {
-    assertThrows(DtxRemoteException.class, () -> connection.openDynamic("com.apple.instruments.server.nothing"));
+    assertThrows(DtxRemoteException.class, () -> connection.openChannel("com.apple.instruments.server.nothing"));
   }
 
   @Test

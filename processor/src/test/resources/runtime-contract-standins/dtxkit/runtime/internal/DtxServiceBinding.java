@@ -4,20 +4,26 @@ package dtxkit.runtime.internal;
 
 import dtxkit.runtime.DtxChannel;
 import dtxkit.runtime.DtxChannelListener;
+import dtxkit.runtime.DtxMethodDescriptor;
 import dtxkit.runtime.DtxServiceHandler;
+import java.util.List;
 
-public interface DtxServiceBinding<T> {
+public interface DtxServiceBinding<T, E> {
     Class<T> serviceType();
 
     String identifier();
 
-    Class<?> eventsType();
+    Class<E> eventsType();
+
+    List<DtxMethodDescriptor> methods();
+
+    List<DtxMethodDescriptor> callbacks();
 
     T newClient(DtxChannel channel);
 
-    DtxChannelListener newEventReceiver(Object listener);
+    DtxChannelListener newEventReceiver(E listener);
 
     DtxServiceHandler newDispatcher(T implementation);
 
-    Object newEventSender(DtxChannel channel);
+    E newEventSender(DtxChannel channel);
 }

@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dtxkit.runtime.DtxArgument;
 import dtxkit.runtime.DtxChannel;
+import dtxkit.runtime.DtxClientHandle;
 import dtxkit.runtime.DtxConnection;
+import dtxkit.runtime.DtxMethodDescriptor;
 import dtxkit.runtime.DtxRemoteException;
 import dtxkit.runtime.DtxServer;
 import dtxkit.runtime.DtxServiceHandle;
@@ -47,7 +49,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the generated {@code Typed_DtxClient} against the generated {@code Typed_DtxDispatcher} over a loopback TCP
- * connection, through the typed API ({@code connection.open}, {@code registry.register}), with the client's outgoing
+ * connection, through the typed API ({@code connection.open}, {@code connection.openService},
+ * {@code registry.register}), with the client's outgoing
  * bytes recorded so encodings can be checked on the wire.
  */
 class TypedServicesLoopbackTest {
@@ -161,7 +164,7 @@ class TypedServicesLoopbackTest {
     assertEquals(List.of(FakeTyped.SPRINGBOARD, other), byName.get("SpringBoard"));
 
     // What actually travels: an NSDictionary keyed by @Key or component name.
-    DtxChannel untyped = client.openDynamic("dtxkit.test.typed");
+    DtxChannel untyped = client.openChannel("dtxkit.test.typed");
     Map<String, Object> dictionary = new LinkedHashMap<>();
     dictionary.put("pid", 99);
     dictionary.put("name", "dtxd");
@@ -234,7 +237,7 @@ class TypedServicesLoopbackTest {
 
   @Test
   void tooFewArgumentsAreAnErrorReply() {
-    DtxChannel untyped = client.openDynamic("dtxkit.test.typed");
+    DtxChannel untyped = client.openChannel("dtxkit.test.typed");
     DtxRemoteException e = assertThrows(DtxRemoteException.class, () -> untyped.invoke("echoInt32:"));
     assertTrue(e.getMessage().contains("selector echoInt32: takes 1 argument but the message carries 0"),
         e.getMessage());
@@ -244,7 +247,8 @@ class TypedServicesLoopbackTest {
   @Test
   void serverCallbacksReachTheClientListenerInOrder() throws Exception {
     BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    Typed typed = client.open(Typed.class, new Typed.Events() {
+    DtxClientHandle<Typed, Typed.Events> opened = client.openService(Typed.class, Typed.Events.class,
+        new Typed.Events() {
       @Override
       public void outputReceived(String output, int pid, long machTime) {
         events.add(output + "/" + pid + "/" + machTime);
@@ -260,6 +264,7 @@ class TypedServicesLoopbackTest {
         events.add("data " + Arrays.toString(chunk));
       }
     });
+    Typed typed = opened.client();
     typed.pushOutput("line", 2);
     assertEquals("line0/57/1000", events.poll(20, TimeUnit.SECONDS));
     assertEquals("line1/57/1001", events.poll(20, TimeUnit.SECONDS));
@@ -269,7 +274,7 @@ class TypedServicesLoopbackTest {
 
   @Test
   void aCallbackTheListenerDoesNotDeclareIsRefused() {
-    client.open(Typed.class, new Typed.Events() {});
+    client.openService(Typed.class, Typed.Events.class, new Typed.Events() {});
     List<DtxChannel> channels = handle.channels();
     assertEquals(1, channels.size());
     DtxUnrecognizedSelectorException e = assertThrows(DtxUnrecognizedSelectorException.class,
@@ -278,14 +283,81 @@ class TypedServicesLoopbackTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void openIsIdempotentAndChecksListeners() {
     Typed first = client.open(Typed.class);
     assertSame(first, client.open(Typed.class));
-    assertThrows(IllegalArgumentException.class, () -> client.open(Typed.class, "not a listener"));
+    // Only raw types get a wrong listener past the compiler; the runtime still refuses it.
+    Class<Object> erased = (Class<Object>) (Class<?>) Typed.Events.class;
+    IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+        () -> client.openService(Typed.class, erased, "not a listener"));
+    assertTrue(wrong.getMessage().contains("does not implement"), wrong.getMessage());
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-        () -> client.open(TypedNext.class, new Typed.Events() {}));
-    assertTrue(none.getMessage().contains("declares no callbacks"), none.getMessage());
+        () -> client.openService(TypedNext.class, Typed.Events.class, new Typed.Events() {}));
+    assertTrue(none.getMessage().contains("has events interface none"), none.getMessage());
     assertThrows(IllegalArgumentException.class, () -> client.open(Runnable.class));
+    assertThrows(IllegalArgumentException.class, () -> client.openService(Runnable.class));
+  }
+
+  @Test
+  void aHandleOwnsItsChannelAndReportsItsEnd() throws Exception {
+    DtxClientHandle<Typed, Void> opened = client.openService(Typed.class);
+    assertEquals("mine", opened.client().echoString("mine"));
+    assertEquals("dtxkit.test.typed", opened.identifier());
+    assertSame(Typed.class, opened.serviceType());
+    assertNull(opened.eventsType());
+    assertEquals("untyped too", opened.channel().invoke("echoString:", DtxArgument.object("untyped too")));
+    assertFalse(opened.client() == client.open(Typed.class), "a handle has its own channel, not the shared one");
+
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    opened.onClose(ended::complete);
+    opened.close();
+    assertNull(ended.get(20, TimeUnit.SECONDS), "an orderly end has no cause");
+    assertFalse(opened.isOpen());
+    opened.close();   // idempotent
+    CompletableFuture<Throwable> late = new CompletableFuture<>();
+    opened.onClose(late::complete);
+    assertTrue(late.isDone(), "a callback registered after the end runs at once");
+    assertEquals("shared still works", client.open(Typed.class).echoString("shared still works"));
+  }
+
+  @Test
+  void aHandleSeesTheConnectionDrop() throws Exception {
+    DtxClientHandle<Typed, Typed.Events> opened = client.openService(Typed.class, Typed.Events.class,
+        new Typed.Events() {});
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    opened.onClose(ended::complete);
+    server.close();
+    ended.get(20, TimeUnit.SECONDS);
+    assertFalse(opened.isOpen());
+    opened.close();   // nothing to cancel any more, and no exception
+  }
+
+  @Test
+  void descriptorsNameEveryMethodAndCallback() {
+    DtxClientHandle<Typed, Void> opened = client.openService(Typed.class);
+    Map<String, DtxMethodDescriptor> bySelector = new LinkedHashMap<>();
+    opened.methods().forEach(m -> bySelector.put(m.selector(), m));
+    assertEquals(new DtxMethodDescriptor("echoInt32", "echoInt32:", false, List.of(DtxArgument.Kind.INT32)),
+        bySelector.get("echoInt32:"));
+    assertEquals(List.of(DtxArgument.Kind.OBJECT), bySelector.get("echoString:").argumentKinds());
+    assertEquals(handle.methods(), opened.methods());
+    assertTrue(opened.callbacks().stream().anyMatch(c -> c.selector().equals("outputReceived:fromProcess:atTime:")),
+        opened.callbacks()::toString);
+    opened.close();
+  }
+
+  @Test
+  void aCallbackThatFailsToConvertIsReportedToTheHandle() throws Exception {
+    CompletableFuture<RuntimeException> failure = new CompletableFuture<>();
+    DtxClientHandle<Typed, Typed.Events> opened = client.openService(Typed.class, Typed.Events.class,
+        new Typed.Events() {});
+    opened.onEventFailure(failure::complete);
+    DtxChannel serverSide = handle.channels().get(0);
+    assertThrows(DtxRemoteException.class, () -> serverSide.invoke("outputReceived:fromProcess:atTime:",
+        DtxArgument.object("text"), DtxArgument.object("not a pid"), DtxArgument.object(1L)));
+    assertTrue(failure.get(20, TimeUnit.SECONDS) instanceof RuntimeException);
+    opened.close();
   }
 
   @Test
