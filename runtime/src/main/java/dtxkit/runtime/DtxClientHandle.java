@@ -103,7 +103,7 @@ public final class DtxClientHandle<T, E> implements AutoCloseable {
    * @return this handle
    */
   public DtxClientHandle<T, E> onEventFailure(Consumer<? super RuntimeException> callback) {
-    events.failureCallbacks.add(Objects.requireNonNull(callback, "callback"));
+    events.onEventFailure(Objects.requireNonNull(callback, "callback"));
     return this;
   }
 
@@ -161,6 +161,10 @@ public final class DtxClientHandle<T, E> implements AutoCloseable {
         ended = cause;
       }
       callback.accept(ended);
+    }
+
+    void onEventFailure(Consumer<? super RuntimeException> callback) {
+      failureCallbacks.add(callback);
     }
 
     @Override

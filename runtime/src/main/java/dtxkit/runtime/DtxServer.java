@@ -1,18 +1,17 @@
 package dtxkit.runtime;
 
+import dtxkit.runtime.net.AcceptLoop;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves a {@link DtxServiceRegistry} over TCP: accepts clients on a port and runs one server-role
@@ -27,31 +26,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each accepted connection sends its capabilities at once and does not wait for the client's (clients that never
  * send any still work). As a device's DTServiceHub does, it publishes the services it serves:
- * {@link DtxServiceRegistry#publishedCapabilities()} unless {@link Builder#configureConnections} sets others. {@link #close()} stops accepting, closes every connection and waits for the accept thread.
+ * {@link DtxServiceRegistry#publishedCapabilities()} unless {@link Builder#configureConnections} sets others. {@link #close()} stops accepting, closes every connection and
+ * waits for the accept thread.
+ *
+ * <p>The accept loop ({@link AcceptLoop}, shared with the RSD server) survives any failure to serve one client
+ * (even an {@code OutOfMemoryError} when no thread can be created): that client's socket is closed, the failure is
+ * counted in {@link #failedConnections()} and logged in one line, and the server keeps accepting. At most
+ * {@link Builder#maxConnections(int)} clients are served at once.
  */
 public final class DtxServer implements Closeable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DtxServer.class);
-
   private final DtxServiceRegistry registry;
   private final Consumer<DtxConnection.Builder> configurer;
-  private final ServerSocket serverSocket;
-  private final Thread acceptThread;
   private final Set<DtxConnection> connections = ConcurrentHashMap.newKeySet();
+  private final AcceptLoop acceptLoop;
   private volatile boolean closed;
 
   private DtxServer(Builder b) throws IOException {
     this.registry = b.registry;
     this.configurer = b.configurer;
-    this.serverSocket = new ServerSocket();
-    try {
-      serverSocket.bind(new InetSocketAddress(b.address, b.port), b.backlog);
-    } catch (IOException e) {
-      serverSocket.close();
-      throw e;
-    }
-    this.acceptThread = new Thread(this::acceptLoop, "dtx-server-" + serverSocket.getLocalPort());
-    acceptThread.setDaemon(true);
+    this.acceptLoop = AcceptLoop.builder("dtx-server", this::serve).bindAddress(b.address).port(b.port)
+        .backlog(b.backlog).maxConnections(b.maxConnections).threadFactory(b.threadFactory).bind();
+    acceptLoop.start();
   }
 
   /**
@@ -66,12 +62,12 @@ public final class DtxServer implements Closeable {
 
   /** The port the server listens on (the chosen one when 0 was asked for). */
   public int port() {
-    return serverSocket.getLocalPort();
+    return acceptLoop.port();
   }
 
   /** The address the server listens on. */
   public InetSocketAddress address() {
-    return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    return acceptLoop.address();
   }
 
   /** The connections currently open. */
@@ -79,55 +75,45 @@ public final class DtxServer implements Closeable {
     return List.copyOf(connections);
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      Socket socket;
-      try {
-        socket = serverSocket.accept();
-      } catch (IOException e) {
-        if (!closed) {
-          LOG.warn("accept on port {} failed; server stops", port(), e);
-        }
-        return;
-      }
-      try {
-        DtxConnection.Builder builder = DtxConnection.builder(DtxTransport.of(socket)).registry(registry)
-            .capabilities(registry.publishedCapabilities()).awaitPeerCapabilities(false)
-            .name("dtx-server-" + port() + "-" + socket.getPort());
-        configurer.accept(builder);
-        DtxConnection connection = builder.connect();
-        connections.add(connection);
-        connection.closeFuture().thenRun(() -> connections.remove(connection));
-        if (closed) {
-          connection.close();
-        }
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("could not serve {}", socket.getRemoteSocketAddress(), e);
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // Already failing; the warning above says why.
-        }
-      }
+  /** Connections accepted and served so far. */
+  public int acceptedConnections() {
+    return acceptLoop.acceptedConnections();
+  }
+
+  /** Connections that could not be served (closed at once, e.g. no thread could be created for them). */
+  public long failedConnections() {
+    return acceptLoop.failedConnections();
+  }
+
+  /** Connections refused because {@link Builder#maxConnections(int)} were open. */
+  public long refusedConnections() {
+    return acceptLoop.refusedConnections();
+  }
+
+  private AutoCloseable serve(Socket socket, AcceptLoop.Slot slot, int number) throws IOException {
+    DtxConnection.Builder builder = DtxConnection.builder(DtxTransport.of(socket)).registry(registry)
+        .capabilities(registry.publishedCapabilities()).awaitPeerCapabilities(false)
+        .name("dtx-server-" + port() + "-" + socket.getPort());
+    configurer.accept(builder);
+    DtxConnection connection = builder.connect();
+    connections.add(connection);
+    connection.closeFuture().whenComplete((v, e) -> {
+      connections.remove(connection);
+      slot.release();
+    });
+    if (closed) {
+      connection.close();
     }
+    return connection;
   }
 
   /** Stops accepting, closes every connection (each flushes what it queued) and waits for the accept thread. */
   @Override
   public void close() {
     closed = true;
-    try {
-      serverSocket.close();
-    } catch (IOException e) {
-      LOG.debug("closing server socket", e);
-    }
+    acceptLoop.close();
     for (DtxConnection connection : List.copyOf(connections)) {
       connection.close();
-    }
-    try {
-      acceptThread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -137,6 +123,12 @@ public final class DtxServer implements Closeable {
     private InetAddress address = InetAddress.getLoopbackAddress();
     private int port;
     private int backlog = 50;
+    private int maxConnections = AcceptLoop.DEFAULT_MAX_CONNECTIONS;
+    private ThreadFactory threadFactory = r -> {
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      return t;
+    };
     private Consumer<DtxConnection.Builder> configurer = b -> {};
 
     private Builder(DtxServiceRegistry registry) {
@@ -179,6 +171,34 @@ public final class DtxServer implements Closeable {
     }
 
     /**
+     * The most clients served at once (default {@value AcceptLoop#DEFAULT_MAX_CONNECTIONS}); a client beyond that
+     * is accepted and closed at once, and counted in {@link DtxServer#refusedConnections()}.
+     *
+     * @param maxConnections at least 1
+     * @return this builder
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * Makes the server's accept thread (default: a daemon platform thread); pass
+     * {@code Thread.ofVirtual().factory()} on JDK 21+ for a virtual one. Connection threads are configured on each
+     * connection's builder through {@link #configureConnections}.
+     *
+     * @param threadFactory the factory
+     * @return this builder
+     */
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+      return this;
+    }
+
+    /**
      * Adjusts each connection's builder before it connects (capabilities, timeouts, executor...). The registry and
      * "do not wait for the client's capabilities" are already set.
      *
@@ -197,9 +217,7 @@ public final class DtxServer implements Closeable {
      * @throws IOException when the address cannot be bound
      */
     public DtxServer start() throws IOException {
-      DtxServer server = new DtxServer(this);
-      server.acceptThread.start();
-      return server;
+      return new DtxServer(this);
     }
   }
 }

@@ -29,7 +29,11 @@ final class ServiceContext {
   final Types types;
   final ValidationReport report = new ValidationReport();
   final String servicePackage;
-  /** javac's trees, to tell elements with source from those read from class files; null under another compiler. */
+  /**
+   * javac's trees, to tell elements with source from those read from class files; null under another compiler or
+   * when a build tool wraps the processing environment (Gradle's incremental processing does): then every problem in
+   * a record is reported on the method that uses it, which always has a position.
+   */
   private final Trees trees;
   /** The method being validated, on which problems inside elements without source are reported; may be null. */
   private ExecutableElement subject;

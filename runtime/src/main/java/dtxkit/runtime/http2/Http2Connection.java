@@ -4,18 +4,30 @@ import dtxkit.runtime.DtxProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import dtxkit.runtime.DtxLimitExceededException;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -27,10 +39,12 @@ import org.slf4j.LoggerFactory;
  * frame, through the {@code write*} methods.
  *
  * <h2>Threads and ordering</h2>
- * A reader thread decodes frames and calls the {@link Handler} (never concurrently, in wire order). Frames written
- * with the {@code write*} methods are queued and written by a writer thread in exactly the order they were queued,
- * so a handler can answer frame for frame without blocking the reader. A queued DATA frame waits for the peer's
- * windows without holding anything the reader needs. Two kinds of frame bypass the queue because the peer may be
+ * One reader thread per connection (made by the owner's {@link ThreadFactory}) decodes frames and calls the
+ * {@link Handler} (never concurrently, in wire order). There is no writer thread: frames written with the
+ * {@code write*} methods are queued and written by a task on a shared executor (one task per connection at a time,
+ * only while there is something to write), in exactly the order they were queued, so a handler can answer frame
+ * for frame without blocking the reader. A DATA frame without window stays at the head of the queue until a
+ * WINDOW_UPDATE arrives; nothing waits for it. Two kinds of frame go ahead of the queue because the peer may be
  * waiting for them before it grants window: the WINDOW_UPDATEs that replenish what we received, and PING ACKs.
  *
  * <h2>Flow control</h2>
@@ -39,6 +53,15 @@ import org.slf4j.LoggerFactory;
  * half of the granted window (at most {@link Options#windowUpdateThreshold()}) has been used. Outbound: DATA is cut to
  * the peer's SETTINGS_MAX_FRAME_SIZE and never exceeds the peer's connection or stream window; SETTINGS changes of
  * INITIAL_WINDOW_SIZE adjust open streams as RFC 9113 §6.9.2 says.
+ *
+ * <h2>Budgets and timeouts</h2>
+ * Queued bytes are bounded by {@link Options#maxQueuedBytes()}: a frame queued beyond it by the reader (an answer
+ * to a peer that floods SETTINGS or PINGs without reading) fails the connection with a
+ * {@link DtxLimitExceededException}; any other thread waits up to {@link Options#writeTimeout()} for room (back
+ * pressure), then the connection fails. A write blocked on the socket longer than the write timeout, a frame that
+ * takes longer than {@link Options#frameTimeout()} to arrive (slowloris), and, when {@link Options#pingInterval()}
+ * is set, a peer that answers nothing within {@link Options#pingTimeout()} of a PING (half-open) close the
+ * connection.
  *
  * <h2>Errors</h2>
  * A framing error, or a {@link DtxProtocolException} thrown by the handler, sends GOAWAY with the error and closes the
@@ -96,10 +119,63 @@ public final class Http2Connection implements AutoCloseable {
    * @param windowUpdateThreshold the most inbound bytes consumed before a WINDOW_UPDATE is sent (batches are smaller
    *     when the granted window is small: half of it)
    * @param maxStreams the most streams tracked at once; more is a protocol error
+   * @param maxQueuedBytes the most bytes queued for writing (a single larger DATA is let through when nothing else
+   *     is queued)
+   * @param writeTimeout how long a writer waits for room in the queue, and the longest a socket write may block
+   * @param frameTimeout the longest a frame may take to arrive once its first byte has (0: no limit)
+   * @param pingInterval after this long without a byte from the peer a PING is sent (0: never)
+   * @param pingTimeout the connection closes when nothing arrives this long after that PING
    */
-  public record Options(int maxInboundFrameSize, int windowUpdateThreshold, int maxStreams) {
-    /** 16 KiB frames, WINDOW_UPDATE every 1 MiB at most (pymobiledevice3's batch size), 1000 streams. */
-    public static final Options DEFAULT = new Options(Http2.DEFAULT_MAX_FRAME_SIZE, 1 << 20, 1000);
+  public record Options(int maxInboundFrameSize, int windowUpdateThreshold, int maxStreams, long maxQueuedBytes,
+      Duration writeTimeout, Duration frameTimeout, Duration pingInterval, Duration pingTimeout) {
+    /**
+     * 16 KiB frames, WINDOW_UPDATE every 1 MiB at most (pymobiledevice3's batch size), 1000 streams, 4 MiB queued,
+     * 30 s write and frame timeouts, no keep-alive PINGs (a client's choice: the device closes idle tunnels itself).
+     */
+    public static final Options DEFAULT = new Options(Http2.DEFAULT_MAX_FRAME_SIZE, 1 << 20, 1000, 4L << 20,
+        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(20));
+
+    /** {@link #DEFAULT} plus a PING after 60 s of silence, answered within 20 s: what a server uses. */
+    public static final Options SERVER_DEFAULT = DEFAULT.withPing(Duration.ofSeconds(60), Duration.ofSeconds(20));
+
+    /** The first three settings with the defaults for the rest. */
+    public Options(int maxInboundFrameSize, int windowUpdateThreshold, int maxStreams) {
+      this(maxInboundFrameSize, windowUpdateThreshold, maxStreams, DEFAULT.maxQueuedBytes, DEFAULT.writeTimeout,
+          DEFAULT.frameTimeout, DEFAULT.pingInterval, DEFAULT.pingTimeout);
+    }
+
+    /** Rejects non-positive sizes and negative durations. */
+    public Options {
+      if (maxInboundFrameSize <= 0 || windowUpdateThreshold <= 0 || maxStreams <= 0 || maxQueuedBytes <= 0) {
+        throw new IllegalArgumentException("sizes must be positive");
+      }
+      for (Duration d : new Duration[] {writeTimeout, frameTimeout, pingInterval, pingTimeout}) {
+        if (d == null || d.isNegative()) {
+          throw new IllegalArgumentException("durations must be present and not negative: " + d);
+        }
+      }
+      if (writeTimeout.isZero() || pingTimeout.isZero()) {
+        throw new IllegalArgumentException("write and ping timeouts must be positive");
+      }
+    }
+
+    /** These options with another queue bound. */
+    public Options withMaxQueuedBytes(long bytes) {
+      return new Options(maxInboundFrameSize, windowUpdateThreshold, maxStreams, bytes, writeTimeout, frameTimeout,
+          pingInterval, pingTimeout);
+    }
+
+    /** These options with other write and frame timeouts (frame timeout 0: none). */
+    public Options withTimeouts(Duration writeTimeout, Duration frameTimeout) {
+      return new Options(maxInboundFrameSize, windowUpdateThreshold, maxStreams, maxQueuedBytes, writeTimeout,
+          frameTimeout, pingInterval, pingTimeout);
+    }
+
+    /** These options with keep-alive PINGs after {@code interval} of silence (0: none), answered within timeout. */
+    public Options withPing(Duration interval, Duration timeout) {
+      return new Options(maxInboundFrameSize, windowUpdateThreshold, maxStreams, maxQueuedBytes, writeTimeout,
+          frameTimeout, interval, timeout);
+    }
   }
 
   private final Socket socket;
@@ -108,18 +184,57 @@ public final class Http2Connection implements AutoCloseable {
   private final Options options;
   private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
   private final Http2FrameReader frameReader;
-  private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+  private final Executor writeExecutor;
   private final OutputStream out;
-  private final Object outLock = new Object();
+  private final ReentrantLock outLock = new ReentrantLock();
+
+  // The write queue, guarded by queueLock.
+  private final ReentrantLock queueLock = new ReentrantLock();
+  private final Condition roomInQueue = queueLock.newCondition();
+  private final Condition drainIdle = queueLock.newCondition();
+  private final ArrayDeque<Item> queue = new ArrayDeque<>();
+  private final ArrayDeque<Item> urgent = new ArrayDeque<>();
+  private long queuedBytes;
+  private long queuedControlBytes;
+  private boolean started;
+  private boolean draining;
+  private boolean drainAgain;
+  /** The item the write task is writing, or null. */
+  private Item current;
+  /** When the socket write in progress started (nanoTime), or 0. */
+  private volatile long writeStartedNanos;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean closedReported = new AtomicBoolean();
   private volatile Throwable closeCause;
-  private Thread readerThread;
-  private Thread writerThread;
+  private final ThreadFactory threadFactory;
+  private volatile Thread readerThread;
+
+  private static final ThreadFactory DAEMON_THREADS = r -> {
+    Thread t = new Thread(r);
+    t.setDaemon(true);
+    return t;
+  };
+
+  /** Writes for connections whose owner gives no executor: threads exist only while some connection writes. */
+  private static final ExecutorService SHARED_WRITERS = sharedWriters(DAEMON_THREADS);
+
+  /**
+   * A pool for {@code write*} tasks: threads from {@code threadFactory}, created when connections have something to
+   * write and ended after 30 s idle.
+   */
+  public static ExecutorService sharedWriters(ThreadFactory threadFactory) {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      Thread t = threadFactory.newThread(r);
+      if (t != null) {
+        t.setName("dtxkit-h2-writer-" + n.incrementAndGet());
+      }
+      return t;
+    });
+  }
 
   // Flow-control state, guarded by flowLock.
   private final ReentrantLock flowLock = new ReentrantLock();
-  private final Condition windowOpened = flowLock.newCondition();
   private final Map<Integer, StreamWindows> streams = new HashMap<>();
   private long connSendWindow = Http2.DEFAULT_WINDOW;
   private long peerInitialWindow = Http2.DEFAULT_WINDOW;
@@ -148,6 +263,8 @@ public final class Http2Connection implements AutoCloseable {
     final int dataStream; // 0 for a control frame
     final boolean endStream;
     final CompletableFuture<Void> done = new CompletableFuture<>();
+    int queuedSize = -1; // bytes counted in queuedBytes; -1 until queued
+    boolean dropped; // failed by a close while queued; guarded by queueLock
 
     Item(ByteBuf frame, int dataStream, boolean endStream) {
       this.frame = frame;
@@ -167,6 +284,21 @@ public final class Http2Connection implements AutoCloseable {
    */
   public Http2Connection(Socket socket, boolean server, Options options, Handler handler, String name)
       throws IOException {
+    this(socket, server, options, handler, name, DAEMON_THREADS, SHARED_WRITERS);
+  }
+
+  /**
+   * Wraps a connected socket, making its reader thread with {@code threadFactory} and writing on
+   * {@code writeExecutor}. Nothing is read or written until {@link #start()}.
+   *
+   * @param threadFactory makes the connection's reader thread (named by the connection)
+   * @param writeExecutor runs the write tasks (e.g. {@link #sharedWriters(ThreadFactory)}, shared by many
+   *     connections); a write task may block on the socket up to the write timeout
+   */
+  public Http2Connection(Socket socket, boolean server, Options options, Handler handler, String name,
+      ThreadFactory threadFactory, Executor writeExecutor) throws IOException {
+    this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+    this.writeExecutor = Objects.requireNonNull(writeExecutor, "writeExecutor");
     this.socket = socket;
     this.options = options;
     this.handler = handler;
@@ -176,14 +308,40 @@ public final class Http2Connection implements AutoCloseable {
     socket.setTcpNoDelay(true);
   }
 
-  /** Starts the reader and writer threads. Frames queued before this are written first, in order. */
+  /**
+   * Starts the reader thread and writing. Frames queued before this are written first, in order. If the thread
+   * cannot be created or started (an {@code OutOfMemoryError} when the process is out of threads), the connection
+   * is closed (socket included, nothing left running) and the error is thrown.
+   */
   public void start() {
-    readerThread = new Thread(this::readLoop, "dtxkit-h2-reader-" + name);
-    writerThread = new Thread(this::writeLoop, "dtxkit-h2-writer-" + name);
-    readerThread.setDaemon(true);
-    writerThread.setDaemon(true);
-    writerThread.start();
-    readerThread.start();
+    try {
+      Thread reader = newThread(this::readLoop, "dtxkit-h2-reader-" + name);
+      readerThread = reader;
+      reader.start();
+    } catch (RuntimeException | Error e) {
+      Thread t = readerThread;
+      if (t != null && !t.isAlive()) {
+        readerThread = null;
+      }
+      close();
+      throw e;
+    }
+    queueLock.lock();
+    try {
+      started = true;
+    } finally {
+      queueLock.unlock();
+    }
+    scheduleDrain();
+  }
+
+  private Thread newThread(Runnable task, String threadName) {
+    Thread t = threadFactory.newThread(task);
+    if (t == null) {
+      throw new IllegalStateException("the thread factory gave no thread for " + threadName);
+    }
+    t.setName(threadName);
+    return t;
   }
 
   /** The name given at construction. */
@@ -212,7 +370,7 @@ public final class Http2Connection implements AutoCloseable {
   public CompletableFuture<Void> writePreface() {
     ByteBuf b = alloc.buffer(Http2.PREFACE.length);
     b.writeBytes(Http2.PREFACE);
-    return enqueue(new Item(b, 0, false));
+    return enqueue(new Item(b, 0, false), false);
   }
 
   /**
@@ -233,12 +391,12 @@ public final class Http2Connection implements AutoCloseable {
     ByteBuf b = alloc.buffer();
     Http2.writeFrameHeader(b, settings.values().size() * 6, Http2.SETTINGS, 0, 0);
     settings.writePayload(b);
-    return enqueue(new Item(b, 0, false));
+    return enqueue(new Item(b, 0, false), false);
   }
 
   /** Queues a SETTINGS ACK. */
   public CompletableFuture<Void> writeSettingsAck() {
-    return enqueue(control(Http2.SETTINGS, Http2.FLAG_ACK, 0, 0, 0));
+    return enqueue(control(Http2.SETTINGS, Http2.FLAG_ACK, 0, 0, 0), false);
   }
 
   /**
@@ -267,7 +425,7 @@ public final class Http2Connection implements AutoCloseable {
     ByteBuf b = alloc.buffer(13);
     Http2.writeFrameHeader(b, 4, Http2.WINDOW_UPDATE, 0, streamId);
     b.writeInt(increment);
-    return enqueue(new Item(b, 0, false));
+    return enqueue(new Item(b, 0, false), false);
   }
 
   /** Queues HEADERS with an empty header block and END_HEADERS (plus END_STREAM when asked). */
@@ -275,7 +433,7 @@ public final class Http2Connection implements AutoCloseable {
     int flags = Http2.FLAG_END_HEADERS | (endStream ? Http2.FLAG_END_STREAM : 0);
     ByteBuf b = alloc.buffer(9);
     Http2.writeFrameHeader(b, 0, Http2.HEADERS, flags, streamId);
-    return enqueue(new Item(b, 0, false));
+    return enqueue(new Item(b, 0, false), false);
   }
 
   /**
@@ -290,12 +448,12 @@ public final class Http2Connection implements AutoCloseable {
       data.release();
       throw new IllegalArgumentException("DATA needs a stream: " + streamId);
     }
-    return enqueue(new Item(data, streamId, endStream));
+    return enqueue(new Item(data, streamId, endStream), false);
   }
 
   /** Queues RST_STREAM. */
   public CompletableFuture<Void> writeRstStream(int streamId, int errorCode) {
-    return enqueue(control(Http2.RST_STREAM, 0, streamId, 4, errorCode));
+    return enqueue(control(Http2.RST_STREAM, 0, streamId, 4, errorCode), false);
   }
 
   /** Queues a PING (not an ACK). */
@@ -303,7 +461,7 @@ public final class Http2Connection implements AutoCloseable {
     ByteBuf b = alloc.buffer(17);
     Http2.writeFrameHeader(b, 8, Http2.PING, 0, 0);
     b.writeLong(opaque);
-    return enqueue(new Item(b, 0, false));
+    return enqueue(new Item(b, 0, false), false);
   }
 
   /** Queues GOAWAY with a debug text. */
@@ -314,7 +472,7 @@ public final class Http2Connection implements AutoCloseable {
     b.writeInt(lastStreamId);
     b.writeInt(errorCode);
     b.writeBytes(text);
-    return enqueue(new Item(b, 0, false));
+    return enqueue(new Item(b, 0, false), false);
   }
 
   private Item control(int type, int flags, int streamId, int length, int word) {
@@ -326,17 +484,57 @@ public final class Http2Connection implements AutoCloseable {
     return new Item(b, 0, false);
   }
 
-  private CompletableFuture<Void> enqueue(Item item) {
-    if (closed.get()) {
+  private CompletableFuture<Void> enqueue(Item item, boolean ahead) {
+    int size = item.frame.readableBytes();
+    Throwable overflow = null;
+    queueLock.lock();
+    try {
+      if (ahead) {
+        // WINDOW_UPDATE and PING ACK: counted against the control frames only, so that a large DATA in the queue
+        // (ours, legitimately) never makes the reader fail for want of room for a 13-byte window grant.
+        if (!closed.get() && queuedControlBytes + size > options.maxQueuedBytes()) {
+          overflow = new DtxLimitExceededException("HTTP/2 control bytes queued for writing (the peer is not"
+              + " reading)", options.maxQueuedBytes(), queuedControlBytes + size, frameReader.offset());
+        }
+      } else if (!closed.get() && queuedBytes > 0 && queuedBytes + size > options.maxQueuedBytes()) {
+        if (Thread.currentThread() == readerThread) {
+          overflow = new DtxLimitExceededException("HTTP/2 bytes queued for writing (the peer is not reading)",
+              options.maxQueuedBytes(), queuedBytes + size, frameReader.offset());
+        } else {
+          long waitNanos = options.writeTimeout().toNanos();
+          while (!closed.get() && queuedBytes > 0 && queuedBytes + size > options.maxQueuedBytes()
+              && waitNanos > 0) {
+            waitNanos = roomInQueue.awaitNanos(waitNanos);
+          }
+          if (!closed.get() && queuedBytes > 0 && queuedBytes + size > options.maxQueuedBytes()) {
+            overflow = new SocketTimeoutException("no room for " + size + " bytes in the write queue of " + name
+                + " within " + options.writeTimeout().toMillis() + " ms: the peer is not reading");
+          }
+        }
+      }
+      if (overflow == null && !closed.get()) {
+        (ahead ? urgent : queue).add(item);
+        queuedBytes += size;
+        if (item.dataStream == 0) {
+          queuedControlBytes += size;
+        }
+        item.queuedSize = size;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      overflow = new InterruptedIOException("interrupted waiting for room in the write queue of " + name);
+    } finally {
+      queueLock.unlock();
+    }
+    if (overflow != null) {
+      closeWith(overflow);
+    }
+    if (item.queuedSize < 0) {
       item.frame.release();
       item.done.completeExceptionally(closedException());
       return item.done;
     }
-    queue.add(item);
-    // close() may have drained the queue between the check and the add; drain again so nothing is stranded.
-    if (closed.get()) {
-      drainQueue();
-    }
+    scheduleDrain();
     return item.done;
   }
 
@@ -345,111 +543,228 @@ public final class Http2Connection implements AutoCloseable {
     return new IOException("HTTP/2 connection " + name + " is closed", cause);
   }
 
-  // ------------------------------------------------------------------------------------------------ writer thread
+  // ------------------------------------------------------------------------------------------------ writing
 
-  private void writeLoop() {
+  /** Makes sure a write task runs (or runs again) once the connection is started. */
+  private void scheduleDrain() {
+    queueLock.lock();
     try {
-      while (!closed.get()) {
-        Item item = queue.take();
-        try {
-          if (item.dataStream == 0) {
-            synchronized (outLock) {
-              item.frame.readBytes(out, item.frame.readableBytes());
-              if (queue.isEmpty()) {
-                out.flush();
-              }
-            }
-          } else {
-            writeDataFrames(item);
-          }
-          item.done.complete(null);
-        } catch (IOException | InterruptedException | RuntimeException e) {
-          // Taken off the queue already, so drainQueue() will not see it: fail it here.
-          item.done.completeExceptionally(e instanceof IOException ? e : closedException());
-          throw e;
-        } finally {
-          item.frame.release();
-        }
+      if (!started || closed.get()) {
+        return;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      fail(e);
+      if (draining) {
+        drainAgain = true;
+        return;
+      }
+      draining = true;
+      drainAgain = false;
     } finally {
-      drainQueue();
+      queueLock.unlock();
+    }
+    try {
+      writeExecutor.execute(this::drain);
+    } catch (RuntimeException | Error e) {
+      // Out of threads, or the owner's executor shut down: this connection cannot write any more.
+      drainEnded();
+      closeWith(new IOException("could not schedule writing for " + name + ": " + e, e));
     }
   }
 
-  private void writeDataFrames(Item item) throws IOException, InterruptedException {
+  private void drainEnded() {
+    queueLock.lock();
+    try {
+      draining = false;
+      drainIdle.signalAll();
+    } finally {
+      queueLock.unlock();
+    }
+  }
+
+  /** Writes what can be written now, in order, then returns; runs on the write executor, one task at a time. */
+  private void drain() {
+    Item item = null;
+    try {
+      while (true) {
+        queueLock.lock();
+        try {
+          drainAgain = false;
+          item = closed.get() ? null : urgent.peek();
+          if (item == null && !closed.get()) {
+            item = queue.peek();
+          }
+          current = item;
+        } finally {
+          queueLock.unlock();
+        }
+        if (item != null && writeItem(item)) {
+          finish(item);
+          item = null;
+          continue;
+        }
+        release(item);
+        item = null;
+        flush();
+        queueLock.lock();
+        try {
+          if (!drainAgain || closed.get()) {
+            draining = false;
+            drainIdle.signalAll();
+            return;
+          }
+        } finally {
+          queueLock.unlock();
+        }
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      release(item);
+      drainEnded();
+      closeWith(e);
+      if (e instanceof Error err) {
+        throw err;
+      }
+    }
+  }
+
+  /** The write task is done with {@code item} without finishing it: releases it if a close dropped it meanwhile. */
+  private void release(Item item) {
+    queueLock.lock();
+    try {
+      current = null;
+      if (item == null || !item.dropped) {
+        return;
+      }
+    } finally {
+      queueLock.unlock();
+    }
+    item.frame.release();
+    item.done.completeExceptionally(closedException());
+  }
+
+  /** Takes a written item off its queue and completes it (or releases it, if a close dropped it meanwhile). */
+  private void finish(Item item) {
+    boolean dropped;
+    queueLock.lock();
+    try {
+      current = null;
+      dropped = item.dropped;
+      if (!dropped) {
+        if (!urgent.remove(item)) {
+          queue.remove(item);
+        }
+        queuedBytes -= item.queuedSize;
+        if (item.dataStream == 0) {
+          queuedControlBytes -= item.queuedSize;
+        }
+        roomInQueue.signalAll();
+      }
+    } finally {
+      queueLock.unlock();
+    }
+    item.frame.release();
+    item.done.complete(null);
+  }
+
+  /**
+   * Writes a control frame whole, or as many DATA frames as the windows allow.
+   *
+   * @return true when the item is fully written
+   */
+  private boolean writeItem(Item item) throws IOException {
+    if (item.dataStream == 0) {
+      writeToSocket(item.frame, item.frame.readableBytes(), null);
+      return true;
+    }
     ByteBuf data = item.frame;
     int streamId = item.dataStream;
-    do {
+    while (data.isReadable()) {
       int chunk;
       flowLock.lock();
       try {
         StreamWindows s = streamLocked(streamId);
-        if (data.isReadable() && (connSendWindow <= 0 || s.send <= 0)) {
-          // The peer grants more window only after it has read what we wrote: flush before waiting.
-          flowLock.unlock();
-          try {
-            synchronized (outLock) {
-              out.flush();
-            }
-          } finally {
-            flowLock.lock();
-          }
-        }
-        while (data.isReadable() && (connSendWindow <= 0 || s.send <= 0)) {
-          if (closed.get()) {
-            throw closedException();
-          }
-          windowOpened.await();
-        }
         chunk = (int) Math.min(Math.min(data.readableBytes(), peerMaxFrameSize), Math.min(connSendWindow, s.send));
+        if (chunk <= 0) {
+          return false; // a WINDOW_UPDATE or SETTINGS schedules the next attempt
+        }
         connSendWindow -= chunk;
         s.send -= chunk;
       } finally {
         flowLock.unlock();
       }
       boolean last = data.readableBytes() == chunk;
-      synchronized (outLock) {
-        byte[] header = new byte[Http2.FRAME_HEADER_BYTES];
-        header[0] = (byte) (chunk >>> 16);
-        header[1] = (byte) (chunk >>> 8);
-        header[2] = (byte) chunk;
-        header[3] = Http2.DATA;
-        header[4] = (byte) (last && item.endStream ? Http2.FLAG_END_STREAM : 0);
-        header[5] = (byte) (streamId >>> 24);
-        header[6] = (byte) (streamId >>> 16);
-        header[7] = (byte) (streamId >>> 8);
-        header[8] = (byte) streamId;
-        out.write(header);
-        data.readBytes(out, chunk);
-        if (last && queue.isEmpty()) {
-          out.flush();
-        }
-      }
-    } while (data.isReadable());
-  }
-
-  private void drainQueue() {
-    Item item;
-    while ((item = queue.poll()) != null) {
-      item.frame.release();
-      item.done.completeExceptionally(closedException());
+      byte[] header = new byte[Http2.FRAME_HEADER_BYTES];
+      header[0] = (byte) (chunk >>> 16);
+      header[1] = (byte) (chunk >>> 8);
+      header[2] = (byte) chunk;
+      header[3] = Http2.DATA;
+      header[4] = (byte) (last && item.endStream ? Http2.FLAG_END_STREAM : 0);
+      header[5] = (byte) (streamId >>> 24);
+      header[6] = (byte) (streamId >>> 16);
+      header[7] = (byte) (streamId >>> 8);
+      header[8] = (byte) streamId;
+      writeToSocket(data, chunk, header);
     }
+    return true;
   }
 
-  /** Writes a frame now, ahead of the queue (WINDOW_UPDATE replenishing, PING ACK). */
-  private void writeNow(ByteBuf frame) throws IOException {
+  private void writeToSocket(ByteBuf bytes, int length, byte[] header) throws IOException {
+    outLock.lock();
+    writeStartedNanos = System.nanoTime() | 1;
     try {
-      synchronized (outLock) {
-        frame.readBytes(out, frame.readableBytes());
-        out.flush();
+      if (header != null) {
+        out.write(header);
       }
+      bytes.readBytes(out, length);
     } finally {
-      frame.release();
+      writeStartedNanos = 0;
+      outLock.unlock();
     }
+  }
+
+  private void flush() throws IOException {
+    outLock.lock();
+    writeStartedNanos = System.nanoTime() | 1;
+    try {
+      out.flush();
+    } finally {
+      writeStartedNanos = 0;
+      outLock.unlock();
+    }
+  }
+
+  /** Fails every queued write; the item the write task holds is released by that task. */
+  private void drainQueue() {
+    java.util.List<Item> dropped = new java.util.ArrayList<>();
+    queueLock.lock();
+    try {
+      for (Item item : urgent) {
+        dropped.add(item);
+      }
+      for (Item item : queue) {
+        dropped.add(item);
+      }
+      urgent.clear();
+      queue.clear();
+      queuedBytes = 0;
+      queuedControlBytes = 0;
+      for (Item item : dropped) {
+        item.dropped = true;
+      }
+      // The write task releases the item it holds; it can pick no other, they are off the queues.
+      dropped.remove(current);
+      roomInQueue.signalAll();
+    } finally {
+      queueLock.unlock();
+    }
+    IOException closed = closedException();
+    for (Item item : dropped) {
+      item.frame.release();
+      item.done.completeExceptionally(closed);
+    }
+  }
+
+  /** Queues a frame ahead of the queue (WINDOW_UPDATE replenishing, PING ACK, keep-alive PING). */
+  private void writeAhead(ByteBuf frame) {
+    enqueue(new Item(frame, 0, false), true);
   }
 
   // ------------------------------------------------------------------------------------------------ reader thread
@@ -461,14 +776,50 @@ public final class Http2Connection implements AutoCloseable {
       InputStream in = socket.getInputStream();
       byte[] chunk = new byte[32 * 1024];
       Listener listener = new Listener();
+      long tick = tickMillis();
+      if (tick > 0) {
+        socket.setSoTimeout((int) tick);
+      }
+      long lastRead = System.nanoTime();
+      long partialSince = 0;
+      long pingSent = 0;
       while (!closed.get()) {
-        int n = in.read(chunk);
+        int n;
+        try {
+          n = in.read(chunk);
+        } catch (SocketTimeoutException e) {
+          n = 0;
+        }
         if (n < 0) {
           throw new EOFException("peer closed HTTP/2 connection " + name + " at offset " + frameReader.offset());
         }
-        acc.writeBytes(chunk, 0, n);
-        frameReader.read(acc, listener);
-        acc.discardSomeReadBytes();
+        long now = System.nanoTime();
+        if (n > 0) {
+          lastRead = now;
+          pingSent = 0;
+          long before = frameReader.offset();
+          acc.writeBytes(chunk, 0, n);
+          frameReader.read(acc, listener);
+          acc.discardSomeReadBytes();
+          if (!acc.isReadable()) {
+            partialSince = 0;
+          } else if (partialSince == 0 || frameReader.offset() != before) {
+            partialSince = now;
+          }
+        }
+        checkTimers(now, partialSince, lastRead);
+        if (!options.pingInterval().isZero() && pingSent == 0
+            && now - lastRead >= options.pingInterval().toNanos()) {
+          pingSent = now;
+          ByteBuf ping = alloc.buffer(17);
+          Http2.writeFrameHeader(ping, 8, Http2.PING, 0, 0);
+          ping.writeLong(now);
+          writeAhead(ping);
+        } else if (pingSent != 0 && now - pingSent >= options.pingTimeout().toNanos()) {
+          throw new SocketTimeoutException("HTTP/2 connection " + name + ": nothing from the peer within "
+              + options.pingTimeout().toMillis() + " ms of a PING (after " + options.pingInterval().toMillis()
+              + " ms of silence); the peer is gone");
+        }
       }
     } catch (Http2ProtocolException e) {
       cause = e;
@@ -482,6 +833,31 @@ public final class Http2Connection implements AutoCloseable {
       acc.release();
     }
     fail(closed.get() && cause instanceof IOException && closeCause == null ? null : cause);
+  }
+
+  /** How often the reader wakes to check its timers: a quarter of the shortest one, 0 when none is set. */
+  private long tickMillis() {
+    long shortest = Long.MAX_VALUE;
+    for (Duration d : new Duration[] {options.writeTimeout(), options.frameTimeout(), options.pingInterval(),
+        options.pingTimeout()}) {
+      if (!d.isZero()) {
+        shortest = Math.min(shortest, d.toMillis());
+      }
+    }
+    return shortest == Long.MAX_VALUE ? 0 : Math.max(1, Math.min(Integer.MAX_VALUE, shortest / 4));
+  }
+
+  private void checkTimers(long now, long partialSince, long lastRead) throws IOException {
+    long frame = options.frameTimeout().toNanos();
+    if (frame > 0 && partialSince != 0 && now - partialSince >= frame) {
+      throw new SocketTimeoutException("HTTP/2 connection " + name + ": a frame begun at offset "
+          + frameReader.offset() + " did not arrive whole within " + options.frameTimeout().toMillis() + " ms");
+    }
+    long started = writeStartedNanos;
+    if (started != 0 && now - started >= options.writeTimeout().toNanos()) {
+      throw new SocketTimeoutException("HTTP/2 connection " + name + ": a write blocked for more than "
+          + options.writeTimeout().toMillis() + " ms: the peer is not reading");
+    }
   }
 
   /**
@@ -541,10 +917,10 @@ public final class Http2Connection implements AutoCloseable {
         handler.onData(Http2Connection.this, streamId, data, endStream);
       } finally {
         if (connUpdate != null) {
-          writeNow(connUpdate);
+          writeAhead(connUpdate);
         }
         if (streamUpdate != null) {
-          writeNow(streamUpdate);
+          writeAhead(streamUpdate);
         }
       }
     }
@@ -593,10 +969,10 @@ public final class Http2Connection implements AutoCloseable {
         if (frame != null) {
           peerMaxFrameSize = (int) (long) frame;
         }
-        windowOpened.signalAll();
       } finally {
         flowLock.unlock();
       }
+      scheduleDrain();
       handler.onSettings(Http2Connection.this, settings);
       writeSettingsAck();
       handler.onSettingsAcknowledged(Http2Connection.this, settings);
@@ -608,7 +984,7 @@ public final class Http2Connection implements AutoCloseable {
         ByteBuf b = alloc.buffer(17);
         Http2.writeFrameHeader(b, 8, Http2.PING, Http2.FLAG_ACK, 0);
         b.writeLong(opaque);
-        writeNow(b);
+        writeAhead(b);
       }
     }
 
@@ -633,10 +1009,10 @@ public final class Http2Connection implements AutoCloseable {
           throw new Http2ProtocolException(Http2.FLOW_CONTROL_ERROR, "WINDOW_UPDATE",
               "window of stream " + streamId + " would be " + after + " > 2^31-1", frameReader.offset() - 13);
         }
-        windowOpened.signalAll();
       } finally {
         flowLock.unlock();
       }
+      scheduleDrain();
     }
   }
 
@@ -682,35 +1058,40 @@ public final class Http2Connection implements AutoCloseable {
     }
   }
 
-  private void shutdown() {
-    flowLock.lock();
-    try {
-      windowOpened.signalAll();
-    } finally {
-      flowLock.unlock();
+  /** Closes the connection for {@code cause} (reported by {@link Handler#onClosed} once the reader ends). */
+  private void closeWith(Throwable cause) {
+    if (closed.compareAndSet(false, true)) {
+      closeCause = cause;
+      shutdown();
     }
-    try {
-      synchronized (outLock) {
+    if (readerThread == null) {
+      fail(cause);
+    }
+  }
+
+  private void shutdown() {
+    if (outLock.tryLock()) {
+      // Only when no write is blocked on the socket: what the write task already wrote goes out first.
+      try {
         out.flush();
+      } catch (IOException e) {
+        log.trace("{}: flush on close failed: {}", name, e.toString());
+      } finally {
+        outLock.unlock();
       }
-    } catch (IOException e) {
-      log.trace("{}: flush on close failed: {}", name, e.toString());
     }
     try {
       socket.close();
     } catch (IOException e) {
       log.trace("{}: close failed: {}", name, e.toString());
     }
-    if (writerThread != null) {
-      writerThread.interrupt();
-    }
     drainQueue();
   }
 
   /**
    * Closes the socket and fails queued writes; the handler's {@code onClosed} runs with a null cause. Already
-   * queued frames that the writer has not reached are dropped: callers that need them on the wire wait for their
-   * futures first. Idempotent.
+   * queued frames that the write task has not reached are dropped: callers that need them on the wire wait for
+   * their futures first. Idempotent.
    */
   @Override
   public void close() {
@@ -723,16 +1104,22 @@ public final class Http2Connection implements AutoCloseable {
   }
 
   /**
-   * Waits until the reader and writer threads have ended (after {@link #close()} or a failure).
+   * Waits until the reader thread and the write task have ended (after {@link #close()} or a failure).
    *
    * @throws InterruptedException if interrupted while waiting
    */
   public void awaitTermination() throws InterruptedException {
-    if (readerThread != null) {
-      readerThread.join();
+    Thread reader = readerThread;
+    if (reader != null) {
+      reader.join();
     }
-    if (writerThread != null) {
-      writerThread.join();
+    queueLock.lock();
+    try {
+      while (draining) {
+        drainIdle.await();
+      }
+    } finally {
+      queueLock.unlock();
     }
   }
 }

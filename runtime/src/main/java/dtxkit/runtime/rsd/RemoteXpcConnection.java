@@ -4,6 +4,7 @@ import dtxkit.runtime.DtxLimitExceededException;
 import dtxkit.runtime.http2.Http2;
 import dtxkit.runtime.http2.Http2Connection;
 import dtxkit.runtime.http2.Http2Settings;
+import dtxkit.runtime.xpc.XpcBufferBudget;
 import dtxkit.runtime.xpc.XpcCodec;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcFlags;
@@ -19,9 +20,11 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,16 +58,48 @@ public final class RemoteXpcConnection implements AutoCloseable {
    * @param handshakeTimeout how long to wait for the peer's SETTINGS
    * @param limits XPC decoding limits
    * @param maxUnclaimedMessages the most messages kept for {@link #awaitMessage}
+   * @param threadFactory makes the connection's threads: its reader, and the write task's thread while it writes
+   *     (null: daemon platform threads, writing on a pool shared by every connection)
+   * @param http2 HTTP/2 tuning: queued-write bound, write, frame and keep-alive timeouts
    */
   public record Options(int initialWindow, int connectionWindow, Duration handshakeTimeout, XpcLimits limits,
-      int maxUnclaimedMessages) {
-    /** devicectl's windows (1 MiB, seed 000), a 10 s handshake timeout, default limits, 1024 messages. */
+      int maxUnclaimedMessages, ThreadFactory threadFactory, Http2Connection.Options http2) {
+    /**
+     * devicectl's windows (1 MiB, seed 000), a 10 s handshake timeout, default limits, 1024 messages, default
+     * threads and {@link Http2Connection.Options#DEFAULT}.
+     */
     public static final Options DEFAULT =
         new Options(1 << 20, 1 << 20, Duration.ofSeconds(10), XpcLimits.DEFAULT, 1024);
+
+    /** The first five settings with default threads and HTTP/2 tuning. */
+    public Options(int initialWindow, int connectionWindow, Duration handshakeTimeout, XpcLimits limits,
+        int maxUnclaimedMessages) {
+      this(initialWindow, connectionWindow, handshakeTimeout, limits, maxUnclaimedMessages, null,
+          Http2Connection.Options.DEFAULT);
+    }
+
+    /** Requires the HTTP/2 options. */
+    public Options {
+      Objects.requireNonNull(http2, "http2");
+    }
+
+    /** These options with threads from {@code threadFactory} (e.g. {@code Thread.ofVirtual().factory()}). */
+    public Options withThreadFactory(ThreadFactory threadFactory) {
+      return new Options(initialWindow, connectionWindow, handshakeTimeout, limits, maxUnclaimedMessages,
+          threadFactory, http2);
+    }
+
+    /** These options with other HTTP/2 tuning. */
+    public Options withHttp2(Http2Connection.Options http2) {
+      return new Options(initialWindow, connectionWindow, handshakeTimeout, limits, maxUnclaimedMessages,
+          threadFactory, http2);
+    }
   }
 
   private final Http2Connection h2;
   private final Options options;
+  /** Bytes held for incomplete messages on all streams: at most one largest message plus 1 MiB. */
+  private final XpcBufferBudget buffered;
   private final Map<Integer, XpcMessageDecoder> decoders = new HashMap<>();
   private final Map<Long, CompletableFuture<XpcMessage>> pending = new ConcurrentHashMap<>();
   private final ArrayDeque<XpcMessage> unclaimed = new ArrayDeque<>();
@@ -76,7 +111,24 @@ public final class RemoteXpcConnection implements AutoCloseable {
 
   private RemoteXpcConnection(Socket socket, Options options, String name) throws IOException {
     this.options = options;
-    this.h2 = new Http2Connection(socket, false, Http2Connection.Options.DEFAULT, new Handler(), name);
+    this.buffered = XpcBufferBudget.of("XPC bytes buffered by one connection",
+        options.limits().maxMessageBytes() + (1 << 20));
+    if (options.threadFactory() == null) {
+      this.h2 = new Http2Connection(socket, false, options.http2(), new Handler(), name);
+    } else {
+      // A thread from the factory for each burst of writes (one at a time): none is kept while the connection is
+      // idle, and with a virtual-thread factory each is nearly free.
+      ThreadFactory factory = options.threadFactory();
+      java.util.concurrent.Executor perBurst = task -> {
+        Thread t = factory.newThread(task);
+        if (t == null) {
+          throw new java.util.concurrent.RejectedExecutionException("the thread factory gave no thread");
+        }
+        t.setName("dtxkit-h2-writer-" + name);
+        t.start();
+      };
+      this.h2 = new Http2Connection(socket, false, options.http2(), new Handler(), name, factory, perBurst);
+    }
   }
 
   /**
@@ -232,6 +284,7 @@ public final class RemoteXpcConnection implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+
   }
 
   private final class Handler implements Http2Connection.Handler {
@@ -254,7 +307,7 @@ public final class RemoteXpcConnection implements AutoCloseable {
           return;
         }
         XpcMessageDecoder decoder = decoders.computeIfAbsent(streamId,
-            id -> new XpcMessageDecoder(PooledByteBufAllocator.DEFAULT, options.limits()));
+            id -> new XpcMessageDecoder(PooledByteBufAllocator.DEFAULT, options.limits(), buffered));
         messages = decoder.decode(data);
       }
       for (XpcMessage m : messages) {

@@ -14,4 +14,14 @@ public class XpcLimitExceededException extends DtxLimitExceededException {
   public XpcLimitExceededException(long max, long actual, long offset) {
     super("XPC message bytes", max, actual, offset);
   }
+
+  /**
+   * @param limit the limit's name, e.g. a {@link XpcBufferBudget}'s
+   * @param max the limit
+   * @param actual what holding the bytes would have made it
+   * @param offset stream offset where it happened
+   */
+  public XpcLimitExceededException(String limit, long max, long actual, long offset) {
+    super(limit, max, actual, offset);
+  }
 }

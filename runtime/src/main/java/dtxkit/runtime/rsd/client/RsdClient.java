@@ -41,7 +41,8 @@ public final class RsdClient implements AutoCloseable {
   /**
    * Tuning.
    *
-   * @param hostUuid the UUID sent in the Handshake, or null to use {@link HostUuidStore}'s persisted one
+   * @param hostUuid the UUID sent in the Handshake, or null to use {@link HostUuidStore}'s persisted one (an
+   *     in-memory one, with a warning, when it cannot be persisted)
    * @param connectTimeout TCP connect timeout
    * @param peerInfoTimeout how long to wait for the peer info after the handshake
    * @param checkinLabel the {@code Label} sent in RSDCheckin
@@ -56,6 +57,19 @@ public final class RsdClient implements AutoCloseable {
     /** These options with another host UUID. */
     public Options withHostUuid(UUID uuid) {
       return new Options(uuid, connectTimeout, peerInfoTimeout, checkinLabel, xpc);
+    }
+
+    /** These options with other RemoteXPC options. */
+    public Options withXpc(RemoteXpcConnection.Options xpc) {
+      return new Options(hostUuid, connectTimeout, peerInfoTimeout, checkinLabel, xpc);
+    }
+
+    /**
+     * These options with the RemoteXPC connection's threads made by {@code threadFactory} (e.g.
+     * {@code Thread.ofVirtual().factory()} on JDK 21+).
+     */
+    public Options withThreadFactory(java.util.concurrent.ThreadFactory threadFactory) {
+      return withXpc(xpc.withThreadFactory(threadFactory));
     }
   }
 
@@ -87,7 +101,7 @@ public final class RsdClient implements AutoCloseable {
   public static RsdClient connect(String host, int port, Options options) throws IOException {
     InetAddress address = resolve(host);
     UUID hostUuid = options.hostUuid() != null ? options.hostUuid()
-        : HostUuidStore.loadOrCreate(HostUuidStore.defaultFile());
+        : HostUuidStore.loadOrFallback(HostUuidStore.defaultFile());
     Socket socket = new Socket();
     try {
       socket.connect(new InetSocketAddress(address, port), (int) options.connectTimeout().toMillis());

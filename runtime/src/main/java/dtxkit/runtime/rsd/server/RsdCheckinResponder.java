@@ -1,13 +1,13 @@
 package dtxkit.runtime.rsd.server;
 
+import dtxkit.runtime.net.AcceptLoop;
 import dtxkit.runtime.rsd.RsdCheckin;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RsdCheckinResponder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RsdCheckinResponder.class);
+  private static final int CHECKIN_TIMEOUT_MILLIS = 30_000;
 
   /** Serves one checked-in connection; runs on its own thread and owns the socket. */
   @FunctionalInterface
@@ -28,10 +29,10 @@ public final class RsdCheckinResponder implements AutoCloseable {
     void serve(Socket socket, String label) throws IOException;
   }
 
-  private final ServerSocket serverSocket;
   private final Service service;
+  private final ThreadFactory threadFactory;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private final Thread acceptThread;
+  private final AcceptLoop acceptLoop;
   private volatile boolean closed;
 
   /**
@@ -41,37 +42,67 @@ public final class RsdCheckinResponder implements AutoCloseable {
    * @param service what runs after the checkin
    */
   public RsdCheckinResponder(InetAddress bindAddress, Service service) throws IOException {
-    this.service = service;
-    this.serverSocket = new ServerSocket();
-    serverSocket.bind(new InetSocketAddress(bindAddress, 0));
-    this.acceptThread = new Thread(this::acceptLoop, "dtxkit-rsd-checkin-" + serverSocket.getLocalPort());
-    acceptThread.setDaemon(true);
-    acceptThread.start();
+    this(bindAddress, service, DAEMON_THREADS);
   }
+
+  /**
+   * Binds to a free port on {@code bindAddress} and starts accepting, with threads from {@code threadFactory} (the
+   * accept thread and one per connection). Like the RSD server it survives a connection it cannot serve and serves
+   * at most {@value AcceptLoop#DEFAULT_MAX_CONNECTIONS} at once.
+   *
+   * @param bindAddress where to listen
+   * @param service what runs after the checkin
+   * @param threadFactory makes the threads
+   */
+  public RsdCheckinResponder(InetAddress bindAddress, Service service, ThreadFactory threadFactory)
+      throws IOException {
+    this.service = service;
+    this.threadFactory = threadFactory;
+    this.acceptLoop = AcceptLoop.builder("rsd-checkin", this::accept).bindAddress(bindAddress)
+        .threadFactory(threadFactory).bind();
+    acceptLoop.start();
+  }
+
+  private static final ThreadFactory DAEMON_THREADS = r -> {
+    Thread t = new Thread(r);
+    t.setDaemon(true);
+    return t;
+  };
 
   /** The bound port. */
   public int port() {
-    return serverSocket.getLocalPort();
+    return acceptLoop.port();
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      Socket s;
-      try {
-        s = serverSocket.accept();
-      } catch (IOException e) {
-        return;
+  private AutoCloseable accept(Socket s, AcceptLoop.Slot slot, int n) {
+    open.add(s);
+    Thread t;
+    try {
+      t = threadFactory.newThread(() -> {
+        try {
+          serve(s);
+        } finally {
+          slot.release();
+        }
+      });
+      if (t == null) {
+        throw new IllegalStateException("the thread factory gave no thread");
       }
-      open.add(s);
-      Thread t = new Thread(() -> serve(s), "dtxkit-rsd-checkin-conn");
-      t.setDaemon(true);
+      t.setName("dtxkit-rsd-checkin-conn-" + n);
       t.start();
+    } catch (RuntimeException | Error e) {
+      open.remove(s);
+      throw e;
     }
+    return s;
   }
 
   private void serve(Socket s) {
     try (s) {
+      // A client that starts the checkin and stalls is not held for ever; the service sets its own timeouts.
+      s.setSoTimeout(CHECKIN_TIMEOUT_MILLIS);
       String label = RsdCheckin.respond(s.getInputStream(), s.getOutputStream(), null);
+      s.setSoTimeout(0);
       service.serve(s, label);
     } catch (IOException e) {
       if (!closed) {
@@ -86,14 +117,9 @@ public final class RsdCheckinResponder implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
-    serverSocket.close();
+    acceptLoop.close();
     for (Socket s : open) {
       s.close();
-    }
-    try {
-      acceptThread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

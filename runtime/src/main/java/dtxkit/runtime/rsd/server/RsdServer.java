@@ -1,5 +1,6 @@
 package dtxkit.runtime.rsd.server;
 
+import dtxkit.runtime.net.AcceptLoop;
 import dtxkit.runtime.http2.Http2;
 import dtxkit.runtime.http2.Http2Connection;
 import dtxkit.runtime.http2.Http2ProtocolException;
@@ -7,6 +8,7 @@ import dtxkit.runtime.http2.Http2Settings;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RemoteXpcConnection;
 import dtxkit.runtime.rsd.RsdService;
+import dtxkit.runtime.xpc.XpcBufferBudget;
 import dtxkit.runtime.xpc.XpcCodec;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcFlags;
@@ -18,8 +20,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.HashMap;
@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,13 +89,18 @@ public final class RsdServer implements AutoCloseable {
   private final boolean resetRootAfterPeerInfo;
   private final RequestHandler requestHandler;
   private final XpcLimits limits;
-  private final ServerSocket serverSocket;
+  private final ThreadFactory threadFactory;
   private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
   private final ExecutorService requestPool;
-  private final Thread acceptThread;
+  private final ExecutorService writePool;
+  private final Http2Connection.Options http2Options;
+  private final XpcBufferBudget bufferBudget;
+  private final long maxBufferedPerConnection;
+  private final AcceptLoop acceptLoop;
   private final AtomicLong unhandled = new AtomicLong();
   private final AtomicLong clientHandshakes = new AtomicLong();
-  private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicLong streamResets = new AtomicLong();
+  private final AtomicLong closedOnError = new AtomicLong();
   private volatile boolean closed;
 
   private RsdServer(Builder b) throws IOException {
@@ -104,7 +109,7 @@ public final class RsdServer implements AutoCloseable {
       if (!b.checkinServices.isEmpty()) {
         Map<String, RsdService> services = new java.util.LinkedHashMap<>(info.services());
         for (Map.Entry<String, RsdCheckinResponder.Service> e : b.checkinServices.entrySet()) {
-          RsdCheckinResponder responder = new RsdCheckinResponder(b.bindAddress, e.getValue());
+          RsdCheckinResponder responder = new RsdCheckinResponder(b.bindAddress, e.getValue(), b.threadFactory);
           responders.add(responder);
           services.put(e.getKey(), RsdService.of(e.getKey(), responder.port(), false));
         }
@@ -118,16 +123,32 @@ public final class RsdServer implements AutoCloseable {
     this.resetRootAfterPeerInfo = b.resetRootAfterPeerInfo;
     this.requestHandler = b.requestHandler;
     this.limits = b.limits;
-    this.serverSocket = new ServerSocket();
-    serverSocket.bind(new InetSocketAddress(b.bindAddress, b.port), 50);
+    this.threadFactory = b.threadFactory;
+    this.http2Options = b.http2Options;
+    this.maxBufferedPerConnection = b.maxBufferedPerConnection > 0 ? b.maxBufferedPerConnection
+        : b.limits.maxMessageBytes() + (1 << 20);
+    this.bufferBudget = XpcBufferBudget.of("XPC bytes buffered by all connections", b.maxBufferedTotal);
+    try {
+      this.acceptLoop = AcceptLoop.builder("rsd-server", this::serve).bindAddress(b.bindAddress).port(b.port)
+          .maxConnections(b.maxConnections).threadFactory(threadFactory).bind();
+    } catch (IOException | RuntimeException e) {
+      closeResponders();
+      throw e;
+    }
     this.requestPool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "dtxkit-rsd-request");
-      t.setDaemon(true);
+      Thread t = threadFactory.newThread(r);
+      t.setName("dtxkit-rsd-request-" + acceptLoop.port());
       return t;
     });
-    this.acceptThread = new Thread(this::acceptLoop, "dtxkit-rsd-accept-" + serverSocket.getLocalPort());
-    acceptThread.setDaemon(true);
-    acceptThread.start();
+    this.writePool = Http2Connection.sharedWriters(threadFactory);
+    try {
+      acceptLoop.start();
+    } catch (IOException e) {
+      requestPool.shutdownNow();
+      writePool.shutdownNow();
+      closeResponders();
+      throw e;
+    }
   }
 
   /** A builder serving {@code peerInfo}. */
@@ -137,12 +158,12 @@ public final class RsdServer implements AutoCloseable {
 
   /** The bound port. */
   public int port() {
-    return serverSocket.getLocalPort();
+    return acceptLoop.port();
   }
 
   /** The bound address. */
   public InetAddress address() {
-    return serverSocket.getInetAddress();
+    return acceptLoop.address().getAddress();
   }
 
   /** The served peer info (with the ports of {@link Builder#checkinService} services filled in). */
@@ -160,55 +181,63 @@ public final class RsdServer implements AutoCloseable {
     return clientHandshakes.get();
   }
 
-  /** Connections accepted so far. */
-  public int acceptedConnections() {
-    return accepted.get();
+  /** RST_STREAM frames received from clients (counted, logged at DEBUG only). */
+  public long streamResets() {
+    return streamResets.get();
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      Socket socket;
-      try {
-        socket = serverSocket.accept();
-      } catch (IOException e) {
-        if (!closed) {
-          log.warn("RSD server on port {} stopped accepting: {}", port(), e.toString());
-        }
-        return;
-      }
-      int n = accepted.incrementAndGet();
-      try {
-        Session session = new Session();
-        Http2Connection c = new Http2Connection(socket, true, Http2Connection.Options.DEFAULT, session,
-            "rsd-server-" + port() + "#" + n);
-        connections.add(c);
-        if (closed) {
-          c.close();
-          return;
-        }
-        c.start();
-      } catch (IOException e) {
-        log.debug("RSD server: dropping connection #{}: {}", n, e.toString());
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // Already failing; nothing else to release.
-        }
-      }
+  /**
+   * Connections closed because of an error: a protocol error, a limit, a timeout (each also logged in one INFO
+   * line, its stack trace at DEBUG).
+   */
+  public long connectionsClosedOnError() {
+    return closedOnError.get();
+  }
+
+  /** Connections accepted so far (refused ones not included). */
+  public int acceptedConnections() {
+    return acceptLoop.acceptedConnections();
+  }
+
+  /** Connections that could not be served (closed at once, e.g. no thread could be created for them). */
+  public long failedConnections() {
+    return acceptLoop.failedConnections();
+  }
+
+  /** Connections refused because {@link Builder#maxConnections(int)} were open. */
+  public long refusedConnections() {
+    return acceptLoop.refusedConnections();
+  }
+
+  /** Bytes held now for incomplete XPC messages, all connections together. */
+  public long bufferedBytes() {
+    return bufferBudget.used();
+  }
+
+  /** Connections open now. */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  private AutoCloseable serve(Socket socket, AcceptLoop.Slot slot, int n) throws IOException {
+    Session session = new Session(slot);
+    Http2Connection c = new Http2Connection(socket, true, http2Options, session, "rsd-server-" + port() + "#" + n,
+        threadFactory, writePool);
+    connections.add(c);
+    if (closed) {
+      c.close();
+      return c;
     }
+    c.start();
+    return c;
   }
 
   /** Stops accepting, closes every connection and waits for their threads. Idempotent. */
   @Override
   public void close() {
     closed = true;
+    acceptLoop.close();
     try {
-      serverSocket.close();
-    } catch (IOException e) {
-      log.debug("closing RSD server socket: {}", e.toString());
-    }
-    try {
-      acceptThread.join();
       for (Http2Connection c : List.copyOf(connections)) {
         c.close();
         c.awaitTermination();
@@ -217,6 +246,7 @@ public final class RsdServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     requestPool.shutdownNow();
+    writePool.shutdown();
     closeResponders();
   }
 
@@ -232,6 +262,9 @@ public final class RsdServer implements AutoCloseable {
 
   /** One client connection's state; all callbacks run on its reader thread. */
   private final class Session implements Http2Connection.Handler {
+    private final AcceptLoop.Slot slot;
+    private final XpcBufferBudget buffered =
+        bufferBudget.child("XPC bytes buffered by one connection", maxBufferedPerConnection);
     private final Map<Integer, XpcMessageDecoder> decoders = new HashMap<>();
     private final Set<Integer> opened = new HashSet<>();
     private boolean settingsSeen;
@@ -240,6 +273,10 @@ public final class RsdServer implements AutoCloseable {
     private boolean initHandshakeSeen;
     private boolean peerInfoSent;
     private boolean closedSession;
+
+    Session(AcceptLoop.Slot slot) {
+      this.slot = slot;
+    }
 
     @Override
     public void onSettings(Http2Connection c, Http2Settings settings) {
@@ -290,7 +327,7 @@ public final class RsdServer implements AutoCloseable {
           return;
         }
         messages = decoders.computeIfAbsent(streamId,
-            id -> new XpcMessageDecoder(PooledByteBufAllocator.DEFAULT, limits)).decode(data);
+            id -> new XpcMessageDecoder(PooledByteBufAllocator.DEFAULT, limits, buffered)).decode(data);
       }
       for (XpcMessage m : messages) {
         handle(c, streamId, m);
@@ -343,7 +380,7 @@ public final class RsdServer implements AutoCloseable {
         return;
       }
       unhandled.incrementAndGet();
-      log.info("{}: no handler for message on stream {}: {}", c.name(), streamId, m);
+      log.debug("{}: no handler for message on stream {}: {}", c.name(), streamId, m);
     }
 
     private void rejectVersionFlags(Http2Connection c, int streamId) {
@@ -358,7 +395,9 @@ public final class RsdServer implements AutoCloseable {
         int flags = XpcFlags.ALWAYS_SET | XpcFlags.REPLY | (empty ? 0 : XpcFlags.DATA_PRESENT);
         send(c, RemoteXpcConnection.REPLY_CHANNEL, new XpcMessage(flags, request.messageId(), reply));
       } catch (Exception e) {
-        log.warn("{}: request handler failed for message {}", c.name(), request.messageId(), e);
+        // One line per connection: the connection closes right after.
+        log.warn("{}: request handler failed for message {}: {}", c.name(), request.messageId(), e.toString());
+        log.debug("{}: request handler failure", c.name(), e);
         c.writeGoAway(0, Http2.INTERNAL_ERROR, "request handler failed: " + e).whenComplete((v, x) -> c.close());
       }
     }
@@ -381,13 +420,17 @@ public final class RsdServer implements AutoCloseable {
 
     @Override
     public void onRstStream(Http2Connection c, int streamId, long errorCode) {
-      log.info("{}: client reset stream {} with {}", c.name(), streamId, Http2.errorName(errorCode));
+      streamResets.incrementAndGet();
+      log.debug("{}: client reset stream {} with {}", c.name(), streamId, Http2.errorName(errorCode));
     }
 
     @Override
     public void onClosed(Http2Connection c, Throwable cause) {
       if (cause != null && !(cause instanceof java.io.EOFException) && !(cause instanceof SocketException)) {
+        // One line per failed connection; the stack trace only at DEBUG.
+        closedOnError.incrementAndGet();
         log.info("{}: closed: {}", c.name(), cause.getMessage());
+        log.debug("{}: close cause", c.name(), cause);
       }
       synchronized (this) {
         closedSession = true;
@@ -395,6 +438,7 @@ public final class RsdServer implements AutoCloseable {
         decoders.clear();
       }
       connections.remove(c);
+      slot.release();
     }
   }
 
@@ -406,6 +450,15 @@ public final class RsdServer implements AutoCloseable {
     private boolean resetRootAfterPeerInfo = true;
     private RequestHandler requestHandler;
     private XpcLimits limits = XpcLimits.DEFAULT;
+    private int maxConnections = AcceptLoop.DEFAULT_MAX_CONNECTIONS;
+    private Http2Connection.Options http2Options = Http2Connection.Options.SERVER_DEFAULT;
+    private long maxBufferedPerConnection;
+    private long maxBufferedTotal = 256L << 20;
+    private ThreadFactory threadFactory = r -> {
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      return t;
+    };
     private final Map<String, RsdCheckinResponder.Service> checkinServices = new java.util.LinkedHashMap<>();
 
     private Builder(PeerInfo peerInfo) {
@@ -449,6 +502,51 @@ public final class RsdServer implements AutoCloseable {
     /** XPC decoding limits. */
     public Builder limits(XpcLimits limits) {
       this.limits = limits;
+      return this;
+    }
+
+    /**
+     * The most clients served at once (default {@value AcceptLoop#DEFAULT_MAX_CONNECTIONS}); a client beyond that
+     * is accepted and closed at once, and counted in {@link RsdServer#refusedConnections()}.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * Makes every thread the server starts: the accept thread, each connection's HTTP/2 reader, and the shared
+     * pools that write and answer requests (default: daemon platform threads). On JDK 21+ {@code Thread.ofVirtual().factory()} makes them
+     * virtual.
+     */
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+      return this;
+    }
+
+    /**
+     * HTTP/2 tuning of each connection (default {@link Http2Connection.Options#SERVER_DEFAULT}: 4 MiB queued
+     * writes, 30 s write and frame timeouts, a keep-alive PING after 60 s of silence answered within 20 s).
+     */
+    public Builder http2Options(Http2Connection.Options options) {
+      this.http2Options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Bounds the bytes held for incomplete XPC messages: per connection (default the largest message the limits
+     * allow plus 1 MiB) and across all connections (default 256 MiB). A connection that would exceed either fails
+     * with a limit error; the others carry on.
+     */
+    public Builder bufferBudget(long perConnection, long total) {
+      if (perConnection <= 0 || total <= 0) {
+        throw new IllegalArgumentException("budgets must be positive: " + perConnection + ", " + total);
+      }
+      this.maxBufferedPerConnection = perConnection;
+      this.maxBufferedTotal = total;
       return this;
     }
 
