@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@link LockdownClient} against {@link LockdownServer} in one process, over an in-memory stream. */
-@Timeout(60)
+@Timeout(180)
 class LockdownClientServerTest {
 
   static final LockdownClient.Options OPTIONS = LockdownClient.Options.DEFAULT.withTimeout(Duration.ofSeconds(10));
