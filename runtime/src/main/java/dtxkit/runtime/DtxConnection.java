@@ -76,7 +76,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Unknown traffic.</b> A message on an unknown channel, or of a type the connection does not handle (PRIMITIVE,
  * PROXIED, or an OK/ERROR that is not a reply), is answered with an ERROR (NSError domain {@code DTXMessage}, code 2)
- * when it expects a reply, and counted ({@link #unhandledCount()}) and logged at WARN.
+ * when it expects a reply, and counted ({@link #unhandledCount()}) and logged at WARN. Late messages on a channel this
+ * side cancelled (sent before the peer saw the cancel) are the same but logged at DEBUG only.
  *
  * <p><b>Ending.</b> {@link #close()} writes every message already queued, cancels the channels this side opened with
  * one {@code _channelCanceled:} (no reply awaited), then closes the transport. When the stream ends, a read or write
@@ -137,6 +138,21 @@ public final class DtxConnection implements Closeable {
   private final AtomicLong unmatchedReplies = new AtomicLong();
   private final AtomicLong overflows = new AtomicLong();
   private final AtomicLong unhandled = new AtomicLong();
+  /**
+   * Codes of the channels this side cancelled most recently (at most {@link #RECENTLY_CANCELLED}): the peer may have
+   * queued traffic on them before it saw the cancel, so their late messages are expected, counted and logged at
+   * DEBUG, never warned about. Channel codes are not reused, so a bounded memory is enough.
+   */
+  private final java.util.Set<Integer> recentlyCancelled = java.util.Collections.newSetFromMap(
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<Integer, Boolean>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+          return size() > RECENTLY_CANCELLED;
+        }
+      }));
+  private static final int RECENTLY_CANCELLED = 64;
 
   private final DtxChannel control;
   /** The thread that reads first; with the default delivery executor, {@link #twinThread} takes turns with it. */
@@ -713,6 +729,7 @@ public final class DtxConnection implements Closeable {
       await(call(control, CHANNEL_CANCELED, new DtxArgument[] {DtxArgument.int32(wire)}, false),
           "reply to " + CHANNEL_CANCELED + " " + wire, callTimeoutNanos);
     } finally {
+      recentlyCancelled.add(channel.code());
       channels.remove(channel.code(), channel);
       channel.markClosed(null);
     }
@@ -1023,6 +1040,18 @@ public final class DtxConnection implements Closeable {
   }
 
   private void unknownChannel(DtxMessage message, int local, String what) {
+    if (recentlyCancelled.contains(local)) {
+      // Sent by the peer before it saw our cancel (its writes on other channels may overtake them): expected.
+      unhandled.incrementAndGet();
+      LOG.debug("{}: message {}.{}: {} for channel {}, which this side cancelled; dropped", name,
+          message.identifier(), message.conversationIndex(), what, local);
+      if (message.expectsReply()) {
+        replyTo(local, message.identifier(), message.conversationIndex() + 1, null,
+            new NSError(DtxRemoteException.DTX_DOMAIN, 2, DtxRemoteException.userInfo("channel " + local
+                + " is cancelled")));
+      }
+      return;
+    }
     unsupported(message, local, what + " for unknown channel " + local);
   }
 

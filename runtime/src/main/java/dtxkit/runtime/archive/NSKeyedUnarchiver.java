@@ -123,6 +123,11 @@ public final class NSKeyedUnarchiver {
       throw new DtxLimitExceededException(
           "archive bytes", limits.maxInputBytes(), data.length, DtxProtocolException.UNKNOWN_OFFSET);
     }
+    String badLength = dtxkit.runtime.internal.BinaryPlists.malformedLength(data);
+    if (badLength != null) {
+      // dd-plist would print this to System.err and parse on; reject it as the malformed plist it is.
+      throw new ArchiveFormatException("plist", "not a property list: " + badLength, null);
+    }
     NSObject parsed;
     try {
       parsed = PropertyListParser.parse(isXml(data) ? realsAsReals(data) : data);

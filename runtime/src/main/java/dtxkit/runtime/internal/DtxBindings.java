@@ -67,9 +67,10 @@ public final class DtxBindings {
   public static <T> DtxServiceBinding<T, ?> forType(Class<T> type) {
     Optional<DtxServiceBinding<?, ?>> binding = find(type);
     if (binding.isEmpty()) {
-      throw new IllegalArgumentException("no generated DTX binding for " + type.getName() + " (looked for "
-          + bindingName(type) + "): is it annotated @DtxService, and was it compiled with dtxkit-processor on the"
-          + " annotation processor path?");
+      throw new IllegalArgumentException("no generated DTX binding for " + type.getName() + ": compile it with"
+          + " dtxkit-processor on the annotation processor path (Maven annotationProcessorPaths, Gradle"
+          + " annotationProcessor; javac 23+ ignores processors on the class path) and annotate it @DtxService;"
+          + " see \"Use it from your build\" in dtxkit's README (looked for " + bindingName(type) + ")");
     }
     return (DtxServiceBinding<T, ?>) binding.get();
   }

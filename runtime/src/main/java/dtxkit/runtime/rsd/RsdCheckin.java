@@ -116,6 +116,11 @@ public final class RsdCheckin {
       throw new EOFException("peer closed the service connection inside an RSDCheckin plist (" + bytes.length
           + " of " + length + " bytes)");
     }
+    String badLength = dtxkit.runtime.internal.BinaryPlists.malformedLength(bytes);
+    if (badLength != null) {
+      // dd-plist would print this to System.err and parse on.
+      throw new RsdProtocolException("RSDCheckin plist", "a property list", badLength);
+    }
     NSObject parsed;
     try {
       parsed = PropertyListParser.parse(bytes);

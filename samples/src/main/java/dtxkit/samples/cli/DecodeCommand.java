@@ -101,6 +101,11 @@ final class DecodeCommand implements Callable<Integer> {
             throw payloadError[0];
           }
         }
+        if (fed == 0) {
+          err.println("dtxkit decode: " + (hex != null ? "--hex is empty" : "-".equals(file)
+              ? "standard input is empty" : file + " is empty (0 bytes)") + ": there is nothing to decode");
+          return 2;
+        }
         if (decoder.offset() != fed || decoder.state() != DtxMessageDecoder.State.HEADER
             || decoder.messagesInFlight() > 0) {
           throw new DtxProtocolException(
@@ -146,7 +151,15 @@ final class DecodeCommand implements Callable<Integer> {
     if ("-".equals(file)) {
       return System.in;
     }
-    return Files.newInputStream(Path.of(file));
+    Path path = Path.of(file);
+    if (Files.isDirectory(path)) {
+      throw new CliException("cannot decode " + file + ": it is a directory, not a file", null, 2);
+    }
+    try {
+      return Files.newInputStream(path);
+    } catch (IOException e) {
+      throw new CliException("cannot read " + file + ": " + ScreenshotCommand.reason(e), e);
+    }
   }
 
   /** One message as one line of JSON. */

@@ -25,6 +25,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where to write the screenshot (default: dtxkit-demo-screenshot.png in the temporary directory).")
   Path screenshot;
 
+  @Option(names = "--chart", paramLabel = "FILE.png",
+      description = "Where to write the chart of the sysmon step (default: dtxkit-demo-sysmon.png beside the"
+          + " screenshot).")
+  Path chart;
+
   @Option(names = "--sysmon-seconds", paramLabel = "SECONDS", defaultValue = "3",
       description = "How long to show sysmon samples (default ${DEFAULT-VALUE}).")
   double sysmonSeconds;
@@ -74,12 +79,14 @@ final class DemoCommand implements Callable<Integer> {
       shot.run(session, out);
 
       step(out, 6, "System monitor for " + sysmonSeconds + " s, the busiest processes of each sample (dtxkit sysmon"
-          + " --interval 500 --duration " + sysmonSeconds + ")");
+          + " --interval 500 --duration " + sysmonSeconds + " --chart FILE.png)");
       SysmonCommand sysmon = command(new SysmonCommand());
       sysmon.intervalMillis = 500;
       sysmon.top = 3;
       sysmon.bounds = bounds(null, sysmonSeconds);
+      sysmon.chart = chart != null ? chart : file.resolveSibling("dtxkit-demo-sysmon.png");
       sysmon.run(session, out);
+      out.println("A chart of this run (system CPU, the busiest processes' CPU and memory): " + sysmon.chartWritten);
 
       out.println();
       out.println("Done: that was dtxkit's mock device. Point the same commands at an iPhone (iOS 17+) through a"

@@ -29,6 +29,9 @@ final class DeviceOptions {
   /** What the tool says whenever it finds no device to talk to. */
   static final String START_A_TUNNEL =
       "start a tunnel: sudo pymobiledevice3 remote tunneld, or pass --rsd HOST PORT, or try --mock";
+  /** The same advice for {@code --go-ios}: go-ios's own agent, not pymobiledevice3's tunneld. */
+  static final String START_GO_IOS_AGENT =
+      "start go-ios's agent: sudo ios tunnel start, or pass --rsd HOST PORT, or try --mock";
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Source source;
@@ -45,11 +48,12 @@ final class DeviceOptions {
     HostPort rsd;
 
     @Option(names = "--tunneld", arity = "0..1", paramLabel = "URL", fallbackValue = TunnelDiscovery.TUNNELD_DEFAULT,
-        description = "Ask pymobiledevice3's tunneld for the device (URL defaults to ${FALLBACK-VALUE}).")
+        description = {"Ask pymobiledevice3's tunneld for the device.",
+            "URL defaults to ${FALLBACK-VALUE}"})
     String tunneld;
 
     @Option(names = "--go-ios", arity = "0..1", paramLabel = "URL", fallbackValue = TunnelDiscovery.GO_IOS_DEFAULT,
-        description = "Ask go-ios's agent for the device (URL defaults to ${FALLBACK-VALUE}).")
+        description = {"Ask go-ios's agent for the device.", "URL defaults to ${FALLBACK-VALUE}"})
     String goIos;
 
     @Option(names = "--mock", description = "Start dtxkit's mock device in this process and talk to it.")
@@ -166,7 +170,13 @@ final class DeviceOptions {
    */
   DeviceSession open(CommandLine.Model.CommandSpec spec) {
     if (mock()) {
-      return MockSessions.start();
+      DeviceSession session = MockSessions.start();
+      if (udid != null && !udid.equals(session.peerInfo().udid())) {
+        spec.commandLine().getErr().println("dtxkit: warning: --udid " + udid + " is ignored with --mock: the mock"
+            + " device is " + session.peerInfo().udid());
+        spec.commandLine().getErr().flush();
+      }
+      return session;
     }
     if (source != null && source.usb) {
       return openUsb(spec);
@@ -209,6 +219,7 @@ final class DeviceOptions {
     String url = goIos ? source.goIos
         : source != null && source.tunneld != null ? source.tunneld : TunnelDiscovery.TUNNELD_DEFAULT;
     String daemon = goIos ? "go-ios agent" : "tunneld";
+    String advice = goIos ? START_GO_IOS_AGENT : START_A_TUNNEL;
     TunnelDiscovery discovery = new TunnelDiscovery(Duration.ofSeconds(5));
     List<TunnelInfo> tunnels;
     try {
@@ -217,8 +228,15 @@ final class DeviceOptions {
     } catch (IllegalArgumentException e) {
       throw new CliException("'" + url + "' is not a URL: " + e.getMessage());
     } catch (IOException e) {
+      if (!(e.getCause() instanceof IOException)) {
+        // Something answered, but not with a tunnel list: a web page, an error status, other JSON.
+        String what = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+            ? "its answer is not JSON (a web page?)" : e.getMessage();
+        throw new CliException(url + " did not answer like a tunnel daemon (a " + daemon + "): "
+            + abbreviate(what, 160) + "; check the address, or " + advice, e);
+      }
       throw new CliException("no tunnel found: no " + daemon + " answers at " + url + " (" + rootMessage(e) + "); "
-          + START_A_TUNNEL, e);
+          + advice, e);
     }
     List<TunnelInfo> matching = tunnels.stream().filter(t -> udid == null || t.udid().equals(udid)).toList();
     if (matching.isEmpty()) {
@@ -228,7 +246,7 @@ final class DeviceOptions {
             + "; pick one of them with --udid, or pass --rsd HOST PORT");
       }
       throw new CliException("no tunnel found: the " + daemon + " at " + url + " lists no device (is it plugged in"
-          + " and trusted?); " + START_A_TUNNEL);
+          + " and trusted?); " + advice);
     }
     if (matching.size() > 1) {
       throw new CliException("the " + daemon + " at " + url + " lists " + matching.size() + " devices ("
@@ -249,6 +267,11 @@ final class DeviceOptions {
       }
       throw new CliException("cannot talk RSD to " + host + ":" + port + ": " + rootMessage(e), e);
     }
+  }
+
+  private static String abbreviate(String s, int max) {
+    String line = s == null ? "" : s.replaceAll("\\s+", " ");
+    return line.length() <= max ? line : line.substring(0, max) + "...";
   }
 
   static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -22,11 +22,14 @@ import picocli.CommandLine.ScopeType;
     subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RsdCommand.class, PsCommand.class,
         LaunchCommand.class, KillCommand.class, ScreenshotCommand.class, LocationCommand.class,
         ConditionsCommand.class, AppsCommand.class, NotificationsCommand.class, EnergyCommand.class,
-        SysmonCommand.class, NetstatCommand.class, SyslogCommand.class, InstallCommand.class, UninstallCommand.class,
-        MountCommand.class, DevicesCommand.class, PairCommand.class, MockDeviceCommand.class, DemoCommand.class})
+        SysmonCommand.class, TopCommand.class, GraphicsCommand.class, NetstatCommand.class, SyslogCommand.class,
+        InstallCommand.class, UninstallCommand.class, MountCommand.class, DevicesCommand.class, PairCommand.class,
+        MockDeviceCommand.class, DemoCommand.class})
 public final class DtxkitCli implements Runnable {
   /** slf4j-simple's level property; set before the first logger exists. */
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+  /** slf4j-simple's level for Netty's loggers: Netty's own DEBUG lines are not what {@code --verbose} is for. */
+  static final String NETTY_LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.io.netty";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -76,6 +79,9 @@ public final class DtxkitCli implements Runnable {
     List<String> list = Arrays.asList(args);
     if (list.contains("--verbose") || list.contains("-v")) {
       System.setProperty(LOG_LEVEL_PROPERTY, "debug");
+      if (System.getProperty(NETTY_LOG_LEVEL_PROPERTY) == null) {
+        System.setProperty(NETTY_LOG_LEVEL_PROPERTY, "info");
+      }
     } else if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
       System.setProperty(LOG_LEVEL_PROPERTY, "warn");
     }
@@ -96,6 +102,7 @@ public final class DtxkitCli implements Runnable {
   public static CommandLine newCommandLine(Map<String, String> environment) {
     CommandLine cli = new CommandLine(new DtxkitCli(environment));
     cli.setExecutionExceptionHandler(DtxkitCli::handleFailure);
+    cli.setParameterExceptionHandler(new UsageErrors(cli.getParameterExceptionHandler()));
     return cli;
   }
 

@@ -29,6 +29,13 @@ final class EnergyCommand extends DeviceCommand {
 
   @Mixin StreamOptions bounds;
 
+  @Option(names = "--chart", paramLabel = "FILE.png",
+      description = "When the run ends, draw each process's energy cost (total, CPU, GPU) over time to this PNG.")
+  java.nio.file.Path chart;
+
+  private TimeChart drawing;
+  private long chartStart;
+
   @Override
   void validate() {
     if (intervalMillis <= 0) {
@@ -44,6 +51,11 @@ final class EnergyCommand extends DeviceCommand {
       out.println(String.format(Locale.ROOT, "%6s  %8s  %8s  %8s  %8s  %8s  %8s  %8s", "PID", "COST", "CPU", "GPU", "NET",
           "DISPLAY", "LOCATION", "OVERHEAD"));
       out.flush();
+    }
+    if (chart != null) {
+      drawing = new TimeChart("energy: " + session.peerInfo().productType() + " " + session.peerInfo().udid())
+          .panel("cost", "energy cost").panel("parts", "CPU / GPU cost");
+      chartStart = System.nanoTime();
     }
     Instant deadline = bounds.deadline();
     long polls = 0;
@@ -72,6 +84,7 @@ final class EnergyCommand extends DeviceCommand {
         throw e;
       }
     }
+    writeChart();
     return 0;
   }
 
@@ -87,7 +100,27 @@ final class EnergyCommand extends DeviceCommand {
     }
   }
 
+  private void writeChart() {
+    if (drawing == null) {
+      return;
+    }
+    try {
+      drawing.writePng(chart, TimeChart.WIDTH, TimeChart.HEIGHT);
+      spec.commandLine().getErr().println("dtxkit: wrote the chart of the run to " + chart.toAbsolutePath());
+      spec.commandLine().getErr().flush();
+    } catch (java.io.IOException e) {
+      throw new CliException("cannot write the chart to " + chart.toAbsolutePath() + ": "
+          + ScreenshotCommand.reason(e), e);
+    }
+  }
+
   private void print(PrintWriter out, EnergySample s) {
+    if (drawing != null) {
+      double t = (System.nanoTime() - chartStart) / 1e9;
+      drawing.add("cost", "pid " + s.pid(), t, s.cost());
+      drawing.add("parts", "pid " + s.pid() + " CPU", t, s.cpuCost());
+      drawing.add("parts", "pid " + s.pid() + " GPU", t, s.gpuCost());
+    }
     if (json()) {
       Output.printJson(out, Output.object("pid", s.pid(), "cost", s.cost(), "cpuCost", s.cpuCost(), "gpuCost",
           s.gpuCost(), "networkingCost", s.networkingCost(), "displayCost", s.displayCost(), "locationCost",

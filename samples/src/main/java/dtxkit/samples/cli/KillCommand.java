@@ -1,5 +1,6 @@
 package dtxkit.samples.cli;
 
+import dtxkit.services.deviceinfo.DeviceInfo;
 import dtxkit.services.processcontrol.ProcessControl;
 import java.io.PrintWriter;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code dtxkit kill PID}: kills a process through processcontrol {@code killPid:} (or sends {@code --signal N}
- * through {@code sendSignal:toPid:}) and waits for the device's termination callback.
+ * through {@code sendSignal:toPid:}) and waits for the device's termination callback. A pid the device does not list
+ * as running is an error before anything is sent.
  */
 @Command(name = "kill", mixinStandardHelpOptions = true,
     description = "Kill a process and wait for the device to report its end.")
@@ -30,6 +32,12 @@ final class KillCommand extends DeviceCommand {
 
   @Override
   int run(DeviceSession session, PrintWriter out) throws InterruptedException, ExecutionException {
+    // A device accepts killPid: for any number and never calls back for a pid that does not exist.
+    boolean running = session.instruments().open(DeviceInfo.class).runningProcesses().stream()
+        .anyMatch(p -> p.pid() == pid);
+    if (!running) {
+      throw new CliException("no process " + pid + " is running on the device ('dtxkit ps' lists them)");
+    }
     CompletableFuture<Termination> ended = new CompletableFuture<>();
     ProcessControl control = session.instruments().openService(ProcessControl.class, ProcessControl.Events.class, new ProcessControl.Events() {
       @Override

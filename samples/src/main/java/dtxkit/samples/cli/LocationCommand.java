@@ -4,7 +4,6 @@ import dtxkit.services.location.LocationSimulation;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code dtxkit location set LAT LON} / {@code dtxkit location clear}: simulated location (iOS 17+ path). */
@@ -32,7 +31,15 @@ final class LocationCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "LON", description = "Longitude in degrees, -180 to 180.")
     double longitude;
 
-    @Mixin StreamOptions bounds;
+    /** Only a duration: there are no events to count while a location is held. */
+    Double duration;
+
+    @CommandLine.Option(names = "--duration", paramLabel = "SECONDS",
+        description = "Stop simulating after this many seconds (decimals allowed; more than 0).")
+    void duration(double seconds) {
+      StreamOptions.checkDuration(spec, "--duration", seconds);
+      duration = seconds;
+    }
 
     @Override
     void validate() {
@@ -54,12 +61,12 @@ final class LocationCommand implements Runnable {
         out.println("simulating location " + latitude + ", " + longitude);
         out.flush();
       }
-      if (bounds.duration == null && spec != null) {
+      if (duration == null && spec != null) {
         spec.commandLine().getErr().println("dtxkit: holding the simulated location until Ctrl-C (a device ends it"
             + " when dtxkit exits; --duration SECONDS stops by itself)");
         spec.commandLine().getErr().flush();
       }
-      EventPump.Stop why = pump.drain(bounds, e -> false, e -> { });
+      EventPump.Stop why = pump.drain(StreamOptions.of(null, duration), e -> false, e -> { });
       if (why == EventPump.Stop.CLOSED && !session.interrupted()) {
         throw new CliException("the device closed the connection, which ended the simulated location"
             + (pump.closeCause() == null ? "" : ": " + pump.closeCause().getMessage()));

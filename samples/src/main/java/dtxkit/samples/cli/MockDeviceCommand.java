@@ -40,6 +40,35 @@ final class MockDeviceCommand implements Callable<Integer> {
               + " 13 and earlier (e.g. 13.7): remoteserver, TLS handshake then plain DTX."})
   String ios;
 
+  /**
+   * An address other machines can use to reach this one: the first non-loopback address of an interface that is up
+   * (IPv4 preferred unless {@code ipv6}), or null when there is none.
+   */
+  static InetAddress networkAddress(boolean ipv6) {
+    InetAddress fallback = null;
+    try {
+      for (java.net.NetworkInterface nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+        if (!nif.isUp() || nif.isLoopback()) {
+          continue;
+        }
+        for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+          if (a.isLoopbackAddress() || a.isLinkLocalAddress()) {
+            continue;
+          }
+          if ((a instanceof java.net.Inet6Address) == ipv6) {
+            return a;
+          }
+          if (fallback == null) {
+            fallback = a;
+          }
+        }
+      }
+    } catch (java.net.SocketException e) {
+      return null;
+    }
+    return fallback;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     if (rsdPort < 0 || rsdPort > 65535) {
@@ -70,10 +99,17 @@ final class MockDeviceCommand implements Callable<Integer> {
       out.println(mock.toJson());
       out.flush();
       PrintWriter err = spec.commandLine().getErr();
+      String reachable = mock.rsdHost() + ":" + mock.rsdPort();
+      if (address.isAnyLocalAddress()) {
+        InetAddress usable = networkAddress(address instanceof java.net.Inet6Address);
+        reachable = (usable == null ? "127.0.0.1" : usable.getHostAddress()) + ":" + mock.rsdPort();
+        err.println("dtxkit mock-device: warning: --host " + host + " listens on every network interface: anyone"
+            + " who can reach this machine can talk to the mock device");
+      }
       err.println("dtxkit mock-device: " + mock.peerInfo().productType() + " (iOS " + mock.identity().osVersion()
-          + ") " + mock.peerInfo().udid() + " answers RSD at " + mock.rsdHost() + ":" + mock.rsdPort()
-          + " and usbmuxd at " + mock.usbmuxdSocket() + " (USBMUXD_SOCKET_ADDRESS=" + mock.usbmuxdSocket()
-          + "); stop it with Ctrl-C");
+          + ") " + mock.peerInfo().udid() + " answers RSD at " + reachable + " (dtxkit ps --rsd "
+          + reachable.substring(0, reachable.lastIndexOf(':')) + " " + mock.rsdPort() + ") and usbmuxd at "
+          + mock.usbmuxdSocket() + " (USBMUXD_SOCKET_ADDRESS=" + mock.usbmuxdSocket() + "); stop it with Ctrl-C");
       err.flush();
       stopped.await();
       return 0;

@@ -20,7 +20,8 @@ public final class RsdCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    // Like 'location' and 'conditions': a group without its subcommand is a usage error (exit 2).
+    throw new CommandLine.ParameterException(spec.commandLine(), "say 'rsd info'");
   }
 
   /** {@code dtxkit rsd info}: the peer info and the service table. */

@@ -16,10 +16,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code dtxkit sysmon}: system and per-process CPU and memory from sysmontap (the {@code Instruments} facade's
  * stream), one sample per {@code --interval}, until Ctrl-C or a bound. The device's first sample carries no valid
- * CPU figures; it is not printed.
+ * CPU figures; it is not printed. A {@code --duration} shorter than two intervals still prints one sample: the
+ * command waits past the duration for the first valid one (at most two intervals and five seconds more).
  */
 @Command(name = "sysmon", mixinStandardHelpOptions = true,
-    description = "Stream system and process CPU/memory samples (sysmontap).")
+    description = {"Stream system and process CPU/memory samples (sysmontap).",
+        "The first sample comes one --interval after the start; a shorter --duration still waits for it."})
 final class SysmonCommand extends DeviceCommand {
   @Option(names = "--pid", paramLabel = "P", description = "Only this process.")
   Integer pid;
@@ -34,6 +36,18 @@ final class SysmonCommand extends DeviceCommand {
 
   @Mixin StreamOptions bounds;
 
+  @Option(names = "--chart", paramLabel = "FILE.png",
+      description = "When the run ends, draw system CPU and the top processes' CPU and memory over time to this PNG.")
+  java.nio.file.Path chart;
+
+  /** How many processes the chart draws in each panel (the busiest by mean CPU, the largest by peak memory). */
+  static final int CHART_PROCESSES = 5;
+
+  private TimeChart drawing;
+  private final Map<String, double[]> cpuTotals = new java.util.HashMap<>();
+  private final Map<String, Double> memoryPeaks = new java.util.HashMap<>();
+  private long chartStart;
+
   @Override
   void validate() {
     if (intervalMillis <= 0) {
@@ -46,14 +60,28 @@ final class SysmonCommand extends DeviceCommand {
     EventPump<SysmonSample> pump = new EventPump<SysmonSample>().until(session.instruments());
     Runnable stop = pump.subscribe(session.facade().sysmon(Duration.ofMillis(intervalMillis)));
     EventPump.Stop why;
+    int[] printed = {0};
+    if (chart != null) {
+      drawing = new TimeChart("sysmon: " + session.peerInfo().productType() + " " + session.peerInfo().udid())
+          .panel("cpu", "CPU %").panel("memory", "memory (MiB)");
+      chartStart = System.nanoTime();
+    }
+    java.util.function.Consumer<SysmonSample> sink = s -> {
+      if (s.valid()) {
+        print(out, s);
+        record(s);
+        printed[0]++;
+      }
+    };
     try {
-      why = pump.drain(bounds, SysmonSample::valid, s -> {
-        if (s.valid()) {
-          print(out, s);
-        }
-      });
+      why = pump.drain(bounds, SysmonSample::valid, sink);
+      if (why == EventPump.Stop.DURATION && printed[0] == 0) {
+        // The first valid sample comes one interval after the first (invalid) one: wait for it.
+        why = pump.drain(StreamOptions.of(1, 2 * intervalMillis / 1000.0 + 5), SysmonSample::valid, sink);
+      }
     } finally {
       stop.run();
+      writeChart();
     }
     if (session.interrupted()) {
       return 0; // Ctrl-C: the stream ended because the user asked
@@ -105,6 +133,60 @@ final class SysmonCommand extends DeviceCommand {
     }
     out.flush();
   }
+
+  /** Adds one sample to the chart: system CPU, every process's CPU and memory (trimmed to the top ones at the end). */
+  private void record(SysmonSample s) {
+    if (drawing == null) {
+      return;
+    }
+    double t = (System.nanoTime() - chartStart) / 1e9;
+    drawing.add("cpu", "system total", t, s.cpuTotalLoad());
+    for (SysmonProcessRow r : s.processes()) {
+      if (pid != null && r.pid() != pid) {
+        continue;
+      }
+      String name = (r.name() == null ? "?" : r.name()) + " (" + r.pid() + ")";
+      if (!Double.isNaN(r.cpuUsage())) {
+        drawing.add("cpu", name, t, r.cpuUsage());
+        double[] sum = cpuTotals.computeIfAbsent(name, k -> new double[1]);
+        sum[0] += r.cpuUsage();
+      }
+      if (r.physFootprint() >= 0) {
+        double mib = r.physFootprint() / (1024.0 * 1024.0);
+        drawing.add("memory", name, t, mib);
+        memoryPeaks.merge(name, mib, Math::max);
+      }
+    }
+  }
+
+  /** Writes the chart (the top processes only), saying where on standard error. */
+  private void writeChart() {
+    if (drawing == null) {
+      return;
+    }
+    java.util.List<String> busiest = cpuTotals.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(CHART_PROCESSES)
+        .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    busiest.add(0, "system total");
+    drawing.retain("cpu", busiest);
+    drawing.retain("memory", memoryPeaks.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(CHART_PROCESSES)
+        .map(Map.Entry::getKey).toList());
+    try {
+      drawing.writePng(chart, TimeChart.WIDTH, TimeChart.HEIGHT);
+      chartWritten = chart.toAbsolutePath();
+      if (spec != null) {
+        spec.commandLine().getErr().println("dtxkit: wrote the chart of the run to " + chartWritten);
+        spec.commandLine().getErr().flush();
+      }
+    } catch (java.io.IOException e) {
+      throw new CliException("cannot write the chart to " + chart.toAbsolutePath() + ": "
+          + ScreenshotCommand.reason(e), e);
+    }
+  }
+
+  /** Where the chart went, once written (null before or without --chart). */
+  java.nio.file.Path chartWritten;
 
   static String megabytes(long bytes) {
     return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));

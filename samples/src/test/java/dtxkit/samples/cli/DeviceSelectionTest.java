@@ -160,6 +160,6 @@ class DeviceSelectionTest {
   void sourcesAreExclusive() {
     CliRunner.Result r = CliRunner.run("rsd", "info", "--mock", "--tunneld");
     assertEquals(2, r.exitCode());
-    assertTrue(r.err().contains("mutually exclusive"), r.err());
+    assertTrue(r.err().contains("--tunneld and --mock each pick the device; choose one of"), r.err());
   }
 }

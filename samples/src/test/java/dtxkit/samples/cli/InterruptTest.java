@@ -91,7 +91,6 @@ class InterruptTest {
     DeviceSession session = MockSessions.start();
     LocationCommand.Set set = new LocationCommand.Set();
     set.output = new Output();
-    set.bounds = new StreamOptions();
     set.latitude = 48.8566;
     set.longitude = 2.3522;
     Lines lines = new Lines();

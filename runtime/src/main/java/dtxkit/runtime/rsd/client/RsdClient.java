@@ -131,7 +131,7 @@ public final class RsdClient implements AutoCloseable {
     }
   }
 
-  /** Connects to the RSD port a tunnel daemon reported (see {@link TunnelDiscovery}). */
+  /** Connects to the RSD port a tunnel daemon reported (see {@link dtxkit.runtime.rsd.discovery.TunnelDiscovery}). */
   public static RsdClient connect(TunnelInfo tunnel, Options options) throws IOException {
     return connect(tunnel.address(), tunnel.rsdPort(), options);
   }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@code *.shim.remote} service port for a mock device: answers each client's {@code RSDCheckin}, then hands the
- * socket to the service. Put its {@link #port()} in the served {@link PeerInfo}.
+ * socket to the service. Put its {@link #port()} in the served {@link dtxkit.runtime.rsd.PeerInfo}.
  */
 public final class RsdCheckinResponder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RsdCheckinResponder.class);
