@@ -129,7 +129,7 @@ class UsbCommandsTest {
       ok("screenshot", "-o", png.toString());
       assertTrue(Files.size(png) > 8);
       assertEquals(2, MockCommandsTest.jsonLines(ok("sysmon", "--interval", "50", "--count", "2", "--json")).size());
-      ok("location", "set", "--duration", "0", "48.8566", "2.3522");
+      ok("location", "set", "--duration", "0.001", "48.8566", "2.3522");
       ok("location", "clear");
       assertTrue(ok("conditions", "list").out().contains("SlowNetworkCondition"));
       ok("conditions", "enable", "ThermalCondition", "ThermalSerious");
