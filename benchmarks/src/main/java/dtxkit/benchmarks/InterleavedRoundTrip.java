@@ -54,8 +54,9 @@ public final class InterleavedRoundTrip {
   private static void measure(int size, long sliceMillis, int rounds) throws Exception {
     DtxServiceRegistry registry = new DtxServiceRegistry()
         .register("dtxkit.bench.echo", ch -> invocation -> invocation.arguments().get(0));
-    try (DtxServer server = DtxServer.builder(registry).start();
-        DtxConnection client = DtxConnection.connect("127.0.0.1", server.port());
+    boolean handOff = Boolean.getBoolean("dtxkit.bench.readerHandOff");
+    try (DtxServer server = DtxServer.builder(registry).configureConnections(b -> b.readerHandOff(handOff)).start();
+        DtxConnection client = DtxConnection.builder("127.0.0.1", server.port()).readerHandOff(handOff).connect();
         ServerSocket listener = new ServerSocket()) {
       DtxChannel channel = client.openChannel("dtxkit.bench.echo");
       listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -109,8 +110,8 @@ public final class InterleavedRoundTrip {
             rawRates.add(rawRate);
           }
         }
-        System.out.printf("size %5d B: DTX/raw ratio median %.0f %% (quartiles %.0f-%.0f %%); DTX median %.0f calls/s,"
-            + " raw median %.0f /s; %d slices of %d ms each%n", size, 100 * median(ratios), 100 * quantile(ratios, 1),
+        System.out.printf("size %5d B%s: DTX/raw ratio median %.0f %% (quartiles %.0f-%.0f %%); DTX median %.0f calls/s,"
+            + " raw median %.0f /s; %d slices of %d ms each%n", size, handOff ? " (reader hand-off)" : "", 100 * median(ratios), 100 * quantile(ratios, 1),
             100 * quantile(ratios, 3), median(dtxRates), median(rawRates), ratios.size(), sliceMillis);
       }
     }

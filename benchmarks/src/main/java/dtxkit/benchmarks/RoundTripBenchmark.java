@@ -46,6 +46,10 @@ public class RoundTripBenchmark {
   @Param({"16", "4096"})
   public int size;
 
+  /** Whether both connections read with two threads taking turns ({@code DtxConnection.Builder#readerHandOff}). */
+  @Param({"false", "true"})
+  public boolean readerHandOff;
+
   private DtxServer server;
   private DtxConnection client;
   private DtxChannel channel;
@@ -63,8 +67,8 @@ public class RoundTripBenchmark {
     payload = new byte[size];
     DtxServiceRegistry registry = new DtxServiceRegistry()
         .register("dtxkit.bench.echo", ch -> invocation -> invocation.arguments().get(0));
-    server = DtxServer.builder(registry).start();
-    client = DtxConnection.connect("127.0.0.1", server.port());
+    server = DtxServer.builder(registry).configureConnections(b -> b.readerHandOff(readerHandOff)).start();
+    client = DtxConnection.builder("127.0.0.1", server.port()).readerHandOff(readerHandOff).connect();
     channel = client.openChannel("dtxkit.bench.echo");
 
     rawListener = new ServerSocket();

@@ -5,11 +5,11 @@ import java.util.concurrent.CompletableFuture;
 /** The future of one call awaiting a reply; cancelling it abandons the reply (a late one is counted and logged). */
 final class CallFuture extends CompletableFuture<Object> {
 
-  private final DtxConnection connection;
+  private final PendingCalls pending;
   private final int identifier;
 
-  CallFuture(DtxConnection connection, int identifier) {
-    this.connection = connection;
+  CallFuture(PendingCalls pending, int identifier) {
+    this.pending = pending;
     this.identifier = identifier;
   }
 
@@ -21,7 +21,7 @@ final class CallFuture extends CompletableFuture<Object> {
   public boolean cancel(boolean mayInterruptIfRunning) {
     boolean cancelled = super.cancel(mayInterruptIfRunning);
     if (cancelled) {
-      connection.abandon(identifier);
+      pending.abandon(identifier);
     }
     return cancelled;
   }

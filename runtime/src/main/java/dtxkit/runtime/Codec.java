@@ -198,6 +198,11 @@ final class Codec {
       }
 
       @Override
+      public long wireLength() {
+        return outbound.wireLength();
+      }
+
+      @Override
       public void discard() {
         outbound.close();
       }
@@ -208,8 +213,8 @@ final class Codec {
   static final class Decoder {
     private final DtxMessageDecoder decoder;
 
-    Decoder(DtxLimits limits) {
-      this.decoder = new DtxMessageDecoder(limits, ByteBufAllocator.DEFAULT);
+    Decoder(DtxLimits limits, dtxkit.runtime.wire.DtxMemoryBudget budget) {
+      this.decoder = new DtxMessageDecoder(limits, ByteBufAllocator.DEFAULT, budget);
     }
 
     /**
@@ -222,6 +227,16 @@ final class Codec {
 
     void close() {
       decoder.close();
+    }
+
+    /** True when no fragment or message is partly received. */
+    boolean idle() {
+      return decoder.idle();
+    }
+
+    /** Bytes held for messages being reassembled. */
+    long bufferedBytes() {
+      return decoder.bufferedBytes();
     }
   }
 

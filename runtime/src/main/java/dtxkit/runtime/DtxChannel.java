@@ -2,6 +2,7 @@ package dtxkit.runtime;
 
 import dtxkit.runtime.archive.NSError;
 import dtxkit.runtime.wire.DtxMessageType;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * channel), negative for channels the peer opened. On the wire, a message that starts a conversation carries the
  * local code and a reply the negated local code, so each side sees its own sign.
  *
- * <p><b>Calls.</b> {@link #invokeAsync} expects a reply; {@link #invoke} waits for it with the connection's call
- * timeout; {@link #send} expects none. All may be called from any thread, including listeners and handlers.
+ * <p><b>Calls.</b> {@link #invokeAsync} expects a reply; {@link #invoke} waits for it; {@link #send} expects none.
+ * Both kinds of call give up after the connection's call timeout ({@link DtxConnection.Builder#callTimeout}), or
+ * after the deadline given to the call ({@link #invoke(Duration, String, DtxArgument...)},
+ * {@link #invokeAsync(Duration, String, DtxArgument...)}). All may be called from any thread, including listeners,
+ * handlers and completion stages, whatever the delivery executor.
  *
  * <p><b>Incoming traffic</b> reaches the {@link DtxServiceHandler} (invocations, when one is set) and the
  * {@link DtxChannelListener} (everything else, and invocations when no handler is set), one message at a time in
@@ -83,8 +87,22 @@ public final class DtxChannel {
    * @throws IllegalArgumentException when an object argument cannot be archived (nothing is sent)
    */
   public CompletableFuture<Object> invokeAsync(String selector, DtxArgument... args) {
+    return invokeAsync(Duration.ofNanos(connection.callTimeoutNanos()), selector, args);
+  }
+
+  /**
+   * Invokes {@code selector}, expects a reply, and gives up after {@code timeout} rather than the connection's call
+   * timeout.
+   *
+   * @param timeout how long until the future fails with {@link DtxTimeoutException} (the reply is then abandoned)
+   * @param selector the selector
+   * @param args the arguments with their encodings
+   * @return the future, as {@link #invokeAsync(String, DtxArgument...)}
+   * @throws IllegalArgumentException when an object argument cannot be archived, or the timeout is not positive
+   */
+  public CompletableFuture<Object> invokeAsync(Duration timeout, String selector, DtxArgument... args) {
     Objects.requireNonNull(selector, "selector");
-    return connection.call(this, selector, args, true);
+    return connection.call(this, selector, args, true, positiveNanos(timeout));
   }
 
   /**
@@ -99,9 +117,33 @@ public final class DtxChannel {
    * @throws IllegalArgumentException when an object argument cannot be archived (nothing is sent)
    */
   public Object invoke(String selector, DtxArgument... args) {
+    return invoke(Duration.ofNanos(connection.callTimeoutNanos()), selector, args);
+  }
+
+  /**
+   * Invokes {@code selector} and waits for the reply at most {@code timeout}, instead of the connection's call
+   * timeout: a per-call deadline.
+   *
+   * @param timeout how long to wait
+   * @param selector the selector
+   * @param args the arguments with their encodings
+   * @return null for OK, else the decoded OBJECT value
+   * @throws DtxTimeoutException no reply in time (the call is abandoned)
+   * @throws IllegalArgumentException when an object argument cannot be archived, or the timeout is not positive
+   */
+  public Object invoke(Duration timeout, String selector, DtxArgument... args) {
     Objects.requireNonNull(selector, "selector");
-    return connection.await(connection.call(this, selector, args, false), "reply to " + selector + " on channel "
-        + code, connection.callTimeoutNanos());
+    long nanos = positiveNanos(timeout);
+    return connection.await(connection.call(this, selector, args, false, 0), "reply to " + selector + " on channel "
+        + code, nanos);
+  }
+
+  private static long positiveNanos(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+    return timeout.toNanos();
   }
 
   /**
@@ -249,7 +291,8 @@ public final class DtxChannel {
     if (invocation.expectsReply()) {
       connection.replyTo(this, invocation.identifier(), result, error);
     } else if (error != null) {
-      LOG.warn("{} on channel {} ({}) failed and expects no reply: {} {}", invocation.selector(), code, identifier,
+      connection.warnings().warn("{} on channel {} ({}) failed and expects no reply: {} {}", invocation.selector(),
+          code, identifier,
           error.domain(), error.localizedDescription());
     } else if (result != null) {
       LOG.debug("{} on channel {} expects no reply; result discarded", invocation.selector(), code);
@@ -295,7 +338,7 @@ public final class DtxChannel {
     unhandled.incrementAndGet();
     connection.countUnhandled();
     // Not an error: a client may open a channel only to call it; but never silent.
-    LOG.info("{} on channel {} ({}) has no listener; dropped", what, code, identifier);
+    connection.warnings().warn("{} on channel {} ({}) has no listener; dropped", what, code, identifier);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 
 /**
  * The byte stream a {@link DtxConnection} runs over: a TCP socket, a TLS socket, a tunnel stream, the RSD layer's
@@ -19,6 +20,9 @@ import java.net.Socket;
  * including while the reader is blocked in a read, and must unblock it (with EOF or an {@link IOException}).
  */
 public interface DtxTransport extends Closeable {
+
+  /** How long {@link #tcp(String, int)} waits for the connection: 10 s. */
+  Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * The stream of bytes from the peer; called once, by {@link DtxConnection.Builder#connect()}.
@@ -52,26 +56,57 @@ public interface DtxTransport extends Closeable {
    * Connects a TCP socket to {@code host:port}. The host may be an IPv4 or IPv6 literal, including a scoped
    * link-local address such as {@code fe80::1%en0} (the zone is kept), or a name.
    *
+   * Waits at most {@link #DEFAULT_CONNECT_TIMEOUT}.
+   *
    * @param host the host
    * @param port the port
    * @return the connected transport (TCP_NODELAY set)
-   * @throws IOException if the connection fails
+   * @throws IOException if the connection fails ({@link java.net.SocketTimeoutException} when it takes too long)
    */
   static DtxTransport tcp(String host, int port) throws IOException {
-    return tcp(new InetSocketAddress(InetAddress.getByName(host), port));
+    return tcp(host, port, DEFAULT_CONNECT_TIMEOUT);
   }
 
   /**
-   * Connects a TCP socket to {@code address}.
+   * Connects a TCP socket to {@code host:port}, waiting at most {@code connectTimeout}.
+   *
+   * @param host the host, as for {@link #tcp(String, int)}
+   * @param port the port
+   * @param connectTimeout how long to wait for the connection
+   * @return the connected transport (TCP_NODELAY set)
+   * @throws IOException if the connection fails ({@link java.net.SocketTimeoutException} when it takes too long)
+   */
+  static DtxTransport tcp(String host, int port, Duration connectTimeout) throws IOException {
+    return tcp(new InetSocketAddress(InetAddress.getByName(host), port), connectTimeout);
+  }
+
+  /**
+   * Connects a TCP socket to {@code address}, waiting at most {@link #DEFAULT_CONNECT_TIMEOUT}.
    *
    * @param address the address; a scoped IPv6 address keeps its scope
    * @return the connected transport (TCP_NODELAY set)
    * @throws IOException if the connection fails
    */
   static DtxTransport tcp(InetSocketAddress address) throws IOException {
+    return tcp(address, DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  /**
+   * Connects a TCP socket to {@code address}, waiting at most {@code connectTimeout}.
+   *
+   * @param address the address; a scoped IPv6 address keeps its scope
+   * @param connectTimeout how long to wait for the connection (positive)
+   * @return the connected transport (TCP_NODELAY set)
+   * @throws IOException if the connection fails ({@link java.net.SocketTimeoutException} when it takes too long)
+   */
+  static DtxTransport tcp(InetSocketAddress address, Duration connectTimeout) throws IOException {
+    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("connect timeout must be positive: " + connectTimeout);
+    }
+    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
     Socket socket = new Socket();
     try {
-      socket.connect(address);
+      socket.connect(address, millis);
     } catch (IOException e) {
       socket.close();
       throw e;

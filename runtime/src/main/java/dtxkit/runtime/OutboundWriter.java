@@ -6,21 +6,32 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The single writer of a connection: queues outgoing messages per lane (one lane per channel) and writes them a
- * fragment at a time, taking the lanes in turn, so a 100 MiB message on one channel does not hold back a small call
- * on another. Within a lane messages keep their order.
+ * Writes a connection's outgoing messages without a thread of its own: queues them per lane (one lane per channel)
+ * and writes them a fragment at a time, taking the lanes in turn, so a 100 MiB message on one channel does not hold
+ * back a small call on another. Within a lane messages keep their order.
  *
- * <p>Writes happen on the writer thread, except for a fast path: a caller that is not the connection's reader may
- * write a single-fragment message itself when nothing else is queued or being written, saving a thread hand-off per
- * call. The reader never writes (it would block on a full socket while the peer blocks on ours).
+ * <p><b>Who writes.</b> One thread at a time drains the queue (the drainer). A thread that queues a message when
+ * nobody is draining drains itself, at most {@link #INLINE_FRAGMENTS} fragments, then leaves what remains to the
+ * shared flusher; the common call costs no thread hand-off. The connection's reader never writes (it would block on a
+ * full socket while the peer blocks on ours): what it queues (control replies, refusals) is drained on the flusher,
+ * an executor shared by connections that lends a thread only while there is something to write.
  *
  * <p>The output is buffered and flushed whenever the queue runs empty.
+ *
+ * <p><b>Bounds.</b> The bytes the reader has queued and that are not written yet are counted
+ * ({@link #readerQueuedBytes()}); the reader waits for room ({@link #awaitReaderRoom}) before reading more, so a
+ * peer that sends requests and never reads the answers stops being read instead of filling memory. A write that
+ * does not finish is visible through {@link #writeStalledSince()} (the connection's watchdog drops it).
  */
-final class OutboundWriter implements Runnable {
+final class OutboundWriter {
+
+  /** The most fragments a calling thread writes before it hands the rest of the queue to the flusher. */
+  static final int INLINE_FRAGMENTS = 64;
 
   /** One queued message: its fragments, handed out one at a time. */
   interface Outgoing {
@@ -40,6 +51,9 @@ final class OutboundWriter implements Runnable {
     /** How many fragments the message is sent in. */
     int fragmentCount();
 
+    /** The message's size on the wire, headers included. */
+    long wireLength();
+
     /** Releases whatever the message still holds; called when it is dropped unwritten. */
     void discard();
   }
@@ -53,159 +67,274 @@ final class OutboundWriter implements Runnable {
     }
   }
 
-  private final OutputStream out;
-  private final Map<Integer, Lane> lanes = new HashMap<>();
-  private final ArrayDeque<Lane> ready = new ArrayDeque<>();
-  private final Predicate<Thread> isReader;
-  private final FailureSink failureSink;
-  private boolean writing;
-  /** The message the writer thread is writing a fragment of; close() leaves it to the writer thread to discard. */
-  private Outgoing current;
-  private boolean dirty;
-  private int idleWaiters;
-  private IOException failed;
-  private boolean closed;
-
   /** Told when writing fails; the connection then drops. */
   interface FailureSink {
     void writeFailed(IOException e);
   }
 
-  OutboundWriter(OutputStream out, Thread readerThread, FailureSink failureSink) {
-    this(out, t -> t == readerThread, failureSink);
+  private final OutputStream out;
+  private final Map<Integer, Lane> lanes = new HashMap<>();
+  private final ArrayDeque<Lane> ready = new ArrayDeque<>();
+  private final Predicate<Thread> isReader;
+  private final Executor flusher;
+  private final FailureSink failureSink;
+  private final dtxkit.runtime.wire.DtxMemoryBudget budget;
+  /** True while a thread drains the queue; only that thread touches {@link #out}. */
+  private boolean draining;
+  /** The message whose fragment is being written; close() leaves it to the drainer to discard. */
+  private Outgoing current;
+  private IOException failed;
+  private boolean closed;
+  /** Bytes of messages the reader queued that are not completely written; guarded by this. */
+  private long readerQueued;
+  /** When the fragment being written started, or 0. */
+  private volatile long writeStarted;
+
+  /**
+   * @param isReader tells whether a thread is (currently) the connection's reader, which must never write
+   * @param flusher where a drain runs when the reader queued a message, or a caller left part of the queue
+   */
+  OutboundWriter(OutputStream out, Predicate<Thread> isReader, Executor flusher, FailureSink failureSink) {
+    this(out, isReader, flusher, failureSink, dtxkit.runtime.wire.DtxMemoryBudget.unlimited());
   }
 
   /**
-   * @param isReader tells whether a thread is (currently) the connection's reader, which must never write inline
+   * @param budget where the messages the reader queues are reserved first (shared with other connections)
    */
-  OutboundWriter(OutputStream out, Predicate<Thread> isReader, FailureSink failureSink) {
+  OutboundWriter(OutputStream out, Predicate<Thread> isReader, Executor flusher, FailureSink failureSink,
+      dtxkit.runtime.wire.DtxMemoryBudget budget) {
+    this.budget = budget;
     this.out = out;
     this.isReader = isReader;
+    this.flusher = flusher;
     this.failureSink = failureSink;
   }
 
   /**
-   * Queues a message on a lane.
+   * Queues a message on a lane, and drains the queue on this thread when nobody else is (unless this thread is the
+   * reader).
    *
    * @return false (and the message discarded) when the writer is closed
    */
   boolean enqueue(int laneKey, Outgoing message) {
+    boolean fromReader = isReader.test(Thread.currentThread());
+    if (fromReader && !budget.tryReserve(message.wireLength())) {
+      message.discard();
+      fail(new IOException("a reply of " + message.wireLength() + " bytes would pass the memory budget shared by"
+          + " the connections (" + budget + ")"));
+      return false;
+    }
     boolean inline;
     synchronized (this) {
       if (closed) {
+        if (fromReader) {
+          budget.release(message.wireLength());
+        }
         message.discard();
         return false;
       }
-      inline = !writing && ready.isEmpty() && message.singleFragment() && !isReader.test(Thread.currentThread());
-      if (inline) {
-        writing = true;
-      } else {
-        Lane lane = lanes.computeIfAbsent(laneKey, Lane::new);
-        if (lane.messages.isEmpty()) {
-          ready.addLast(lane);
-        }
-        lane.messages.addLast(message);
-        notifyAll();
+      Outgoing queued = fromReader ? new ReaderQueued(message) : message;
+      Lane lane = lanes.computeIfAbsent(laneKey, Lane::new);
+      if (lane.messages.isEmpty()) {
+        ready.addLast(lane);
+      }
+      lane.messages.addLast(queued);
+      if (draining) {
         return true;
       }
+      draining = true;
+      inline = !fromReader;
     }
-    // Fast path: this thread writes the message and flushes; the writer thread picks up whatever was queued meanwhile.
-    IOException error = null;
-    try {
-      writeFragment(message.next());
-      out.flush();
-    } catch (IOException e) {
-      error = e;
-    }
-    synchronized (this) {
-      writing = false;
-      if (error == null) {
-        // The flush covered whatever the writer thread wrote before us; left set, it would keep awaitIdle waiting
-        // on a writer thread that found us writing, went back to waiting, and is woken by no one.
-        dirty = false;
-      }
-      // Wake the writer thread only when it has work or someone waits for idle: an idle writer woken for nothing
-      // costs a context switch per call.
-      if (!ready.isEmpty() || idleWaiters > 0) {
-        notifyAll();
-      }
-    }
-    if (error != null) {
-      fail(error);
+    if (inline) {
+      drain(INLINE_FRAGMENTS);
+    } else {
+      handToFlusher();
     }
     return true;
   }
 
-  @Override
-  public void run() {
+  private void handToFlusher() {
     try {
-      while (true) {
-        Lane lane;
-        Outgoing message;
-        synchronized (this) {
-          while (!closed && (writing || ready.isEmpty()) && !(!writing && dirty)) {
-            wait();
-          }
-          if (closed) {
-            return;
-          }
-          writing = true;
-          lane = ready.pollFirst();
-          message = lane == null ? null : lane.messages.peekFirst();
-          current = message;
-        }
-        if (message == null) {
-          // The queue ran empty after writes: flush outside the lock, then wait again.
-          flushAndRelease();
-          continue;
-        }
-        ByteBuf fragment = message.next();
-        boolean done = !message.hasNext();
-        try {
-          writeFragment(fragment);
-        } catch (IOException e) {
-          fail(e);
-          synchronized (this) {
-            current = null;
-          }
-          message.discard();
-          return;
-        }
-        synchronized (this) {
-          current = null;
-          if (closed) {
-            // close() left the message being written to us.
-            message.discard();
-            return;
-          }
-          writing = false;
-          dirty = true;
-          if (done) {
-            lane.messages.pollFirst();
-          }
-          if (!lane.messages.isEmpty()) {
-            ready.addLast(lane);
-          }
-          notifyAll();
-        }
+      flusher.execute(() -> drain(Integer.MAX_VALUE));
+    } catch (RuntimeException | Error e) {
+      // No thread to write with (the flusher refused, or the JVM could not start a thread): the connection drops.
+      fail(new IOException("no thread to write with: " + e, e));
+      synchronized (this) {
+        draining = false;
+        notifyAll();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
-  private void flushAndRelease() {
-    try {
-      out.flush();
-    } catch (IOException e) {
-      fail(e);
-      return;
+  /**
+   * Writes queued fragments, lanes in turn, until the queue is empty (then flushes and stops draining) or
+   * {@code budget} fragments are written (then hands the rest to the flusher). Called with {@link #draining} set.
+   */
+  private void drain(int budget) {
+    int written = 0;
+    while (true) {
+      Lane lane;
+      Outgoing message;
+      synchronized (this) {
+        if (closed) {
+          draining = false;
+          notifyAll();
+          return;
+        }
+        lane = ready.pollFirst();
+        message = lane == null ? null : lane.messages.peekFirst();
+        current = message;
+      }
+      if (message == null) {
+        // Empty: flush outside the lock, then stop unless something came meanwhile.
+        try {
+          writeStarted = System.nanoTime();
+          out.flush();
+          writeStarted = 0;
+        } catch (IOException e) {
+          writeStarted = 0;
+          stopDraining();
+          fail(e);
+          return;
+        }
+        synchronized (this) {
+          if (ready.isEmpty() || closed) {
+            draining = false;
+            notifyAll();
+            return;
+          }
+        }
+        continue;
+      }
+      if (written >= budget) {
+        synchronized (this) {
+          current = null;
+          ready.addFirst(lane);
+        }
+        handToFlusher();
+        return;
+      }
+      ByteBuf fragment = message.next();
+      boolean done = !message.hasNext();
+      try {
+        writeStarted = System.nanoTime();
+        writeFragment(fragment);
+        writeStarted = 0;
+      } catch (IOException e) {
+        writeStarted = 0;
+        synchronized (this) {
+          current = null;
+        }
+        message.discard();
+        stopDraining();
+        fail(e);
+        return;
+      }
+      written++;
+      synchronized (this) {
+        current = null;
+        if (closed) {
+          // close() left the message being written to us.
+          message.discard();
+          draining = false;
+          notifyAll();
+          return;
+        }
+        if (done) {
+          lane.messages.pollFirst();
+          if (message instanceof ReaderQueued r) {
+            r.settle();
+          }
+        }
+        if (!lane.messages.isEmpty()) {
+          ready.addLast(lane);
+        }
+      }
     }
+  }
+
+  /** A message the reader queued: its bytes count until written or discarded. Guarded by the writer. */
+  private final class ReaderQueued implements Outgoing {
+    private final Outgoing message;
+    private final long length;
+    private boolean settled;
+
+    /** The message's length is already reserved in the budget. */
+    ReaderQueued(Outgoing message) {
+      this.message = message;
+      this.length = message.wireLength();
+      readerQueued += length;
+    }
+
+    /** Called with the writer's lock held, once the message is written or dropped. */
+    void settle() {
+      if (!settled) {
+        settled = true;
+        readerQueued -= length;
+        budget.release(length);
+        OutboundWriter.this.notifyAll();
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return message.hasNext();
+    }
+
+    @Override
+    public ByteBuf next() {
+      return message.next();
+    }
+
+    @Override
+    public boolean singleFragment() {
+      return message.singleFragment();
+    }
+
+    @Override
+    public int fragmentCount() {
+      return message.fragmentCount();
+    }
+
+    @Override
+    public long wireLength() {
+      return length;
+    }
+
+    @Override
+    public void discard() {
+      synchronized (OutboundWriter.this) {
+        settle();
+      }
+      message.discard();
+    }
+  }
+
+  /** Bytes of messages the reader queued that are not written yet. */
+  synchronized long readerQueuedBytes() {
+    return readerQueued;
+  }
+
+  /**
+   * Waits while more than {@code limit} bytes the reader queued are unwritten: the reader's back-pressure. Returns at
+   * once when there is room, and when the writer closes.
+   */
+  void awaitReaderRoom(long limit) throws InterruptedException {
     synchronized (this) {
-      dirty = false;
-      writing = false;
-      notifyAll();
+      while (!closed && readerQueued > limit) {
+        wait(1000);
+      }
     }
+  }
+
+  /** When the write in progress started ({@link System#nanoTime()}), or 0 when no write is in progress. */
+  long writeStalledSince() {
+    return writeStarted;
+  }
+
+  private synchronized void stopDraining() {
+    draining = false;
+    notifyAll();
   }
 
   /** Writes one fragment; the fragment is released here. */
@@ -225,19 +354,14 @@ final class OutboundWriter implements Runnable {
   boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     synchronized (this) {
-      idleWaiters++;
-      try {
-        while (!closed && (writing || dirty || !ready.isEmpty())) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            return false;
-          }
-          TimeUnit.NANOSECONDS.timedWait(this, left);
+      while (!closed && (draining || !ready.isEmpty())) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
         }
-        return !closed || failed == null;
-      } finally {
-        idleWaiters--;
+        TimeUnit.NANOSECONDS.timedWait(this, left);
       }
+      return !closed || failed == null;
     }
   }
 

@@ -1,6 +1,8 @@
 package dtxkit.runtime;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -10,27 +12,48 @@ import org.slf4j.LoggerFactory;
  * Runs tasks one at a time, in submission order, on a shared executor: the delivery queue of one channel. Holds at
  * most {@code capacity} waiting tasks; {@link #offer} refuses more so that the reader never blocks on a slow
  * listener. A turn runs a bounded batch and then yields the executor thread, so busy channels share it fairly.
+ *
+ * <p><b>Rejection.</b> When the executor rejects a turn (an application shut its executor down), no task ever runs on
+ * the thread that offered it (that thread may be the connection's reader): the waiting tasks are taken off the queue,
+ * each {@link Rejectable} is told (an invocation's caller gets an ERROR reply), and the {@link RejectionSink} counts
+ * them.
  */
 final class SerialQueue implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SerialQueue.class);
   private static final int BATCH = 64;
+  /** What listeners throw, process-wide: a peer whose messages make a listener throw must not fill the log. */
+  private static final LogLimiter THROWN = new LogLimiter(LOG, "deliveries");
+
+  /** A task that must answer somebody when it cannot run (e.g. reply ERROR to the peer's invocation). */
+  interface Rejectable extends Runnable {
+    /** Called instead of {@link #run()} when the executor rejected the queue's turn; must not run user code. */
+    void rejected(RejectedExecutionException cause);
+  }
+
+  /** Told how many tasks a rejected turn dropped. */
+  interface RejectionSink {
+    void rejected(int tasks, RejectedExecutionException cause);
+  }
 
   private final Executor executor;
+  private final RejectionSink rejectionSink;
   private final int capacity;
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
   private boolean scheduled;
   private boolean suspended;
 
-  SerialQueue(Executor executor, int capacity) {
-    this(executor, capacity, false);
+  SerialQueue(Executor executor, int capacity, RejectionSink rejectionSink) {
+    this(executor, capacity, false, rejectionSink);
   }
 
   /**
    * @param suspended hold tasks until {@link #resume()} (a peer-opened channel waits for its service factory)
+   * @param rejectionSink counts the tasks dropped when the executor rejects a turn
    */
-  SerialQueue(Executor executor, int capacity, boolean suspended) {
+  SerialQueue(Executor executor, int capacity, boolean suspended, RejectionSink rejectionSink) {
     this.executor = executor;
+    this.rejectionSink = rejectionSink;
     this.capacity = capacity;
     this.suspended = suspended;
   }
@@ -106,9 +129,24 @@ final class SerialQueue implements Runnable {
     try {
       executor.execute(this);
     } catch (RejectedExecutionException e) {
-      // The application shut its executor down: run here rather than lose the tasks (they include onClosed).
-      LOG.warn("delivery executor rejected a task; running it on the calling thread", e);
-      run();
+      // Never run here: the caller may be the reader, which must not run user code. Drop the waiting tasks visibly.
+      List<Runnable> dropped;
+      synchronized (this) {
+        dropped = new ArrayList<>(tasks);
+        tasks.clear();
+        scheduled = false;
+      }
+      // Counted before anyone is answered, so that whoever sees an answer sees the count too.
+      rejectionSink.rejected(dropped.size(), e);
+      for (Runnable task : dropped) {
+        if (task instanceof Rejectable r) {
+          try {
+            r.rejected(e);
+          } catch (RuntimeException failure) {
+            LOG.debug("answering a rejected task failed", failure);
+          }
+        }
+      }
     }
   }
 
@@ -126,7 +164,8 @@ final class SerialQueue implements Runnable {
       try {
         task.run();
       } catch (Throwable t) {
-        LOG.warn("channel listener or handler threw; delivery continues", t);
+        THROWN.warn("a channel listener or handler threw; delivery continues: {}", t.toString());
+        LOG.debug("the listener's or handler's failure", t);
       }
     }
     synchronized (this) {

@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The writer's scheduling: fragments of different channels interleave round-robin; one channel keeps its order. */
+/**
+ * The writer's scheduling: fragments of different channels interleave round-robin, one channel keeps its order, callers
+ * write inline, and what the reader queues goes to the flusher.
+ */
 class OutboundWriterTest {
 
   /** A message of {@code count} one-letter fragments, e.g. A0 A1 A2. */
@@ -50,30 +53,44 @@ class OutboundWriterTest {
     }
 
     @Override
+    public long wireLength() {
+      return 3L * count;
+    }
+
+    @Override
     public void discard() {
       discarded = true;
+    }
+  }
+
+  /** A flusher the test runs by hand. */
+  private final java.util.List<Runnable> flusher = new java.util.ArrayList<>();
+
+  private void runFlusher() {
+    while (!flusher.isEmpty()) {
+      flusher.remove(0).run();
     }
   }
 
   @Test
   void bigMessageDoesNotHoldBackOtherChannels() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    OutboundWriter writer = new OutboundWriter(out, Thread.currentThread(), e -> {});
-    // Enqueued before the writer thread starts (and from the "reader" thread, so nothing is written inline).
+    // Every thread is "the reader" here: nothing is written inline, the flusher drains.
+    OutboundWriter writer = new OutboundWriter(out, t -> true, flusher::add, e -> {});
     writer.enqueue(1, new Fake("A", 5));
     writer.enqueue(2, new Fake("B", 1));
     writer.enqueue(3, new Fake("C", 2));
     writer.enqueue(1, new Fake("D", 1));
-    Thread t = new Thread(writer);
-    t.start();
+    assertEquals(1, flusher.size(), "one drain scheduled for the lot");
+    assertEquals("", out.toString(StandardCharsets.US_ASCII));
+    runFlusher();
     assertTrue(writer.awaitIdle(10, TimeUnit.SECONDS));
     writer.close();
-    t.join(5000);
     assertEquals("A0 B0 C0 A1 C1 A2 A3 A4 D0 ", out.toString(StandardCharsets.US_ASCII));
   }
 
   @Test
-  void aSmallMessageIsWrittenInlineWhenNothingIsQueued() throws Exception {
+  void aCallerWritesItsMessageItselfAndFlushes() throws Exception {
     AtomicInteger flushes = new AtomicInteger();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     OutputStream out = new OutputStream() {
@@ -92,50 +109,35 @@ class OutboundWriterTest {
         flushes.incrementAndGet();
       }
     };
-    Thread notTheCaller = new Thread(() -> {});
-    OutboundWriter writer = new OutboundWriter(out, notTheCaller, e -> {});
-    // No writer thread running: only the inline path can write this.
+    OutboundWriter writer = new OutboundWriter(out, t -> false, flusher::add, e -> {});
     writer.enqueue(1, new Fake("S", 1));
-    assertEquals("S0 ", bytes.toString(StandardCharsets.US_ASCII));
-    assertEquals(1, flushes.get());
+    writer.enqueue(2, new Fake("M", 3));
+    assertEquals("S0 M0 M1 M2 ", bytes.toString(StandardCharsets.US_ASCII));
+    assertEquals(2, flushes.get());
+    assertTrue(flusher.isEmpty(), "no other thread involved");
+    assertTrue(writer.awaitIdle(1, TimeUnit.SECONDS));
     writer.close();
   }
 
   @Test
-  void anInlineWriteFlushesWhatTheWriterThreadLeftUnflushed() throws Exception {
-    // The writer thread has written a queued fragment and, in the moment before it comes back to flush it, a caller
-    // takes the inline path, writes and flushes everything. The writer thread then sees an inline write in progress
-    // and waits, and no one wakes it: so the inline flush must count for the writer's unflushed bytes too, or
-    // awaitIdle (close()) waits out its whole timeout. The state is set directly: that moment cannot be forced
-    // from outside.
-    AtomicInteger flushes = new AtomicInteger();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    OutputStream out = new OutputStream() {
-      @Override
-      public void write(int b) {
-        bytes.write(b);
-      }
-
-      @Override
-      public void flush() {
-        flushes.incrementAndGet();
-      }
-    };
-    OutboundWriter writer = new OutboundWriter(out, new Thread(() -> {}), e -> {});
-    java.lang.reflect.Field dirty = OutboundWriter.class.getDeclaredField("dirty");
-    dirty.setAccessible(true);
-    dirty.setBoolean(writer, true);
-    writer.enqueue(1, new Fake("S", 1));
-    assertEquals("S0 ", bytes.toString(StandardCharsets.US_ASCII));
-    assertEquals(1, flushes.get());
-    assertFalse(dirty.getBoolean(writer), "the inline flush covered the writer thread's bytes");
-    assertTrue(writer.awaitIdle(10, TimeUnit.SECONDS));
+  void aCallerLeavesALongQueueToTheFlusher() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    OutboundWriter writer = new OutboundWriter(out, t -> false, flusher::add, e -> {});
+    int total = OutboundWriter.INLINE_FRAGMENTS + 10;
+    writer.enqueue(1, new Fake("L", total));
+    assertEquals(OutboundWriter.INLINE_FRAGMENTS, out.toString(StandardCharsets.US_ASCII).split(" ").length,
+        "the caller wrote its share");
+    assertFalse(writer.awaitIdle(50, TimeUnit.MILLISECONDS), "the rest waits for the flusher");
+    assertEquals(1, flusher.size());
+    runFlusher();
+    assertEquals(total, out.toString(StandardCharsets.US_ASCII).split(" ").length);
+    assertTrue(writer.awaitIdle(1, TimeUnit.SECONDS));
     writer.close();
   }
 
   @Test
   void closeDiscardsWhatIsQueuedAndRefusesMore() throws Exception {
-    OutboundWriter writer = new OutboundWriter(new ByteArrayOutputStream(), Thread.currentThread(), e -> {});
+    OutboundWriter writer = new OutboundWriter(new ByteArrayOutputStream(), t -> true, flusher::add, e -> {});
     Fake queued = new Fake("Q", 3);
     writer.enqueue(1, queued);
     writer.close();
@@ -143,6 +145,7 @@ class OutboundWriterTest {
     Fake late = new Fake("L", 1);
     assertFalse(writer.enqueue(1, late));
     assertTrue(late.discarded);
+    runFlusher();
   }
 
   @Test
@@ -154,9 +157,22 @@ class OutboundWriterTest {
         throw new IOException("broken pipe");
       }
     };
-    OutboundWriter writer = new OutboundWriter(broken, new Thread(() -> {}), e -> reported[0] = e);
+    OutboundWriter writer = new OutboundWriter(broken, t -> false, flusher::add, e -> reported[0] = e);
     writer.enqueue(1, new Fake("X", 1));
     assertEquals("broken pipe", reported[0].getMessage());
+    writer.close();
+  }
+
+  @Test
+  void noThreadToWriteWithFailsTheWriterInsteadOfWritingOnTheReader() throws Exception {
+    IOException[] reported = new IOException[1];
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    OutboundWriter writer = new OutboundWriter(out, t -> true, r -> {
+      throw new OutOfMemoryError("unable to create native thread");
+    }, e -> reported[0] = e);
+    writer.enqueue(1, new Fake("R", 1));
+    assertTrue(reported[0].getMessage().contains("no thread to write with"), reported[0].getMessage());
+    assertEquals("", out.toString(StandardCharsets.US_ASCII));
     writer.close();
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The two reading threads of a connection with the default delivery executor take turns (the one that read a request
+ * With {@link DtxConnection.Builder#readerHandOff(boolean)}, the two reading threads of a connection with the default
+ * delivery executor take turns (the one that read a request
  * for an idle channel passes reading on and runs the handler): handlers and listeners still never run on the thread
  * that reads, a blocked handler stalls neither reading nor other channels, order within a channel holds, and both
  * threads end with the connection.
@@ -50,7 +51,8 @@ class ReaderHandOffTest {
         return invocation.arguments().get(0);
       };
     });
-    try (Loopback l = Loopback.open(mode, registry)) {
+    try (Loopback l = Loopback.open(mode, b -> b.registry(registry).readerHandOff(true),
+        b -> b.readerHandOff(true))) {
       DtxChannel channel = l.client.openChannel(TestService.ID);
       for (int i = 0; i < 2000; i++) {
         assertEquals(i, channel.invoke("echo:", DtxArgument.object(i)));
@@ -80,7 +82,8 @@ class ReaderHandOffTest {
       services.add(service);
       return service;
     });
-    try (Loopback l = Loopback.open(mode, registry)) {
+    try (Loopback l = Loopback.open(mode, b -> b.registry(registry).readerHandOff(true),
+        b -> b.readerHandOff(true))) {
       DtxChannel first = l.client.openChannel(TestService.ID);
       DtxChannel second = l.client.openChannel(TestService.ID);
       // Warm both channels up so that each has been run by a reading thread at least once.
@@ -131,8 +134,8 @@ class ReaderHandOffTest {
     String clientName = "handoff-client-" + mode;
     Loopback.Pair pair = Loopback.transports(mode);
     DtxConnection server = DtxConnection.builder(pair.server()).awaitPeerCapabilities(false).name(serverName)
-        .registry(registry).connect();
-    DtxConnection client = DtxConnection.builder(pair.client()).name(clientName).connect();
+        .registry(registry).readerHandOff(true).connect();
+    DtxConnection client = DtxConnection.builder(pair.client()).name(clientName).readerHandOff(true).connect();
     DtxChannel channel = client.openChannel(TestService.ID);
     for (int i = 0; i < 100; i++) {
       channel.invoke("echo:", DtxArgument.int32(i));

@@ -51,6 +51,11 @@ public final class DtxMessageDecoder implements AutoCloseable {
 
   private final DtxLimits limits;
   private final ByteBufAllocator alloc;
+  private final DtxMemoryBudget budget;
+  /** Bytes reserved in {@link #budget} for fragments of unfinished messages. */
+  private long reserved;
+  /** Bytes reserved in {@link #budget} for the decompressed payload being handed out. */
+  private long reservedPayload;
   private final Map<Key, Partial> partials = new LinkedHashMap<>();
 
   private State state = State.HEADER;
@@ -84,8 +89,21 @@ public final class DtxMessageDecoder implements AutoCloseable {
    * @param alloc allocates cumulation and decompression buffers
    */
   public DtxMessageDecoder(DtxLimits limits, ByteBufAllocator alloc) {
+    this(limits, alloc, DtxMemoryBudget.unlimited());
+  }
+
+  /**
+   * A decoder whose reassembly buffers and decompressed payloads are reserved in a budget shared with other
+   * decoders first: a fragment or payload the budget cannot hold is a {@link DtxLimitExceededException}.
+   *
+   * @param limits the receive limits
+   * @param alloc allocates cumulation and decompression buffers
+   * @param budget the shared budget
+   */
+  public DtxMessageDecoder(DtxLimits limits, ByteBufAllocator alloc, DtxMemoryBudget budget) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.alloc = Objects.requireNonNull(alloc, "alloc");
+    this.budget = Objects.requireNonNull(budget, "budget");
   }
 
   /**
@@ -241,6 +259,11 @@ public final class DtxMessageDecoder implements AutoCloseable {
       throw new DtxLimitExceededException(
           "buffered bytes", limits.maxBufferedBytes(), bufferedBytes + h.length(), at + 12);
     }
+    if (!budget.tryReserve(h.length())) {
+      throw new DtxLimitExceededException("bytes held by the connections sharing a memory budget", budget.limit(),
+          budget.used() + h.length(), at + 12);
+    }
+    reserved += h.length();
   }
 
   private void checkMessageLength(long length, long at) throws DtxProtocolException {
@@ -270,7 +293,11 @@ public final class DtxMessageDecoder implements AutoCloseable {
       throws DtxProtocolException {
     DtxFragmentInfo info = new DtxFragmentInfo(h.index(), h.count(), h.length());
     if (h.count() == 1) {
-      out.accept(assemble(h, body, bodyOffset, at, List.of(info)));
+      try {
+        out.accept(assemble(h, body, bodyOffset, at, List.of(info)));
+      } finally {
+        releasePayload();
+      }
       return;
     }
     Partial partial = partials.get(Key.of(h));
@@ -281,6 +308,8 @@ public final class DtxMessageDecoder implements AutoCloseable {
     }
     partials.remove(Key.of(h));
     bufferedBytes -= partial.received;
+    budget.release(partial.received);
+    reserved -= partial.received;
     CompositeByteBuf whole = partial.parts;
     partial.parts = null;
     if (partial.received != partial.declared) {
@@ -289,7 +318,17 @@ public final class DtxMessageDecoder implements AutoCloseable {
           + partial.streamOffset + ")", partial.received + " bytes in " + (h.count() - 1) + " body fragments",
           partial.streamOffset + 12);
     }
-    out.accept(assemble(partial.first, whole, partial.firstBodyOffset, partial.streamOffset, partial.fragments));
+    try {
+      out.accept(assemble(partial.first, whole, partial.firstBodyOffset, partial.streamOffset, partial.fragments));
+    } finally {
+      releasePayload();
+    }
+  }
+
+  /** Gives back what the decompressed payload just handed out had reserved. */
+  private void releasePayload() {
+    budget.release(reservedPayload);
+    reservedPayload = 0;
   }
 
   /**
@@ -314,6 +353,14 @@ public final class DtxMessageDecoder implements AutoCloseable {
       boolean compressed = ph.hasCompressedTypeWord()
           || ph.compressionBits() != 0 && Lz4BlockStream.looksCompressed(payload);
       if (compressed) {
+        // Reserve what the stream declares before anything is allocated for it (decode checks it against the limit).
+        long declared = payload.readableBytes() >= 4
+            ? Math.min(payload.getUnsignedIntLE(payload.readerIndex()), limits.maxMessageBytes()) : 0;
+        if (!budget.tryReserve(declared)) {
+          throw new DtxLimitExceededException("bytes held by the connections sharing a memory budget",
+              budget.limit(), budget.used() + declared, bodyOffset + DtxPayloadHeader.SIZE + ph.auxLength());
+        }
+        reservedPayload = declared;
         payload = Lz4BlockStream.decode(
             payload, limits.maxMessageBytes(), bodyOffset + DtxPayloadHeader.SIZE + ph.auxLength(), alloc);
       } else {
@@ -372,6 +419,14 @@ public final class DtxMessageDecoder implements AutoCloseable {
     return offset;
   }
 
+  /**
+   * True when nothing is partly received: no fragment header or body half read, no message waiting for more
+   * fragments. A connection uses it to time out a peer that starts a message and never finishes it.
+   */
+  public boolean idle() {
+    return state == State.HEADER && partials.isEmpty() && (cumulation == null || !cumulation.isReadable());
+  }
+
   /** Multi-fragment messages currently being reassembled. */
   public int messagesInFlight() {
     return partials.size();
@@ -412,6 +467,9 @@ public final class DtxMessageDecoder implements AutoCloseable {
       bodyParts = null;
     }
     bufferedBytes = 0;
+    budget.release(reserved + reservedPayload);
+    reserved = 0;
+    reservedPayload = 0;
     header = null;
   }
 

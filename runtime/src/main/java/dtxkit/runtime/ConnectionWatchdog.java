@@ -1,0 +1,85 @@
+package dtxkit.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drops a connection whose peer stalls it, on the shared timer thread (no thread of its own): nothing received for
+ * the idle timeout; a fragment or message left incomplete for the reassembly timeout (a peer that declares a large
+ * message and stops, or trickles it a byte a second); a write that does not finish within the write timeout (a peer
+ * that does not read). A timeout of 0 is off.
+ */
+final class ConnectionWatchdog implements Runnable {
+
+  /** Told once, with what was exceeded. */
+  interface Dropper {
+    void drop(String why, Throwable cause);
+  }
+
+  private final ConnectionReader reader;
+  private final OutboundWriter writer;
+  private final long idleNanos;
+  private final long reassemblyNanos;
+  private final long writeNanos;
+  private final Dropper dropper;
+  private volatile ScheduledFuture<?> task;
+
+  ConnectionWatchdog(ConnectionReader reader, OutboundWriter writer, Duration idle, Duration reassembly,
+      Duration write, Dropper dropper) {
+    this.reader = reader;
+    this.writer = writer;
+    this.idleNanos = idle.toNanos();
+    this.reassemblyNanos = reassembly.toNanos();
+    this.writeNanos = write.toNanos();
+    this.dropper = dropper;
+  }
+
+  /** Starts checking, a few times per shortest timeout (between 5 ms and 1 s apart). */
+  void start() {
+    long shortest = Long.MAX_VALUE;
+    for (long t : new long[] {idleNanos, reassemblyNanos, writeNanos}) {
+      if (t > 0) {
+        shortest = Math.min(shortest, t);
+      }
+    }
+    if (shortest == Long.MAX_VALUE) {
+      return;
+    }
+    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 4));
+    task = Deliveries.TIMERS.scheduleAtFixedRate(this, period, period, TimeUnit.NANOSECONDS);
+  }
+
+  void stop() {
+    ScheduledFuture<?> t = task;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  @Override
+  public void run() {
+    String why = check(System.nanoTime());
+    if (why != null) {
+      stop();
+      dropper.drop(why, new DtxTimeoutException(why));
+    }
+  }
+
+  /** What is exceeded at {@code now}, or null. */
+  String check(long now) {
+    long incomplete = reader.incompleteSince();
+    if (reassemblyNanos > 0 && incomplete != 0 && now - incomplete > reassemblyNanos) {
+      return "a message stayed incomplete for more than " + Duration.ofNanos(reassemblyNanos)
+          + " (reassembly timeout; " + reader.bufferedBytes() + " bytes held)";
+    }
+    long writing = writer.writeStalledSince();
+    if (writeNanos > 0 && writing != 0 && now - writing > writeNanos) {
+      return "the peer read nothing we sent for more than " + Duration.ofNanos(writeNanos) + " (write timeout)";
+    }
+    if (idleNanos > 0 && now - reader.lastRead() > idleNanos) {
+      return "nothing received for more than " + Duration.ofNanos(idleNanos) + " (idle timeout)";
+    }
+    return null;
+  }
+}
