@@ -27,14 +27,17 @@ final class SyslogCommand extends DeviceCommand {
     SyslogRelay syslog = new SyslogRelay(session.startService(SyslogRelay.SERVICE));
     Instant deadline = bounds.deadline();
     ScheduledExecutorService timer = null;
+    java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
     if (deadline != null) {
       timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dtxkit-syslog-deadline");
         t.setDaemon(true);
         return t;
       });
-      timer.schedule(syslog::close, Math.max(0, Duration.between(Instant.now(), deadline).toMillis()),
-          TimeUnit.MILLISECONDS);
+      timer.schedule(() -> {
+        expired.set(true);
+        syslog.close();
+      }, Math.max(0, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
     }
     long seen = 0;
     try {
@@ -43,13 +46,13 @@ final class SyslogCommand extends DeviceCommand {
         try {
           line = syslog.readLine();
         } catch (IOException e) {
-          if (session.interrupted() || (deadline != null && !Instant.now().isBefore(deadline))) {
+          if (session.interrupted() || expired.get()) {
             return 0; // Ctrl-C or --duration closed the stream
           }
           throw new CliException("the syslog stream failed: " + DeviceOptions.rootMessage(e), e);
         }
         if (line == null) {
-          if (session.interrupted() || (deadline != null && !Instant.now().isBefore(deadline))) {
+          if (session.interrupted() || expired.get()) {
             return 0;
           }
           throw new CliException("the device closed the syslog stream");
