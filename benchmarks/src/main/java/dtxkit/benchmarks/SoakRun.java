@@ -52,6 +52,7 @@ public final class SoakRun {
   private final List<Sample> samples = new ArrayList<>();
   private final Instant start = Instant.now();
   private volatile boolean stopping;
+  private final java.util.Set<Thread> threadsBefore = new java.util.HashSet<>();
 
   private SoakRun(int clients, Duration length, Duration period, Duration sysmonInterval, PrintStream out) {
     this.clients = clients;
@@ -103,6 +104,7 @@ public final class SoakRun {
         + " | notifications | launches |");
     out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     sample(); // before anything starts
+    threadsBefore.addAll(Thread.getAllStackTraces().keySet());
     List<Thread> readers = new ArrayList<>();
     List<AutoCloseable> open = new ArrayList<>();
     try (MockDevice device = MockDevice.start()) {
@@ -135,10 +137,10 @@ public final class SoakRun {
           next += period.toNanos();
         }
       }
-      driver.interrupt();
-      driver.join(10_000);
       sample(device.connections().size());
       stopping = true;
+      driver.interrupt();
+      driver.join(10_000);
       for (int i = open.size() - 1; i >= 0; i--) {
         try {
           open.get(i).close();
@@ -154,9 +156,19 @@ public final class SoakRun {
         t.join(2_000);
       }
     }
-    Thread.sleep(2_000); // let closed connections' threads end
+    // Idle threads of the runtime's shared cached pools (dtx-delivery-*) end 60 s after their last task: wait
+    // that out, so what is left after the close is what the connections leaked.
+    Thread.sleep(65_000);
     sample(0);
     out.println();
+    List<String> left = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (!threadsBefore.contains(t)) {
+        left.add(t.getName() + (t.isDaemon() ? " (daemon)" : ""));
+      }
+    }
+    java.util.Collections.sort(left);
+    out.println("threads left after the close that were not there before the device started: " + left);
     out.printf(Locale.ROOT, "stream failures: %d%n", streamFailures.get());
     return verdict();
   }
@@ -192,6 +204,9 @@ public final class SoakRun {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
+        if (stopping) {
+          return;
+        }
         streamFailures.incrementAndGet();
         out.println("driver: " + e);
         try {

@@ -147,7 +147,9 @@ class ConnectionFuzzTargetsTest {
       if (server == null) {
         server = DtxServer.builder(registry()).bindAddress(InetAddress.getLoopbackAddress()).start();
       }
+      int clientPort;
       try (Socket s = new Socket("127.0.0.1", server.port())) {
+        clientPort = s.getLocalPort();
         s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
         try {
           OutputStream out = s.getOutputStream();
@@ -165,12 +167,26 @@ class ConnectionFuzzTargetsTest {
           // A reset is an ending too.
         }
       }
+      // This input's connection (the server names it after the client's port) leaves the server's list too.
+      String mine = "-" + clientPort + " ";
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
-      while (server.connections().size() > 0 && System.nanoTime() < deadline) {
+      List<String> left = open(mine);
+      while (!left.isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(1);
+        left = open(mine);
       }
-      assertEquals(List.of(), server.connections(), "connections left open after their peers closed");
+      assertEquals(List.of(), left, "connection still listed " + BOUND_SECONDS + " s after its socket closed");
     }
+  }
+
+  private static List<String> open(String nameContains) {
+    List<String> out = new ArrayList<>();
+    for (DtxConnection c : server.connections()) {
+      if (c.description().contains(nameContains)) {
+        out.add(c.description() + (c.isOpen() ? " (open)" : " (closed)"));
+      }
+    }
+    return out;
   }
 
   private static CompletableFuture<Void> drain(InputStream in) {
