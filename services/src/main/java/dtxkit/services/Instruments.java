@@ -7,8 +7,12 @@ import dtxkit.runtime.DtxProtocolException;
 import dtxkit.runtime.DtxRemoteException;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.DtxUnrecognizedSelectorException;
+import dtxkit.runtime.lockdown.LockdownClient;
+import dtxkit.runtime.lockdown.PairRecord;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.client.RsdClient;
+import dtxkit.runtime.usbmux.UsbmuxClient;
+import dtxkit.runtime.usbmux.UsbmuxDevice;
 import dtxkit.services.applications.AppInfo;
 import dtxkit.services.applications.ApplicationListing;
 import dtxkit.services.conditioninducer.ConditionGroup;
@@ -66,6 +70,10 @@ public final class Instruments implements AutoCloseable {
 
   /** The RSD service name of the Instruments DTX endpoint on iOS 17 and later. */
   public static final String DTSERVICEHUB = "com.apple.instruments.dtservicehub";
+  /** The lockdown service of Instruments on iOS 14 to 16: TLS for the whole connection. */
+  public static final String DVT_SECURE_SOCKET_PROXY = "com.apple.instruments.remoteserver.DVTSecureSocketProxy";
+  /** The lockdown service of Instruments on iOS 13 and earlier: a TLS handshake, then plain DTX. */
+  public static final String REMOTESERVER = "com.apple.instruments.remoteserver";
 
   private final DtxConnection connection;
   private final boolean ownsConnection;
@@ -133,6 +141,59 @@ public final class Instruments implements AutoCloseable {
    */
   public static Instruments over(DtxConnection connection) {
     return new Instruments(Objects.requireNonNull(connection, "connection"), false, null);
+  }
+
+  /**
+   * Connects through usbmuxd and lockdown, as to a phone on a cable running iOS 16 or earlier: lockdown
+   * {@code StartSession} with the pair record, {@code StartService} of {@link #lockdownServiceFor(String) the
+   * Instruments service of its iOS version}, then DTX on that stream (TLS kept, or dropped after the handshake).
+   *
+   * @param usbmux the usbmuxd client
+   * @param device the device, as usbmuxd lists it
+   * @param record the pair record ({@code PairRecordStore.require} finds it)
+   * @param options lockdown timeouts and TLS settings
+   * @return the connected client; closing it closes the DTX connection
+   * @throws InstrumentsUnavailableException the developer disk image is not mounted, or the device runs iOS 17+
+   * @throws IOException a step fails (the message names it)
+   */
+  public static Instruments connect(UsbmuxClient usbmux, UsbmuxDevice device, PairRecord record,
+      LockdownClient.Options options) throws IOException {
+    return new Instruments(openLockdownConnection(usbmux, device, record, options), true, null);
+  }
+
+  /**
+   * The DTX connection {@link #connect(UsbmuxClient, UsbmuxDevice, PairRecord, LockdownClient.Options)} uses,
+   * for callers that manage it themselves.
+   *
+   * @param usbmux the usbmuxd client
+   * @param device the device
+   * @param record the pair record
+   * @param options lockdown settings
+   * @return the connection, owned by the caller
+   * @throws InstrumentsUnavailableException the developer disk image is not mounted, or the device runs iOS 17+
+   * @throws IOException a step fails
+   */
+  public static DtxConnection openLockdownConnection(UsbmuxClient usbmux, UsbmuxDevice device, PairRecord record,
+      LockdownClient.Options options) throws IOException {
+    return LockdownInstruments.open(usbmux, device, record, options);
+  }
+
+  /**
+   * The lockdown service that offers Instruments on an iOS version.
+   *
+   * @param iosVersion e.g. {@code 15.8}
+   * @return {@link #DVT_SECURE_SOCKET_PROXY} for 14 to 16, {@link #REMOTESERVER} for 13 and earlier, null for 17 and
+   *     later (only through a tunnel, {@link #DTSERVICEHUB})
+   * @throws IllegalArgumentException not a version number
+   */
+  public static String lockdownServiceFor(String iosVersion) {
+    int major;
+    try {
+      major = Integer.parseInt(iosVersion.strip().split("\\.", 2)[0]);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not an iOS version: '" + iosVersion + "'", e);
+    }
+    return major >= 17 ? null : major >= 14 ? DVT_SECURE_SOCKET_PROXY : REMOTESERVER;
   }
 
   private static DtxConnection open(RsdClient rsd) throws IOException {

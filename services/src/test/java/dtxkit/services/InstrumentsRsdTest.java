@@ -42,8 +42,10 @@ class InstrumentsRsdTest {
   void jsonLineForOtherTools() throws Exception {
     try (MockDevice device = MockDevice.start()) {
       assertEquals("{\"rsdHost\": \"127.0.0.1\", \"rsdPort\": " + device.rsdPort() + ", \"udid\": \""
-          + device.udid() + "\", \"services\": {\"com.apple.instruments.dtservicehub\": " + device.dtxPort()
-          + "}}", device.toJson());
+          + device.udid() + "\", \"osVersion\": \"17.4\", \"usbmuxd\": \"" + device.usbmuxdSocket()
+          + "\", \"usbmuxdTcp\": \"127.0.0.1:" + device.usbmuxdTcp().getPort()
+          + "\", \"services\": {\"com.apple.instruments.dtservicehub\": " + device.dtxPort() + "}}",
+          device.toJson());
       assertFalse(device.toJson().contains("\n"));
     }
   }

@@ -1,8 +1,13 @@
 package dtxkit.samples.cli;
 
+import dtxkit.runtime.lockdown.LockdownClient;
 import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.runtime.rsd.discovery.TunnelDiscovery;
 import dtxkit.runtime.rsd.discovery.TunnelInfo;
+import dtxkit.runtime.usbmux.UsbmuxAddress;
+import dtxkit.runtime.usbmux.UsbmuxClient;
+import dtxkit.runtime.usbmux.UsbmuxDevice;
+import dtxkit.services.Instruments;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -15,9 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * Device selection shared by every command that talks to a device (a picocli mixin): {@code --rsd HOST PORT},
- * {@code --tunneld [URL]}, {@code --go-ios [URL]}, {@code --mock}, and {@code --udid} to pick one device from a
- * tunnel daemon's list. With none of them, tunneld at its default address is asked.
+ * Device selection shared by every command that talks to a device (a picocli mixin): {@code --usb} (usbmuxd and
+ * lockdown), {@code --rsd HOST PORT}, {@code --tunneld [URL]}, {@code --go-ios [URL]}, {@code --mock}, and
+ * {@code --udid} to pick one device. With none of them, dtxkit picks: a usbmuxd device on iOS 16 or earlier through
+ * lockdown, else a tunnel from tunneld at its default address; it says which on standard error.
  */
 final class DeviceOptions {
   /** What the tool says whenever it finds no device to talk to. */
@@ -31,7 +37,8 @@ final class DeviceOptions {
   Source source;
 
   @Option(names = "--udid", paramLabel = "UDID",
-      description = "Pick this device from the tunnel daemon's list (and warn if the device found is another).")
+      description = "Pick this device from usbmuxd's or the tunnel daemon's list (and warn if the device found is"
+          + " another).")
   String udid;
 
   /** The mutually exclusive ways to find a device. */
@@ -41,7 +48,7 @@ final class DeviceOptions {
     HostPort rsd;
 
     @Option(names = "--tunneld", arity = "0..1", paramLabel = "URL", fallbackValue = TunnelDiscovery.TUNNELD_DEFAULT,
-        description = {"Ask pymobiledevice3's tunneld for the device (the default).",
+        description = {"Ask pymobiledevice3's tunneld for the device.",
             "URL defaults to ${FALLBACK-VALUE}"})
     String tunneld;
 
@@ -51,6 +58,11 @@ final class DeviceOptions {
 
     @Option(names = "--mock", description = "Start dtxkit's mock device in this process and talk to it.")
     boolean mock;
+
+    @Option(names = "--usb",
+        description = "Reach the device through usbmuxd and lockdown (a phone on a cable; Instruments up to iOS 16);"
+            + " USBMUXD_SOCKET_ADDRESS names another usbmuxd.")
+    boolean usb;
   }
 
   /** An RSD address and port, as {@code --rsd HOST PORT} gives them. */
@@ -89,6 +101,66 @@ final class DeviceOptions {
     return source != null && source.mock;
   }
 
+  /** True when no way to find the device was given: dtxkit picks one and says which. */
+  boolean automatic() {
+    return source == null;
+  }
+
+  /** A usbmuxd client for the address in the command's environment ({@code USBMUXD_SOCKET_ADDRESS}), or the default. */
+  static UsbmuxClient usbmux(CommandLine.Model.CommandSpec spec) {
+    UsbmuxAddress address;
+    try {
+      address = UsbmuxAddress.fromEnvironment(DtxkitCli.environment(spec), System.getProperty("os.name", ""));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(UsbmuxAddress.ENVIRONMENT_VARIABLE + ": " + e.getMessage(), e, 2);
+    }
+    return UsbmuxClient.create(address, UsbmuxClient.Options.DEFAULT);
+  }
+
+  /** Through usbmuxd and lockdown. */
+  private DeviceSession openUsb(CommandLine.Model.CommandSpec spec) {
+    UsbmuxClient usbmux = usbmux(spec);
+    UsbmuxDevice device = UsbLink.pick(usbmux, UsbLink.devices(usbmux), udid);
+    return new DeviceSession(UsbLink.open(usbmux, device, LockdownClient.Options.DEFAULT), null);
+  }
+
+  /**
+   * No option given: a device on usbmuxd running iOS 16 or earlier is used through lockdown; otherwise (iOS 17+,
+   * or no usbmuxd device) a tunnel from tunneld. Says on standard error which it used.
+   */
+  private DeviceSession openAutomatic(CommandLine.Model.CommandSpec spec) {
+    UsbmuxClient usbmux = usbmux(spec);
+    String usbNote = null;
+    List<UsbmuxDevice> devices;
+    try {
+      devices = usbmux.devices();
+    } catch (IOException e) {
+      devices = List.of();
+      usbNote = "no usbmuxd at " + usbmux.address();
+    }
+    List<UsbmuxDevice> candidates = devices.stream().filter(d -> udid == null || d.udid().equals(udid)).toList();
+    if (!candidates.isEmpty()) {
+      UsbmuxDevice device = UsbLink.pick(usbmux, candidates, udid);
+      String[] values = UsbLink.values(usbmux, device, LockdownClient.Options.DEFAULT);
+      if (Instruments.lockdownServiceFor(values[1]) != null) {
+        UsbLink link = UsbLink.open(usbmux, device, LockdownClient.Options.DEFAULT);
+        note(spec, "using " + device.udid() + " through " + link.description()
+            + " (pick another way with --usb, --tunneld, --go-ios, --rsd or --mock)");
+        return new DeviceSession(link, null);
+      }
+      usbNote = device.udid() + " on usbmuxd runs iOS " + values[1] + ", which needs a tunnel";
+    }
+    DeviceSession session = openRsd(spec, usbNote);
+    note(spec, "using " + session.link().udid() + " through " + session.link().description() + " from tunneld"
+        + (usbNote == null ? "" : " (" + usbNote + ")"));
+    return session;
+  }
+
+  private static void note(CommandLine.Model.CommandSpec spec, String message) {
+    spec.commandLine().getErr().println("dtxkit: " + message);
+    spec.commandLine().getErr().flush();
+  }
+
   /**
    * Finds and connects to the device: RSD handshake done, peer info read.
    *
@@ -106,13 +178,31 @@ final class DeviceOptions {
       }
       return session;
     }
+    if (source != null && source.usb) {
+      return openUsb(spec);
+    }
+    if (automatic()) {
+      return openAutomatic(spec);
+    }
+    return openRsd(spec, null);
+  }
+
+  private DeviceSession openRsd(CommandLine.Model.CommandSpec spec, String usbNote) {
     String host;
     int port;
     if (source != null && source.rsd != null) {
       host = source.rsd.host();
       port = source.rsd.port();
     } else {
-      TunnelInfo tunnel = discover();
+      TunnelInfo tunnel;
+      try {
+        tunnel = discover();
+      } catch (CliException e) {
+        if (usbNote == null) {
+          throw e;
+        }
+        throw new CliException(e.getMessage() + " (" + usbNote + ")", e.getCause());
+      }
       host = tunnel.address();
       port = tunnel.rsdPort();
     }

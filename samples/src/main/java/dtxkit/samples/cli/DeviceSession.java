@@ -1,23 +1,20 @@
 package dtxkit.samples.cli;
 
 import dtxkit.runtime.DtxConnection;
-import dtxkit.runtime.DtxException;
-import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.Instruments;
 import dtxkit.services.deviceinfo.DeviceInfo;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.Socket;
+import dtxkit.services.lockdown.ServiceConnection;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One command's connection to a device: the RSD client, the Instruments DTX connection once asked for, and the
- * in-process mock device when {@code --mock} started one. Closing it closes all of them.
+ * One command's connection to a device: the {@link DeviceLink} it was reached by (RSD or usbmuxd + lockdown), the
+ * Instruments DTX connection once asked for, the lockdown service streams it opened, and the in-process mock device
+ * when {@code --mock} started one. Closing it closes all of them.
  *
  * <p>{@link #closeOnShutdown()} makes Ctrl-C (SIGINT) and SIGTERM close the session, which ends a running stream
  * cleanly: the stream sees its connection close, the command prints its last line and returns.
@@ -28,9 +25,9 @@ final class DeviceSession implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DeviceSession.class);
 
-  private final RsdClient rsd;
-  private final int rsdPort;
+  private final DeviceLink link;
   private final AutoCloseable owned;
+  private final java.util.List<ServiceConnection> services = new java.util.ArrayList<>();
   private final CountDownLatch finished = new CountDownLatch(1);
   private DtxConnection instruments;
   private Instruments facade;
@@ -43,34 +40,70 @@ final class DeviceSession implements AutoCloseable {
    * @param owned something else to close last (the in-process mock device), or null
    */
   DeviceSession(RsdClient rsd, int rsdPort, AutoCloseable owned) {
-    this.rsd = rsd;
-    this.rsdPort = rsdPort;
+    this(new RsdLink(rsd, rsdPort, null), owned);
+  }
+
+  /**
+   * @param link how the device was reached; the session owns it
+   * @param owned something else to close last (the in-process mock device), or null
+   */
+  DeviceSession(DeviceLink link, AutoCloseable owned) {
+    this.link = link;
     this.owned = owned;
   }
 
-  /** The device's RSD peer info (UDID, product, OS, services). */
+  /** How the device was reached. */
+  DeviceLink link() {
+    return link;
+  }
+
+  /**
+   * The device's RSD peer info (UDID, product, OS, services).
+   *
+   * @throws CliException when the device was reached through usbmuxd, which has no RSD
+   */
   PeerInfo peerInfo() {
-    return rsd.peerInfo();
+    return rsd().peerInfo();
   }
 
-  /** The RSD port this session connected to. */
+  /** The RSD port this session connected to (0 through usbmuxd). */
   int rsdPort() {
-    return rsdPort;
+    return link.rsdPort();
   }
 
-  /** The RSD client. */
+  /**
+   * The RSD client.
+   *
+   * @throws CliException when the device was reached through usbmuxd, which has no RSD
+   */
   RsdClient rsd() {
+    RsdClient rsd = link.rsd();
+    if (rsd == null) {
+      throw new CliException("the device " + link.udid() + " was reached through " + link.description()
+          + ", which has no RemoteServiceDiscovery (RSD is for iOS 17+ through a tunnel: use --tunneld or --rsd)");
+    }
     return rsd;
   }
 
   /**
-   * The DTX connection to {@value #DTSERVICEHUB}, opened on first use.
+   * Starts a lockdown service; the session closes its stream.
    *
-   * @throws CliException when the device does not advertise the service or its port refuses the connection
+   * @throws CliException with advice when it cannot be had
+   */
+  synchronized ServiceConnection startService(String service) {
+    ServiceConnection connection = link.startService(service);
+    services.add(connection);
+    return connection;
+  }
+
+  /**
+   * The DTX connection to Instruments, opened on first use.
+   *
+   * @throws CliException when the device does not offer the service or its port refuses the connection
    */
   synchronized DtxConnection instruments() {
     if (instruments == null) {
-      instruments = connect(DTSERVICEHUB);
+      instruments = link.openInstruments();
     }
     return instruments;
   }
@@ -81,34 +114,6 @@ final class DeviceSession implements AutoCloseable {
       facade = Instruments.over(instruments());
     }
     return facade;
-  }
-
-  private DtxConnection connect(String service) {
-    PeerInfo info = rsd.peerInfo();
-    if (info.service(service) == null) {
-      throw new CliException("the device " + info.udid() + " does not advertise " + service
-          + ": the developer disk image is not mounted, or Developer Mode is off. Enable Developer Mode"
-          + " (Settings > Privacy & Security), mount the image (sudo pymobiledevice3 mounter auto-mount),"
-          + " then try again");
-    }
-    String where = rsd.address().getHostAddress() + ":" + info.service(service).port();
-    Socket socket;
-    try {
-      socket = rsd.openService(service);
-    } catch (IOException e) {
-      if (DeviceOptions.hasCause(e, ConnectException.class)) {
-        throw new CliException("connection refused by " + where + " (" + service + "): the device advertises it"
-            + " but nothing listens; reconnect the device or restart the tunnel", e);
-      }
-      throw new CliException("cannot open " + service + " at " + where + ": " + DeviceOptions.rootMessage(e), e);
-    }
-    try {
-      log.debug("connected to {} at {}", service, where);
-      return DtxConnection.builder(DtxTransport.of(socket)).name(service).connect();
-    } catch (IOException | DtxException e) {
-      throw new CliException("the DTX handshake with " + service + " at " + where + " failed: "
-          + DeviceOptions.rootMessage(e), e);
-    }
   }
 
   /**
@@ -168,7 +173,10 @@ final class DeviceSession implements AutoCloseable {
     if (instruments != null) {
       instruments.close();
     }
-    rsd.close();
+    for (ServiceConnection service : services) {
+      service.close();
+    }
+    link.close();
     if (owned != null) {
       try {
         owned.close();

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,9 @@ import picocli.CommandLine.ScopeType;
     subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RsdCommand.class, PsCommand.class,
         LaunchCommand.class, KillCommand.class, ScreenshotCommand.class, LocationCommand.class,
         ConditionsCommand.class, AppsCommand.class, NotificationsCommand.class, EnergyCommand.class,
-        SysmonCommand.class, TopCommand.class, GraphicsCommand.class, NetstatCommand.class, MockDeviceCommand.class, DemoCommand.class})
+        SysmonCommand.class, TopCommand.class, GraphicsCommand.class, NetstatCommand.class, SyslogCommand.class,
+        InstallCommand.class, UninstallCommand.class, MountCommand.class, DevicesCommand.class, PairCommand.class,
+        MockDeviceCommand.class, DemoCommand.class})
 public final class DtxkitCli implements Runnable {
   /** slf4j-simple's level property; set before the first logger exists. */
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
@@ -29,6 +32,29 @@ public final class DtxkitCli implements Runnable {
   static final String NETTY_LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.io.netty";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The environment the commands read ({@code USBMUXD_SOCKET_ADDRESS}); the process's own unless a test set one. */
+  private final Map<String, String> environment;
+
+  DtxkitCli(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** The environment the commands read. */
+  Map<String, String> environment() {
+    return environment;
+  }
+
+  /**
+   * The environment of the command running under {@code spec}.
+   *
+   * @param spec any command's spec
+   * @return the environment
+   */
+  static Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
+    Object root = spec.root().userObject();
+    return root instanceof DtxkitCli cli ? cli.environment() : System.getenv();
+  }
 
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
       description = "Log at debug level and print stack traces with errors.")
@@ -63,7 +89,18 @@ public final class DtxkitCli implements Runnable {
 
   /** The configured command line; tests run commands through this exactly as {@code ./dtxkit} does. */
   public static CommandLine newCommandLine() {
-    CommandLine cli = new CommandLine(new DtxkitCli());
+    return newCommandLine(System.getenv());
+  }
+
+  /**
+   * The command line reading {@code environment} instead of the process's (tests point
+   * {@code USBMUXD_SOCKET_ADDRESS} at a mock device this way, without changing anything JVM-wide).
+   *
+   * @param environment the environment variables the commands see
+   * @return the command line
+   */
+  public static CommandLine newCommandLine(Map<String, String> environment) {
+    CommandLine cli = new CommandLine(new DtxkitCli(environment));
     cli.setExecutionExceptionHandler(DtxkitCli::handleFailure);
     cli.setParameterExceptionHandler(new UsageErrors(cli.getParameterExceptionHandler()));
     return cli;

@@ -15,13 +15,14 @@ import picocli.CommandLine.Option;
  * interrupted).
  *
  * <p>Its first and only line on standard output is one JSON object other tools read to connect:
- * {@code {"rsdHost": "127.0.0.1", "rsdPort": 49152, "udid": "...", "services": {"com.apple.instruments.dtservicehub":
- * 49153, ...}}}. Everything else (logs, the "running" note) goes to standard error.
+ * {@code {"rsdHost": "127.0.0.1", "rsdPort": 49152, "udid": "...", "osVersion": "17.4", "usbmuxd": "/tmp/.../usbmuxd",
+ * "usbmuxdTcp": "127.0.0.1:49155", "services": {"com.apple.instruments.dtservicehub": 49153, ...}}}. Everything else
+ * (logs, the "running" note) goes to standard error.
  */
 @Command(name = "mock-device", mixinStandardHelpOptions = true,
     description = {"Run dtxkit's mock device until stopped (Ctrl-C, SIGTERM).",
-        "The first line on standard output is a JSON object with rsdHost, rsdPort, udid and services (name to port);"
-            + " nothing else is printed there."})
+        "The first line on standard output is a JSON object with rsdHost, rsdPort, udid, osVersion, usbmuxd (a Unix"
+            + " socket path), usbmuxdTcp (host:port) and services (name to port); nothing else is printed there."})
 final class MockDeviceCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -32,6 +33,12 @@ final class MockDeviceCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
       description = "The address to listen on (default ${DEFAULT-VALUE}).")
   String host;
+
+  @Option(names = "--ios", paramLabel = "VERSION",
+      description = {"The iOS version the mock plays (default: an iOS 17 device, Instruments through RSD).",
+          "14-16 (e.g. 15.8): Instruments through lockdown's DVTSecureSocketProxy, TLS kept;"
+              + " 13 and earlier (e.g. 13.7): remoteserver, TLS handshake then plain DTX."})
+  String ios;
 
   /**
    * An address other machines can use to reach this one: the first non-loopback address of an interface that is up
@@ -73,8 +80,15 @@ final class MockDeviceCommand implements Callable<Integer> {
     } catch (UnknownHostException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--host: unknown address " + host);
     }
+    if (ios != null) {
+      try {
+        MockDevice.builder().ios(ios);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--ios: " + e.getMessage());
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
-    MockDevice mock = MockSessions.startDevice(address, rsdPort);
+    MockDevice mock = MockSessions.startDevice(address, rsdPort, ios);
     Thread hook = new Thread(() -> {
       mock.close();
       stopped.countDown();
@@ -92,9 +106,10 @@ final class MockDeviceCommand implements Callable<Integer> {
         err.println("dtxkit mock-device: warning: --host " + host + " listens on every network interface: anyone"
             + " who can reach this machine can talk to the mock device");
       }
-      err.println("dtxkit mock-device: " + mock.peerInfo().productType() + " " + mock.peerInfo().udid()
-          + " answers RSD at " + reachable + " (dtxkit ps --rsd " + reachable.substring(0,
-              reachable.lastIndexOf(':')) + " " + mock.rsdPort() + "); stop it with Ctrl-C");
+      err.println("dtxkit mock-device: " + mock.peerInfo().productType() + " (iOS " + mock.identity().osVersion()
+          + ") " + mock.peerInfo().udid() + " answers RSD at " + reachable + " (dtxkit ps --rsd "
+          + reachable.substring(0, reachable.lastIndexOf(':')) + " " + mock.rsdPort() + ") and usbmuxd at "
+          + mock.usbmuxdSocket() + " (USBMUXD_SOCKET_ADDRESS=" + mock.usbmuxdSocket() + "); stop it with Ctrl-C");
       err.flush();
       stopped.await();
       return 0;

@@ -16,8 +16,22 @@ final class MockSessions {
    * @throws CliException when a server cannot bind (the port is taken)
    */
   static MockDevice startDevice(InetAddress address, int rsdPort) {
+    return startDevice(address, rsdPort, null);
+  }
+
+  /**
+   * Starts a mock device playing an iOS version.
+   *
+   * @param ios e.g. {@code 15.8}, or null for the default (an iOS 17 device)
+   * @throws CliException when a server cannot bind
+   */
+  static MockDevice startDevice(InetAddress address, int rsdPort, String ios) {
     try {
-      return MockDevice.builder().host(address).rsdPort(rsdPort).start();
+      MockDevice.Builder builder = MockDevice.builder().host(address).rsdPort(rsdPort);
+      if (ios != null) {
+        builder.ios(ios);
+      }
+      return builder.start();
     } catch (IOException e) {
       throw new CliException("cannot start the mock device on " + address.getHostAddress() + " port " + rsdPort
           + ": " + DeviceOptions.rootMessage(e) + (rsdPort == 0 ? "" : " (try another --rsd-port, or 0 for any)"), e);
@@ -29,7 +43,13 @@ final class MockSessions {
     MockDevice mock = startDevice(InetAddress.getLoopbackAddress(), 0);
     try {
       RsdClient client = DeviceOptions.connectRsd(mock.rsdHost(), mock.rsdPort());
-      return new DeviceSession(client, mock.rsdPort(), mock);
+      return new DeviceSession(new RsdLink(client, mock.rsdPort(), service -> {
+        try {
+          return mock.openLockdownService(service);
+        } catch (IOException | IllegalArgumentException e) {
+          throw new CliException("the mock device cannot start " + service + ": " + e.getMessage(), e);
+        }
+      }), mock);
     } catch (RuntimeException e) {
       mock.close();
       throw e;

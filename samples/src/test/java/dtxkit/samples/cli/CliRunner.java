@@ -25,8 +25,17 @@ final class CliRunner {
   }
 
   /** Runs with {@code stdin} as standard input (null: the process's own). */
-  static synchronized Result run(byte[] stdin, String... args) {
-    CommandLine cli = DtxkitCli.newCommandLine();
+  static Result run(byte[] stdin, String... args) {
+    return run(System.getenv(), stdin, args);
+  }
+
+  /** Runs with these environment variables instead of the process's (e.g. USBMUXD_SOCKET_ADDRESS). */
+  static Result runWithEnvironment(java.util.Map<String, String> environment, String... args) {
+    return run(environment, null, args);
+  }
+
+  private static synchronized Result run(java.util.Map<String, String> environment, byte[] stdin, String... args) {
+    CommandLine cli = DtxkitCli.newCommandLine(environment);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.rsd.client.RsdClient;
+import dtxkit.runtime.usbmux.UsbmuxAddress;
+import dtxkit.runtime.usbmux.UsbmuxClient;
 import dtxkit.services.deviceinfo.DeviceInfo;
 import java.io.BufferedReader;
 import java.io.PipedReader;
@@ -67,8 +69,17 @@ class MockDeviceCommandTest {
     assertEquals("rsdHost", keys.next());
     assertEquals("rsdPort", keys.next());
     assertEquals("udid", keys.next());
+    assertEquals("osVersion", keys.next());
+    assertEquals("usbmuxd", keys.next());
+    assertEquals("usbmuxdTcp", keys.next());
     assertEquals("services", keys.next());
     assertFalse(keys.hasNext(), first);
+    assertEquals("17.4", json.get("osVersion").asText());
+    for (String address : new String[] {json.get("usbmuxd").asText(), json.get("usbmuxdTcp").asText()}) {
+      UsbmuxClient usbmux = UsbmuxClient.create(UsbmuxAddress.parse(address), UsbmuxClient.Options.DEFAULT);
+      assertEquals(json.get("udid").asText(), usbmux.devices().get(0).udid(), address);
+    }
+    assertTrue(json.get("usbmuxdTcp").asText().matches("127\\.0\\.0\\.1:\\d+"), first);
     assertEquals("127.0.0.1", json.get("rsdHost").asText());
     int rsdPort = json.get("rsdPort").asInt();
     int hubPort = json.get("services").get("com.apple.instruments.dtservicehub").asInt();
@@ -91,6 +102,14 @@ class MockDeviceCommandTest {
     assertEquals(0, exit.get(), err.toString());
     assertNull(stdout.readLine(), "nothing but the first line on stdout");
     assertTrue(err.toString().contains("answers RSD at 127.0.0.1:" + rsdPort), err.toString());
+  }
+
+  @Test
+  void aBadIosVersionIsAUsageError() {
+    CliRunner.Result r = CliRunner.run("mock-device", "--ios", "fifteen");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--ios: not an iOS version: 'fifteen'"), r.err());
+    assertEquals("", r.out());
   }
 
   @Test

@@ -49,6 +49,7 @@ final class DeviceState {
   DeviceState(MockDevice.Identity identity, List<AppInfo> catalogue, ScheduledExecutorService scheduler) {
     this.identity = identity;
     this.scheduler = scheduler;
+    this.syslog = new MockSyslog(this);
     for (AppInfo app : catalogue) {
       apps.put(app.bundleIdentifier(), app);
     }
@@ -144,6 +145,8 @@ final class DeviceState {
       processes.put(nextPid, started);
       nextPid += 1 + (nextPid % 5);
     }
+    syslog.log("SpringBoard", "Bootstrapping " + bundleIdentifier + " with intent foreground-interactive; pid "
+        + started.pid());
     for (ProcessListener listener : listeners) {
       listener.started(started);
     }
@@ -161,6 +164,8 @@ final class DeviceState {
       gone = processes.remove(pid);
     }
     if (gone != null) {
+      syslog.log("runningboardd", "Process " + gone.name() + "[" + gone.pid() + "] exited"
+          + (signal != null ? " on signal " + signal : exitCode != null ? " with status " + exitCode : ""));
       for (ProcessListener listener : listeners) {
         listener.terminated(gone, exitCode, signal);
       }
@@ -175,6 +180,104 @@ final class DeviceState {
   void removeListener(ProcessListener listener) {
     listeners.remove(listener);
   }
+
+  // ---- installation ----------------------------------------------------------------------------------------
+
+  /** Installs (or replaces) an app, as installation_proxy's {@code Install} ends. */
+  void installApp(AppInfo app) {
+    synchronized (this) {
+      apps.put(app.bundleIdentifier(), app);
+    }
+    syslog.log("installd", "Installed " + app.bundleIdentifier() + " (" + app.version() + ") at "
+        + app.bundlePath());
+  }
+
+  /**
+   * Removes an app (and stops it if it runs).
+   *
+   * @return the app removed, or null when none was installed
+   */
+  AppInfo uninstallApp(String bundleIdentifier) {
+    AppInfo removed;
+    MockProcess running;
+    synchronized (this) {
+      removed = apps.remove(bundleIdentifier);
+      running = removed == null ? null : processForBundle(bundleIdentifier);
+    }
+    if (running != null) {
+      terminate(running.pid(), null, 9);
+    }
+    if (removed != null) {
+      syslog.log("installd", "Uninstalled " + bundleIdentifier);
+    }
+    return removed;
+  }
+
+  // ---- files (what an AFC upload to PublicStaging leaves) ------------------------------------------------------
+
+  /** The most bytes the device's file area holds. */
+  static final long MAX_FILES = 512L << 20;
+
+  private final Map<String, byte[]> files = new LinkedHashMap<>();
+  private long fileBytes;
+
+  /** The media area's root, which AFC paths are relative to. */
+  static final String MEDIA = "/private/var/mobile/Media/";
+
+  static String mediaPath(String path) {
+    String p = path.startsWith("/var/mobile/Media/") ? "/private" + path : path;
+    if (p.startsWith(MEDIA)) {
+      p = p.substring(MEDIA.length());
+    }
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    return p;
+  }
+
+  synchronized void putFile(String path, byte[] content) {
+    String key = mediaPath(path);
+    byte[] old = files.get(key);
+    long after = fileBytes - (old == null ? 0 : old.length) + content.length;
+    if (after > MAX_FILES) {
+      throw new IllegalStateException("the mock device's file area is full: " + after + " > " + MAX_FILES
+          + " bytes");
+    }
+    files.put(key, content.clone());
+    fileBytes = after;
+  }
+
+  private final java.util.Set<String> directories = new java.util.HashSet<>(java.util.Set.of("", "PublicStaging"));
+
+  /** Makes a directory of the media area (and its parents). */
+  synchronized void makeDirectory(String path) {
+    String p = mediaPath(path);
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    for (int i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
+      directories.add(p.substring(0, i));
+    }
+    directories.add(p);
+  }
+
+  synchronized boolean isDirectory(String path) {
+    String p = mediaPath(path);
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return directories.contains(p);
+  }
+
+  synchronized byte[] file(String path) {
+    byte[] content = files.get(mediaPath(path));
+    return content == null ? null : content.clone();
+  }
+
+  // ---- system log --------------------------------------------------------------------------------------------
+
+  /** The device's system log: what syslog_relay streams. */
+  final MockSyslog syslog;
 
   // ---- location and conditions ------------------------------------------------------------------------------
 

@@ -27,6 +27,12 @@ import dtxkit.services.screenshot.Screenshot;
 import dtxkit.services.sysmontap.Sysmontap;
 import dtxkit.services.taps.ActivityTraceTap;
 import dtxkit.services.taps.CoreProfileSessionTap;
+import dtxkit.runtime.DtxTransport;
+import dtxkit.services.lockdown.AfcClient;
+import dtxkit.services.lockdown.ImageMounter;
+import dtxkit.services.lockdown.InstallationProxy;
+import dtxkit.services.lockdown.ServiceConnection;
+import dtxkit.services.lockdown.SyslogRelay;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -37,9 +43,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A fake iPhone on the network: an RSD server (RemoteXPC) advertising {@code com.apple.instruments.dtservicehub},
@@ -122,6 +133,10 @@ public final class MockDevice implements AutoCloseable {
   }
 
   private static final AtomicInteger DEVICES = new AtomicInteger();
+  private static final Logger LOG = LoggerFactory.getLogger(MockDevice.class);
+
+  /** The most lockdown service connections (installation_proxy, syslog_relay, ...) served at once. */
+  public static final int MAX_SERVICE_CONNECTIONS = 64;
 
   private final DeviceState state;
   private final ScheduledThreadPoolExecutor scheduler;
@@ -130,6 +145,12 @@ public final class MockDevice implements AutoCloseable {
   private final RsdServer rsdServer;
   private final MockEnergy energy;
   private final Map<Class<?>, DtxServiceHandle<?>> handles;
+  private final MockInstallationProxy installationProxy;
+  private final MockImageMounter imageMounter;
+  private final MockSyslogRelay syslogRelay;
+  private final MockAfc afc;
+  private final ThreadPoolExecutor serviceThreads;
+  private final MockUsbFace usbFace;
 
   private MockDevice(Builder b) throws IOException {
     int number = DEVICES.incrementAndGet();
@@ -146,6 +167,16 @@ public final class MockDevice implements AutoCloseable {
     catalogue.addAll(b.extraApps);
     state = new DeviceState(b.identity, catalogue, scheduler);
     energy = new MockEnergy(state);
+    installationProxy = new MockInstallationProxy(state);
+    imageMounter = new MockImageMounter(state, b.developerImageMounted);
+    syslogRelay = new MockSyslogRelay(state.syslog);
+    afc = new MockAfc(state);
+    serviceThreads = new ThreadPoolExecutor(0, MAX_SERVICE_CONNECTIONS, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "mock-device-" + number + "-service-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
     registry = new DtxServiceRegistry();
     registerCatalogue();
     handles = new LinkedHashMap<>();
@@ -168,11 +199,19 @@ public final class MockDevice implements AutoCloseable {
           .service(RsdService.of(DTSERVICEHUB, dtx.port(), false))
           .build();
       rsdServer = RsdServer.builder(peerInfo).bindAddress(b.host).port(b.rsdPort).start();
+      try {
+        usbFace = new MockUsbFace(this, state, registry, imageMounter, Builder.majorVersion(b.identity.osVersion()),
+            b.usbmuxdSocket);
+      } catch (IOException | RuntimeException e) {
+        rsdServer.close();
+        throw e;
+      }
     } catch (IOException | RuntimeException e) {
       if (dtx != null) {
         dtx.close();
       }
       scheduler.shutdownNow();
+      serviceThreads.shutdownNow();
       throw e;
     }
     dtxServer = dtx;
@@ -317,12 +356,53 @@ public final class MockDevice implements AutoCloseable {
   }
 
   /**
-   * The DTX connections clients have open.
+   * The DTX connections clients have open (through RSD and through lockdown).
    *
    * @return the server side of each connection
    */
   public List<DtxConnection> connections() {
-    return dtxServer.connections();
+    List<DtxConnection> all = new ArrayList<>(dtxServer.connections());
+    all.addAll(usbFace.connections());
+    return all;
+  }
+
+  /**
+   * The Unix socket of the device's usbmuxd, which lists this device and leads to its lockdown.
+   *
+   * @return the socket path
+   */
+  public java.nio.file.Path usbmuxdSocket() {
+    return usbFace.unixSocket();
+  }
+
+  /**
+   * The loopback TCP address of the same usbmuxd.
+   *
+   * @return the address
+   */
+  public java.net.InetSocketAddress usbmuxdTcp() {
+    return usbFace.tcp();
+  }
+
+  /**
+   * The pair record the device's usbmuxd answers {@code ReadPairRecord} with (a pairing generated at start:
+   * certificates with empty names, as a real record's).
+   *
+   * @return the record's plist bytes
+   */
+  public byte[] pairRecord() {
+    return usbFace.pairRecord();
+  }
+
+  /**
+   * The Instruments service lockdown starts on the iOS version the device plays
+   * ({@code com.apple.instruments.remoteserver.DVTSecureSocketProxy} on 14-16,
+   * {@code com.apple.instruments.remoteserver} up to 13), or null on 17 and later (Instruments only through RSD).
+   *
+   * @return the service name, or null
+   */
+  public String lockdownInstrumentsService() {
+    return usbFace.instrumentsService();
   }
 
   /**
@@ -429,8 +509,89 @@ public final class MockDevice implements AutoCloseable {
   }
 
   /**
+   * Puts a file into the device's media area, as an AFC upload does (e.g. {@code PublicStaging/MyApp.ipa}, which
+   * installation_proxy's {@code Install} then reads).
+   *
+   * @param path the path, relative to the media area or absolute ({@code /private/var/mobile/Media/...})
+   * @param content the bytes
+   * @throws IllegalStateException the area would exceed 512 MiB
+   */
+  public void putFile(String path, byte[] content) {
+    state.putFile(path, content);
+  }
+
+  /**
+   * True when a developer disk image is mounted (always, unless built {@link Builder#withoutDeveloperDiskImage()}
+   * and nothing was mounted yet through {@value dtxkit.services.lockdown.ImageMounter#SERVICE}).
+   *
+   * @return whether Instruments services can start
+   */
+  public boolean developerDiskImageMounted() {
+    return imageMounter.developerImageMounted();
+  }
+
+  /**
+   * The lockdown services (other than Instruments) this device serves over a service stream.
+   *
+   * @return the service names
+   */
+  public static List<String> lockdownServiceNames() {
+    return List.of(InstallationProxy.SERVICE, SyslogRelay.SERVICE, ImageMounter.SERVICE, AfcClient.SERVICE);
+  }
+
+  /**
+   * Serves one of {@link #lockdownServiceNames()} on a stream, on a thread of its own, until the stream closes:
+   * what happens behind lockdown's {@code StartService}.
+   *
+   * @param service the service name
+   * @param transport the stream to the client; closed when the service ends
+   * @throws IllegalArgumentException the device serves no such lockdown service
+   * @throws java.util.concurrent.RejectedExecutionException {@link #MAX_SERVICE_CONNECTIONS} are being served
+   */
+  public void serveLockdownService(String service, DtxTransport transport) {
+    ServiceLoop loop = switch (service) {
+      case InstallationProxy.SERVICE -> installationProxy::serve;
+      case SyslogRelay.SERVICE -> syslogRelay::serve;
+      case ImageMounter.SERVICE -> imageMounter::serve;
+      case AfcClient.SERVICE -> afc::serve;
+      default -> throw new IllegalArgumentException("the mock serves no lockdown service " + service);
+    };
+    serviceThreads.execute(() -> {
+      try (ServiceConnection connection = ServiceConnection.over(transport)) {
+        loop.serve(connection);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("{} connection {} ended: {}", service, transport.description(), e.toString());
+      } finally {
+        try {
+          transport.close();
+        } catch (IOException ignored) {
+          // Ending anyway.
+        }
+      }
+    });
+  }
+
+  /**
+   * Connects to one of {@link #lockdownServiceNames()} in memory (no usbmuxd, no lockdown), for tests.
+   *
+   * @param service the service name
+   * @return the client's end
+   * @throws IOException the stream cannot be set up
+   */
+  public ServiceConnection openLockdownService(String service) throws IOException {
+    DtxTransport.Pair pair = DtxTransport.memoryPair();
+    serveLockdownService(service, pair.b());
+    return ServiceConnection.over(pair.a());
+  }
+
+  private interface ServiceLoop {
+    void serve(ServiceConnection connection) throws IOException;
+  }
+
+  /**
    * One line of JSON that other tools read to connect: {@code {"rsdHost": "127.0.0.1", "rsdPort": 49152,
-   * "udid": "...", "services": {"com.apple.instruments.dtservicehub": 49153}}}.
+   * "udid": "...", "osVersion": "17.4", "usbmuxd": "/tmp/.../usbmuxd", "usbmuxdTcp": "127.0.0.1:49155",
+   * "services": {"com.apple.instruments.dtservicehub": 49153}}}.
    *
    * @return the JSON object, without a line break
    */
@@ -439,6 +600,10 @@ public final class MockDevice implements AutoCloseable {
     json.append("{\"rsdHost\": ").append(quote(rsdHost()))
         .append(", \"rsdPort\": ").append(rsdPort())
         .append(", \"udid\": ").append(quote(udid()))
+        .append(", \"osVersion\": ").append(quote(identity().osVersion()))
+        .append(", \"usbmuxd\": ").append(quote(usbmuxdSocket().toString()))
+        .append(", \"usbmuxdTcp\": ").append(quote(usbmuxdTcp().getAddress().getHostAddress() + ":"
+            + usbmuxdTcp().getPort()))
         .append(", \"services\": {");
     boolean first = true;
     for (RsdService service : peerInfo().services().values()) {
@@ -470,12 +635,14 @@ public final class MockDevice implements AutoCloseable {
   @Override
   public void close() {
     try {
+      usbFace.close();
       rsdServer.close();
     } finally {
       try {
         dtxServer.close();
       } finally {
         scheduler.shutdownNow();
+        serviceThreads.shutdownNow();
       }
     }
   }
@@ -494,6 +661,8 @@ public final class MockDevice implements AutoCloseable {
         "D27AP", "dtxkit mock iPhone");
     private final List<AppInfo> extraApps = new ArrayList<>();
     private final List<Consumer<MockDevice>> overrides = new ArrayList<>();
+    private boolean developerImageMounted = true;
+    private java.nio.file.Path usbmuxdSocket;
 
     private Builder() {
     }
@@ -586,6 +755,50 @@ public final class MockDevice implements AutoCloseable {
     }
 
     /**
+     * The iOS version the device plays, which decides how Instruments is reached through lockdown: 17 and later
+     * only through RSD (lockdown answers {@code InvalidService}, as a device does); 14 to 16
+     * {@code com.apple.instruments.remoteserver.DVTSecureSocketProxy} with TLS for the whole connection; 13 and
+     * earlier {@code com.apple.instruments.remoteserver}, a TLS handshake then plain DTX. Sets the identity's
+     * version, build and product type to a device of that era (keeping the UDID and name).
+     *
+     * @param version e.g. {@code 15.8}, {@code 13.7}, {@code 17.4}
+     * @return this builder
+     * @throws IllegalArgumentException not a version from 10 to 26
+     */
+    public Builder ios(String version) {
+      int major = majorVersion(version);
+      String[] device = major >= 17 ? new String[] {"iPhone15,4", "21E219", "D27AP"}
+          : major >= 15 ? new String[] {"iPhone14,5", "19H370", "D17AP"}
+          : major == 14 ? new String[] {"iPhone13,2", "18H17", "D53gAP"}
+          : new String[] {"iPhone11,8", "17H35", "N841AP"};
+      this.identity = new Identity(identity.udid(), device[0], version, device[1], device[2], identity.deviceName());
+      return this;
+    }
+
+    /**
+     * Where the device's usbmuxd listens (the default: {@code usbmuxd} in a new temporary folder, removed on close).
+     *
+     * @param path a path that does not exist yet
+     * @return this builder
+     */
+    public Builder usbmuxdSocket(java.nio.file.Path path) {
+      this.usbmuxdSocket = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /**
+     * Builds a device whose developer disk image is not mounted yet: lockdown refuses the Instruments services
+     * with {@code InvalidService} until an image is mounted through
+     * {@value dtxkit.services.lockdown.ImageMounter#SERVICE}, as on an iOS 16 or earlier phone fresh from a reboot.
+     *
+     * @return this builder
+     */
+    public Builder withoutDeveloperDiskImage() {
+      this.developerImageMounted = false;
+      return this;
+    }
+
+    /**
      * Starts the device.
      *
      * @return the running device
@@ -593,6 +806,19 @@ public final class MockDevice implements AutoCloseable {
      */
     public MockDevice start() throws IOException {
       return new MockDevice(this);
+    }
+
+    static int majorVersion(String version) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(\\.\\d+){0,2}").matcher(
+          Objects.requireNonNull(version, "version"));
+      if (!m.matches()) {
+        throw new IllegalArgumentException("not an iOS version: '" + version + "' (expected e.g. 15.8)");
+      }
+      int major = Integer.parseInt(m.group(1));
+      if (major < 10 || major > 26) {
+        throw new IllegalArgumentException("iOS " + version + " is not one the mock plays (10 to 26)");
+      }
+      return major;
     }
 
     private static int checkPort(int port) {
