@@ -98,7 +98,7 @@ public final class LockdownServer {
     }
 
     /**
-     * Forgets a pairing (as "Reset Location & Privacy" does).
+     * Forgets a pairing (as "Reset Location &amp; Privacy" does).
      *
      * @param hostId the {@code HostID}
      */

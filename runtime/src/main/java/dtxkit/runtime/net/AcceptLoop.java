@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *     never stays in LISTEN with nobody accepting.</li>
  * </ul>
  *
- * <p>The handler returns a {@link Served} handle; the loop counts the connection as open until the owner calls
- * {@link Served#closed()} (or the handle's {@code close} ends it when the loop closes).
+ * <p>The handler gets a {@link Slot} and returns a handle that closes the connection; the loop counts the connection
+ * as open until the owner calls {@link Slot#release()} (or the handle's {@code close} ends it when the loop closes).
  */
 public final class AcceptLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AcceptLoop.class);
