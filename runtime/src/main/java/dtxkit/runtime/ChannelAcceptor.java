@@ -1,6 +1,7 @@
 package dtxkit.runtime;
 
 import dtxkit.runtime.archive.NSError;
+import dtxkit.runtime.internal.Failures;
 import dtxkit.runtime.wire.DtxMessage;
 import java.util.List;
 import java.util.Objects;
@@ -76,11 +77,14 @@ final class ChannelAcceptor {
     channels.put(channel);
     control.queue.offer(Deliveries.rejectable(() -> {
       NSError error = null;
+      Throwable fatal = null;
       try {
         DtxServiceHandler handler = factory.create(channel);
         channel.setHandler(Objects.requireNonNull(handler, "factory returned no handler"));
         channel.markOpen();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // Any Throwable (see Failures): the request is answered and the channel's queue resumed all the same.
+        fatal = Failures.isFatal(e) ? e : null;
         warnings.warn("service factory for \"{}\" failed: {}", identifier, e.toString());
         LOG.debug("{}: the factory's failure", name, e);
         channels.remove(channel);
@@ -92,6 +96,9 @@ final class ChannelAcceptor {
         outbound.replyTo(0, id, 1, null, error);
       }
       channel.queue.resume();
+      if (fatal != null) {
+        Failures.rethrowIfFatal(fatal);
+      }
     }, rejected -> {
       channels.remove(channel);
       channel.markClosed(rejected);

@@ -1,6 +1,7 @@
 package dtxkit.runtime;
 
 import dtxkit.runtime.archive.NSError;
+import dtxkit.runtime.internal.Failures;
 import dtxkit.runtime.wire.DtxMessageType;
 import java.time.Duration;
 import java.util.Objects;
@@ -261,17 +262,22 @@ public final class DtxChannel {
     DtxChannelListener l = listener;
     Object result = null;
     NSError error = null;
+    Throwable fatal = null;
     if (h != null) {
       try {
         result = h.handle(invocation);
-      } catch (Exception e) {
+      } catch (Throwable e) {
+        // Any Throwable is answered (see Failures): a StackOverflowError from a handler or from converting or
+        // describing its arguments must not leave the caller without a reply.
         error = errorFor(invocation, "handler", e);
+        fatal = Failures.isFatal(e) ? e : null;
       }
     } else if (l != null) {
       try {
         l.onInvocation(invocation);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         error = errorFor(invocation, "listener", e);
+        fatal = Failures.isFatal(e) ? e : null;
       }
     } else {
       countUnhandled("invocation " + invocation.selector());
@@ -279,12 +285,21 @@ public final class DtxChannel {
     }
     if (result instanceof CompletionStage<?> stage) {
       // An asynchronous handler (a generated dispatcher for a CompletableFuture method): reply on completion.
-      stage.whenComplete((value, failure) -> finish(invocation, value, failure == null ? null
-          : errorFor(invocation, "handler", failure instanceof CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure)));
+      try {
+        stage.whenComplete((value, failure) -> finish(invocation, value, failure == null ? null
+            : errorFor(invocation, "handler", failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure)));
+      } catch (Throwable e) {
+        // A broken CompletionStage implementation: answer now rather than never.
+        finish(invocation, null, errorFor(invocation, "handler", e));
+        Failures.rethrowIfFatal(e);
+      }
       return;
     }
     finish(invocation, result, error);
+    if (fatal != null) {
+      Failures.rethrowIfFatal(fatal);
+    }
   }
 
   private void finish(DtxInvocation invocation, Object result, NSError error) {

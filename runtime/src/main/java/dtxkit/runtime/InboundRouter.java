@@ -1,5 +1,6 @@
 package dtxkit.runtime;
 
+import dtxkit.runtime.internal.Failures;
 import dtxkit.runtime.wire.DtxMessage;
 import java.util.List;
 import org.slf4j.Logger;
@@ -67,6 +68,12 @@ final class InboundRouter {
             refusals.countUnhandled();
             warnings.warn("undecodable notification on channel {}; dropped: {}", local, e.getMessage());
             return;
+          } catch (Throwable e) {
+            // A decoder failing otherwise drops this message, not the connection (see Failures).
+            Failures.rethrowIfFatal(e);
+            refusals.countUnhandled();
+            warnings.warn("undecodable notification on channel {}; dropped: {}", local, e.toString());
+            return;
           }
           deliver(queuer, channel, () -> channel.deliverNotification(value), message, "notification");
         }
@@ -126,6 +133,12 @@ final class InboundRouter {
       traceIn(message, null);
       refusals.unsupported(message, local, "undecodable invocation: " + e.getMessage());
       return;
+    } catch (Throwable e) {
+      // A decoder failing otherwise refuses this invocation (answered ERROR when it expects a reply), see Failures.
+      Failures.rethrowIfFatal(e);
+      traceIn(message, null);
+      refusals.unsupported(message, local, "undecodable invocation: " + e);
+      return;
     }
     traceIn(message, selector);
     // Any other selector on channel 0 (the accessibility audit daemon works there) goes to the control channel's
@@ -161,6 +174,10 @@ final class InboundRouter {
     try {
       return Codec.unarchive(message.payload(), message.streamOffset());
     } catch (DtxProtocolException e) {
+      return bytes;
+    } catch (Throwable e) {
+      // Undecodable otherwise (see Failures): handed over as bytes, like any payload that is no archive.
+      Failures.rethrowIfFatal(e);
       return bytes;
     }
   }

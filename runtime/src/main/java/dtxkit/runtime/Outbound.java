@@ -129,12 +129,15 @@ final class Outbound {
       ByteBuf archived;
       try {
         archived = Codec.archive(result);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // Any Throwable, e.g. a StackOverflowError from an application's codec (see Failures).
         LOG.warn("{}: reply value of type {} cannot be archived ({}); replying ERROR", name,
             result.getClass().getName(), e.toString());
         LOG.debug("{}: archiving the reply failed", name, e);
         replyTo(localCode, identifier, conversation, null, new NSError(DtxRemoteException.DTX_DOMAIN, 1,
-            DtxRemoteException.userInfo("reply value cannot be archived: " + e.getMessage())));
+            DtxRemoteException.userInfo("reply value cannot be archived: "
+                + (e.getMessage() != null ? e.getMessage() : e.toString()))));
+        dtxkit.runtime.internal.Failures.rethrowIfFatal(e);
         return;
       }
       type = DtxMessageType.OBJECT;

@@ -119,6 +119,10 @@ final class PendingCalls {
       }
     } catch (DtxProtocolException e) {
       error = new DtxException("undecodable reply to " + call.selector() + ": " + e.getMessage(), e);
+    } catch (Throwable e) {
+      // A decoder that fails otherwise (a StackOverflowError, a bug) fails this call, not the connection (Failures).
+      dtxkit.runtime.internal.Failures.rethrowIfFatal(e);
+      error = new DtxException("undecodable reply to " + call.selector() + ": " + e, e);
     }
     complete(call, value, error);
   }

@@ -827,12 +827,15 @@ public final class Http2Connection implements AutoCloseable {
     } catch (DtxProtocolException e) {
       cause = e;
       goAwayNow(Http2.PROTOCOL_ERROR, e.getMessage());
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
+      // An Error too (a handler's StackOverflowError...): the connection fails and its handler hears of it, rather
+      // than the reader ending with the socket left open (see dtxkit.runtime.internal.Failures).
       cause = e;
     } finally {
       acc.release();
     }
     fail(closed.get() && cause instanceof IOException && closeCause == null ? null : cause);
+    dtxkit.runtime.internal.Failures.rethrowIfFatal(cause);
   }
 
   /** How often the reader wakes to check its timers: a quarter of the shortest one, 0 when none is set. */

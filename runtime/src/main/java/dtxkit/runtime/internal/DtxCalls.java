@@ -25,8 +25,10 @@ public final class DtxCalls {
       }
       try {
         result.complete(converter.apply(value));
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // Any Throwable (see Failures): a converter that overflows the stack still completes the future.
         result.completeExceptionally(e);
+        Failures.rethrowIfFatal(e);
       }
     });
     result.whenComplete((value, error) -> {

@@ -43,8 +43,10 @@ public final class DtxDispatch {
       }
       try {
         reply.complete(encoder.apply(value));
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // Any Throwable (see Failures): a converter that overflows the stack still completes the future.
         reply.completeExceptionally(e);
+        Failures.rethrowIfFatal(e);
       }
     });
     return reply;

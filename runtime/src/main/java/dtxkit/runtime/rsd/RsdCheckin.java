@@ -124,7 +124,8 @@ public final class RsdCheckin {
     NSObject parsed;
     try {
       parsed = PropertyListParser.parse(bytes);
-    } catch (Exception e) {
+    } catch (Exception | StackOverflowError e) {
+      // StackOverflowError: dd-plist recurses once per nesting level (up to 512), more than a small stack holds.
       throw new RsdProtocolException("RSDCheckin plist", "a property list", e.toString());
     }
     if (!(parsed instanceof NSDictionary d)) {

@@ -323,11 +323,13 @@ public final class UsbmuxServer implements AutoCloseable {
             handedOff = true;
             try {
               handler.serve(transport);
-            } catch (Exception e) {
+            } catch (Throwable e) {
+              // Not only exceptions (see dtxkit.runtime.internal.Failures): the client's socket is closed either way.
               failed.incrementAndGet();
               log.warn("usbmuxd on {}: the handler of device {} port {} failed: {}", where, deviceId, port,
                   e.toString());
               transport.close();
+              dtxkit.runtime.internal.Failures.rethrowIfFatal(e);
             }
             return;
           }

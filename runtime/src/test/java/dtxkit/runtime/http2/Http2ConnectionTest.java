@@ -30,6 +30,8 @@ class Http2ConnectionTest {
   OutputStream peerOut;
   Http2Connection connection;
   final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+  /** Thrown by the handler's onHeaders when set. */
+  volatile Error headersError;
 
   record Frame(int type, int flags, int stream, byte[] payload) {}
 
@@ -43,7 +45,11 @@ class Http2ConnectionTest {
     peerOut = peer.getOutputStream();
     connection = new Http2Connection(ours, false, Http2Connection.Options.DEFAULT, new Http2Connection.Handler() {
       @Override
-      public void onHeaders(Http2Connection c, int streamId, boolean endStream) {}
+      public void onHeaders(Http2Connection c, int streamId, boolean endStream) {
+        if (headersError != null) {
+          throw headersError;
+        }
+      }
 
       @Override
       public void onData(Http2Connection c, int streamId, ByteBuf data, boolean endStream) {}
@@ -103,6 +109,20 @@ class Http2ConnectionTest {
     send(Http2.PING, 0, 0, "0000000000000042");
     Frame f = read();
     assertEquals(List.of((int) Http2.PING, Http2.FLAG_ACK), List.of((int) f.type(), f.flags()));
+  }
+
+  /**
+   * A handler that throws an Error (here a StackOverflowError) fails the connection: its onClosed hears of it and the
+   * socket closes, rather than the reader thread ending with the connection left open (issue 10).
+   */
+  @Test
+  void aHandlersErrorClosesTheConnection() throws Exception {
+    headersError = new StackOverflowError("handler recursed");
+    send(Http2.HEADERS, Http2.FLAG_END_HEADERS, 1, "");
+    Throwable cause = closed.get(20, TimeUnit.SECONDS);
+    assertInstanceOf(StackOverflowError.class, cause);
+    // The socket closed: reading to the end returns (a socket left open would throw SocketTimeoutException).
+    peerIn.readAllBytes();
   }
 
   @Test

@@ -423,11 +423,13 @@ public final class RsdServer implements AutoCloseable {
         boolean empty = reply instanceof XpcDictionary d && d.isEmpty();
         int flags = XpcFlags.ALWAYS_SET | XpcFlags.REPLY | (empty ? 0 : XpcFlags.DATA_PRESENT);
         send(c, RemoteXpcConnection.REPLY_CHANNEL, new XpcMessage(flags, request.messageId(), reply));
-      } catch (Exception e) {
-        // One line per connection: the connection closes right after.
+      } catch (Throwable e) {
+        // Any Throwable (see dtxkit.runtime.internal.Failures), a handler's StackOverflowError too: the peer is told
+        // and the connection closed rather than left waiting. One line per connection: it closes right after.
         log.warn("{}: request handler failed for message {}: {}", c.name(), request.messageId(), e.toString());
         log.debug("{}: request handler failure", c.name(), e);
         c.writeGoAway(0, Http2.INTERNAL_ERROR, "request handler failed: " + e).whenComplete((v, x) -> c.close());
+        dtxkit.runtime.internal.Failures.rethrowIfFatal(e);
       }
     }
 

@@ -294,6 +294,34 @@ public class RsdClientServerTest {
     }
   }
 
+  /**
+   * A request handler that throws an Error (a StackOverflowError) is answered like one that throws an exception: the
+   * client's request fails at once (GOAWAY INTERNAL_ERROR, the connection closes) instead of waiting for ever, and the
+   * server serves the next client (issue 10).
+   */
+  @Test
+  void aRequestHandlersStackOverflowFailsTheRequestAndTheServerServesOn() throws Exception {
+    try (RsdServer server = RsdServer.builder(device().build()).resetRootAfterPeerInfo(false).requestHandler(r -> {
+      if (r.dictionary().get("overflow") != null) {
+        throw new StackOverflowError("handler recursed");
+      }
+      return XpcDictionary.builder().put("ok", "yes").build();
+    }).start()) {
+      try (RsdClient client = RsdClient.connect("127.0.0.1", server.port(), OPTIONS)) {
+        CompletableFuture<XpcMessage> reply =
+            client.xpc().request(XpcDictionary.builder().put("overflow", "1").build());
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> reply.get(20, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof IOException, e.getCause().toString());
+      }
+      try (RsdClient client = RsdClient.connect("127.0.0.1", server.port(), OPTIONS)) {
+        XpcMessage ok = client.xpc().request(XpcDictionary.builder().put("fine", "1").build())
+            .get(20, TimeUnit.SECONDS);
+        assertEquals(new dtxkit.runtime.xpc.XpcString("yes"), ok.dictionary().get("ok"));
+      }
+    }
+  }
+
   @Test
   void pendingRequestsFailWhenTheConnectionDrops() throws Exception {
     CountDownLatch received = new CountDownLatch(1);
