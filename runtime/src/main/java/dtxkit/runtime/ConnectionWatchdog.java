@@ -5,8 +5,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drops a connection whose peer stalls it, on the shared timer thread (no thread of its own): nothing received for
- * the idle timeout; a fragment or message left incomplete for the reassembly timeout (a peer that declares a large
+ * Drops a connection whose peer stalls it, on the shared timer thread (no thread of its own): nothing received or
+ * sent for the idle timeout; a fragment or message left incomplete for the reassembly timeout (a peer that declares a large
  * message and stops, or trickles it a byte a second); a write that does not finish within the write timeout (a peer
  * that does not read). A timeout of 0 is off.
  */
@@ -77,8 +77,10 @@ final class ConnectionWatchdog implements Runnable {
     if (writeNanos > 0 && writing != 0 && now - writing > writeNanos) {
       return "the peer read nothing we sent for more than " + Duration.ofNanos(writeNanos) + " (write timeout)";
     }
-    if (idleNanos > 0 && now - reader.lastRead() > idleNanos) {
-      return "nothing received for more than " + Duration.ofNanos(idleNanos) + " (idle timeout)";
+    // Idle means no traffic either way: a peer that only listens to a stream we send is not idle (and if it is gone,
+    // the write timeout drops it once its socket buffers fill).
+    if (idleNanos > 0 && now - Math.max(reader.lastRead(), writer.lastWritten()) > idleNanos) {
+      return "nothing received or sent for more than " + Duration.ofNanos(idleNanos) + " (idle timeout)";
     }
     return null;
   }

@@ -227,9 +227,10 @@ abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
   }
 
   /**
-   * Drops the connection when nothing arrives from the peer for this long (default 0: off, since a client may hold
-   * an idle connection for hours, e.g. to keep a simulated location; a server should set one, which also ends
-   * half-open connections).
+   * Drops the connection when nothing arrives from the peer and nothing is written to it for this long (default 0:
+   * off, since a client may hold an idle connection for hours, e.g. to keep a simulated location; a server should
+   * set one, which also ends half-open connections; {@link DtxServer} does by default). A peer that only listens to
+   * what the connection streams to it is not idle.
    *
    * @param timeout the timeout, or {@link Duration#ZERO} for none
    * @return this builder

@@ -1,11 +1,13 @@
 package dtxkit.runtime;
 
 import dtxkit.runtime.net.AcceptLoop;
+import dtxkit.runtime.wire.DtxMemoryBudget;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -33,6 +35,14 @@ import java.util.function.Consumer;
  * (even an {@code OutOfMemoryError} when no thread can be created): that client's socket is closed, the failure is
  * counted in {@link #failedConnections()} and logged in one line, and the server keeps accepting. At most
  * {@link Builder#maxConnections(int)} clients are served at once.
+ *
+ * <p><b>Hostile clients.</b> Every connection of a server reserves what its client makes it hold (messages being
+ * reassembled, decompressed payloads, replies queued for a client that does not read) in one
+ * {@link DtxMemoryBudget} shared by all of them ({@link Builder#memoryBudget}; by default
+ * {@link Builder#DEFAULT_MEMORY_BUDGET_BYTES} or half the heap, whichever is less): the client that would pass it
+ * loses its own connection, never the others or the process. A connection that receives nothing for
+ * {@link Builder#idleTimeout} (default {@link Builder#DEFAULT_IDLE_TIMEOUT}) is closed, which also ends half-open
+ * ones. {@link Builder#configureConnections} may still set either per connection.
  */
 public final class DtxServer implements Closeable {
 
@@ -40,11 +50,17 @@ public final class DtxServer implements Closeable {
   private final Consumer<DtxConnection.Builder> configurer;
   private final Set<DtxConnection> connections = ConcurrentHashMap.newKeySet();
   private final AcceptLoop acceptLoop;
+  private final DtxMemoryBudget memoryBudget;
+  private final Duration idleTimeout;
+  private final ThreadFactory connectionThreads;
   private volatile boolean closed;
 
   private DtxServer(Builder b) throws IOException {
     this.registry = b.registry;
     this.configurer = b.configurer;
+    this.memoryBudget = b.memoryBudget != null ? b.memoryBudget : DtxMemoryBudget.of(Builder.defaultBudgetBytes());
+    this.idleTimeout = b.idleTimeout;
+    this.connectionThreads = b.threadFactorySet ? b.threadFactory : null;
     this.acceptLoop = AcceptLoop.builder("dtx-server", this::serve).bindAddress(b.address).port(b.port)
         .backlog(b.backlog).maxConnections(b.maxConnections).threadFactory(b.threadFactory).bind();
     acceptLoop.start();
@@ -90,10 +106,24 @@ public final class DtxServer implements Closeable {
     return acceptLoop.refusedConnections();
   }
 
+  /** The memory budget shared by this server's connections (what {@link DtxMemoryBudget#used()} they hold now). */
+  public DtxMemoryBudget memoryBudget() {
+    return memoryBudget;
+  }
+
+  /** The idle timeout of this server's connections ({@link Duration#ZERO}: none). */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
   private AutoCloseable serve(Socket socket, AcceptLoop.Slot slot, int number) throws IOException {
     DtxConnection.Builder builder = DtxConnection.builder(DtxTransport.of(socket)).registry(registry)
         .capabilities(registry.publishedCapabilities()).awaitPeerCapabilities(false)
-        .name("dtx-server-" + port() + "-" + socket.getPort());
+        .name("dtx-server-" + port() + "-" + socket.getPort())
+        .memoryBudget(memoryBudget).idleTimeout(idleTimeout);
+    if (connectionThreads != null) {
+      builder.threadFactory(connectionThreads);
+    }
     configurer.accept(builder);
     DtxConnection connection = builder.connect();
     connections.add(connection);
@@ -119,7 +149,15 @@ public final class DtxServer implements Closeable {
 
   /** Configures a {@link DtxServer}. */
   public static final class Builder {
+    /** The most a server's connections hold together by default (or half the heap, if that is less): 256 MiB. */
+    public static final long DEFAULT_MEMORY_BUDGET_BYTES = 256L << 20;
+    /** How long a connection may receive nothing before the server closes it, by default: 10 minutes. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
     private final DtxServiceRegistry registry;
+    private DtxMemoryBudget memoryBudget;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private boolean threadFactorySet;
     private InetAddress address = InetAddress.getLoopbackAddress();
     private int port;
     private int backlog = 50;
@@ -186,21 +224,53 @@ public final class DtxServer implements Closeable {
     }
 
     /**
-     * Makes the server's accept thread (default: a daemon platform thread); pass
-     * {@code Thread.ofVirtual().factory()} on JDK 21+ for a virtual one. Connection threads are configured on each
-     * connection's builder through {@link #configureConnections}.
+     * Makes every thread of the server: its accept thread, and each connection's threads (passed to
+     * {@link DtxConnection.Builder#threadFactory}, see there). Default: a daemon platform thread for accepting, and
+     * the connections' own defaults. Pass {@code Thread.ofVirtual().factory()} on JDK 21+ for virtual threads.
+     * {@link #configureConnections} may still set another per connection.
      *
      * @param threadFactory the factory
      * @return this builder
      */
     public Builder threadFactory(ThreadFactory threadFactory) {
       this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+      this.threadFactorySet = true;
       return this;
     }
 
     /**
-     * Adjusts each connection's builder before it connects (capabilities, timeouts, executor...). The registry and
-     * "do not wait for the client's capabilities" are already set.
+     * The memory budget the server's connections share (default: a new one of
+     * {@link #DEFAULT_MEMORY_BUDGET_BYTES} or half the maximum heap, whichever is less). Pass one budget to several
+     * servers to bound them together.
+     *
+     * @param budget the budget
+     * @return this builder
+     */
+    public Builder memoryBudget(DtxMemoryBudget budget) {
+      this.memoryBudget = Objects.requireNonNull(budget, "budget");
+      return this;
+    }
+
+    /**
+     * Closes a connection that receives nothing for this long (default {@link #DEFAULT_IDLE_TIMEOUT}); also ends
+     * half-open connections. {@link Duration#ZERO} for none (a client may then hold a connection for ever).
+     *
+     * @param timeout the timeout, or zero
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = DtxConnectionOptions.notNegative(timeout);
+      return this;
+    }
+
+    static long defaultBudgetBytes() {
+      return Math.min(DEFAULT_MEMORY_BUDGET_BYTES, Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 2));
+    }
+
+    /**
+     * Adjusts each connection's builder before it connects (capabilities, timeouts, executor...). The registry,
+     * "do not wait for the client's capabilities", the server's memory budget, idle timeout and (when set) thread
+     * factory are already set; the configurer may replace them.
      *
      * @param configurer called once per accepted client
      * @return this builder

@@ -89,6 +89,8 @@ final class OutboundWriter {
   private long readerQueued;
   /** When the fragment being written started, or 0. */
   private volatile long writeStarted;
+  /** When a fragment was last written whole ({@link System#nanoTime()}): the idle timeout counts from it too. */
+  private volatile long lastWritten = System.nanoTime();
 
   /**
    * @param isReader tells whether a thread is (currently) the connection's reader, which must never write
@@ -220,6 +222,7 @@ final class OutboundWriter {
         writeStarted = System.nanoTime();
         writeFragment(fragment);
         writeStarted = 0;
+        lastWritten = System.nanoTime();
       } catch (IOException e) {
         writeStarted = 0;
         synchronized (this) {
@@ -330,6 +333,11 @@ final class OutboundWriter {
   /** When the write in progress started ({@link System#nanoTime()}), or 0 when no write is in progress. */
   long writeStalledSince() {
     return writeStarted;
+  }
+
+  /** When a fragment was last written whole, or when the writer was made if none was. */
+  long lastWritten() {
+    return lastWritten;
   }
 
   private synchronized void stopDraining() {

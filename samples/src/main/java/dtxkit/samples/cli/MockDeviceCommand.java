@@ -40,6 +40,36 @@ final class MockDeviceCommand implements Callable<Integer> {
               + " 13 and earlier (e.g. 13.7): remoteserver, TLS handshake then plain DTX."})
   String ios;
 
+  @Option(names = "--memory-budget", paramLabel = "SIZE",
+      description = {"The memory all DTX connections together may hold (messages being reassembled, decompressed"
+          + " payloads, replies to clients that do not read), e.g. 64m, 1g or bytes (default: 256m or half the"
+          + " heap, whichever is less). A client that would pass it loses its connection; the others go on."})
+  String memoryBudget;
+
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "600",
+      description = "Close a DTX connection after this many seconds without traffic either way (default"
+          + " ${DEFAULT-VALUE}; 0: never). A client that only listens to a stream is not idle.")
+  long idleTimeoutSeconds;
+
+  /** Parses {@code 64m}, {@code 1g}, {@code 512k} or a number of bytes. */
+  static long parseSize(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g")) {
+      unit = switch (t.charAt(t.length() - 1)) {
+        case 'k' -> 1L << 10;
+        case 'm' -> 1L << 20;
+        default -> 1L << 30;
+      };
+      t = t.substring(0, t.length() - 1);
+    }
+    long n = Long.parseLong(t);
+    if (n <= 0 || n > Long.MAX_VALUE / unit) {
+      throw new NumberFormatException("out of range");
+    }
+    return n * unit;
+  }
+
   /**
    * An address other machines can use to reach this one: the first non-loopback address of an interface that is up
    * (IPv4 preferred unless {@code ipv6}), or null when there is none.
@@ -87,8 +117,31 @@ final class MockDeviceCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--ios: " + e.getMessage());
       }
     }
+    long budget = 0;
+    if (memoryBudget != null) {
+      try {
+        budget = parseSize(memoryBudget);
+      } catch (NumberFormatException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--memory-budget: expected a size such as 64m, 1g or a number of bytes, not " + memoryBudget);
+      }
+    }
+    if (idleTimeoutSeconds < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--idle-timeout must be 0 (never) or a number of seconds, not " + idleTimeoutSeconds);
+    }
+    long memory = budget;
+    java.time.Duration idle = java.time.Duration.ofSeconds(idleTimeoutSeconds);
     CountDownLatch stopped = new CountDownLatch(1);
-    MockDevice mock = MockSessions.startDevice(address, rsdPort, ios);
+    MockDevice mock = MockSessions.startDevice(address, rsdPort, b -> {
+      if (ios != null) {
+        b.ios(ios);
+      }
+      if (memory > 0) {
+        b.memoryBudget(memory);
+      }
+      b.idleTimeout(idle);
+    });
     Thread hook = new Thread(() -> {
       mock.close();
       stopped.countDown();

@@ -16,7 +16,7 @@ final class MockSessions {
    * @throws CliException when a server cannot bind (the port is taken)
    */
   static MockDevice startDevice(InetAddress address, int rsdPort) {
-    return startDevice(address, rsdPort, null);
+    return startDevice(address, rsdPort, (String) null);
   }
 
   /**
@@ -26,11 +26,23 @@ final class MockSessions {
    * @throws CliException when a server cannot bind
    */
   static MockDevice startDevice(InetAddress address, int rsdPort, String ios) {
+    return startDevice(address, rsdPort, b -> {
+      if (ios != null) {
+        b.ios(ios);
+      }
+    });
+  }
+
+  /**
+   * Starts a mock device configured further by {@code options} (iOS version, budgets, timeouts).
+   *
+   * @throws CliException when a server cannot bind
+   */
+  static MockDevice startDevice(InetAddress address, int rsdPort,
+      java.util.function.Consumer<MockDevice.Builder> options) {
     try {
       MockDevice.Builder builder = MockDevice.builder().host(address).rsdPort(rsdPort);
-      if (ios != null) {
-        builder.ios(ios);
-      }
+      options.accept(builder);
       return builder.start();
     } catch (IOException e) {
       throw new CliException("cannot start the mock device on " + address.getHostAddress() + " port " + rsdPort

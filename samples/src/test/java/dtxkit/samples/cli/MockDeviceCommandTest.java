@@ -104,6 +104,58 @@ class MockDeviceCommandTest {
     assertTrue(err.toString().contains("answers RSD at 127.0.0.1:" + rsdPort), err.toString());
   }
 
+  /**
+   * {@code --idle-timeout} and {@code --memory-budget} reach the device's DTX connections: a client that connects to
+   * the DTX service and sends nothing is closed after the timeout.
+   */
+  @Test
+  void idleTimeoutAndMemoryBudgetReachTheDtxConnections() throws Exception {
+    PipedReader pipe = new PipedReader();
+    PrintWriter out = new PrintWriter(new PipedWriter(pipe), true);
+    StringWriter err = new StringWriter();
+    CommandLine cli = DtxkitCli.newCommandLine();
+    cli.setOut(out);
+    cli.setErr(new PrintWriter(err, true));
+    AtomicInteger exit = new AtomicInteger(-1);
+    Thread device = new Thread(() -> {
+      exit.set(cli.execute("mock-device", "--idle-timeout", "1", "--memory-budget", "8m"));
+      out.close();
+    }, "mock-device-under-test");
+    device.start();
+    try {
+      String first = new BufferedReader(pipe).readLine();
+      assertNotNull(first, "mock-device printed nothing; stderr: " + err);
+      int hubPort = new ObjectMapper().readTree(first).get("services").get("com.apple.instruments.dtservicehub")
+          .asInt();
+      try (java.net.Socket silent = new java.net.Socket("127.0.0.1", hubPort)) {
+        silent.setSoTimeout(20_000); // a guard against hanging: the device closes it after 1 s
+        java.io.InputStream in = silent.getInputStream();
+        long start = System.nanoTime();
+        while (in.read(new byte[4096]) >= 0) {
+          // The device's capabilities, then the end of the stream.
+        }
+        assertTrue(System.nanoTime() - start >= 500_000_000L, "closed only after the idle timeout");
+      }
+    } finally {
+      device.interrupt();
+      device.join();
+    }
+    assertEquals(0, exit.get(), err.toString());
+    assertEquals(8L << 20, MockDeviceCommand.parseSize("8m"));
+    assertEquals(1L << 30, MockDeviceCommand.parseSize("1G"));
+    assertEquals(12345, MockDeviceCommand.parseSize("12345"));
+  }
+
+  @Test
+  void badBudgetAndTimeoutAreUsageErrors() {
+    CliRunner.Result r = CliRunner.run("mock-device", "--memory-budget", "lots");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--memory-budget: expected a size such as 64m"), r.err());
+    r = CliRunner.run("mock-device", "--idle-timeout", "-1");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--idle-timeout must be 0 (never) or a number of seconds"), r.err());
+  }
+
   @Test
   void aBadIosVersionIsAUsageError() {
     CliRunner.Result r = CliRunner.run("mock-device", "--ios", "fifteen");

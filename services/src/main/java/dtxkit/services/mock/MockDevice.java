@@ -142,6 +142,9 @@ public final class MockDevice implements AutoCloseable {
   private final ScheduledThreadPoolExecutor scheduler;
   private final DtxServiceRegistry registry;
   private final DtxServer dtxServer;
+  /** Set before anything can connect (the usbmuxd face serves DTX within them too). */
+  private volatile dtxkit.runtime.wire.DtxMemoryBudget dtxBudget;
+  private volatile java.time.Duration dtxIdle;
   private final RsdServer rsdServer;
   private final MockEnergy energy;
   private final Map<Class<?>, DtxServiceHandle<?>> handles;
@@ -185,7 +188,14 @@ public final class MockDevice implements AutoCloseable {
     }
     DtxServer dtx = null;
     try {
-      dtx = DtxServer.builder(registry).bindAddress(b.host).port(b.dtxPort).start();
+      DtxServer.Builder dtxBuilder = DtxServer.builder(registry).bindAddress(b.host).port(b.dtxPort)
+          .idleTimeout(b.idleTimeout);
+      if (b.memoryBudgetBytes > 0) {
+        dtxBuilder.memoryBudget(dtxkit.runtime.wire.DtxMemoryBudget.of(b.memoryBudgetBytes));
+      }
+      dtx = dtxBuilder.start();
+      dtxBudget = dtx.memoryBudget();
+      dtxIdle = dtx.idleTimeout();
       PeerInfo peerInfo = PeerInfo.builder()
           .udid(b.identity.udid())
           .productType(b.identity.productType())
@@ -317,6 +327,16 @@ public final class MockDevice implements AutoCloseable {
    */
   public int dtxPort() {
     return dtxServer.port();
+  }
+
+  /** The memory budget all of the device's DTX connections share (see {@link Builder#memoryBudget}). */
+  public dtxkit.runtime.wire.DtxMemoryBudget dtxMemoryBudget() {
+    return dtxBudget;
+  }
+
+  /** The idle timeout of the device's DTX connections (see {@link Builder#idleTimeout}). */
+  public java.time.Duration dtxIdleTimeout() {
+    return dtxIdle;
   }
 
   /**
@@ -663,6 +683,8 @@ public final class MockDevice implements AutoCloseable {
     private final List<Consumer<MockDevice>> overrides = new ArrayList<>();
     private boolean developerImageMounted = true;
     private java.nio.file.Path usbmuxdSocket;
+    private long memoryBudgetBytes;
+    private java.time.Duration idleTimeout = DtxServer.Builder.DEFAULT_IDLE_TIMEOUT;
 
     private Builder() {
     }
@@ -795,6 +817,38 @@ public final class MockDevice implements AutoCloseable {
      */
     public Builder withoutDeveloperDiskImage() {
       this.developerImageMounted = false;
+      return this;
+    }
+
+    /**
+     * The memory budget the device's DTX connections share, those through lockdown included (default:
+     * {@link DtxServer}'s default, 256 MiB or half the heap): messages being reassembled, decompressed payloads and
+     * replies queued for clients that do not read. A client that would pass it loses its own connection.
+     *
+     * @param bytes the budget, positive
+     * @return this builder
+     */
+    public Builder memoryBudget(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("memory budget must be positive: " + bytes);
+      }
+      this.memoryBudgetBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How long a DTX connection may see no traffic either way before the device closes it (default
+     * {@link DtxServer.Builder#DEFAULT_IDLE_TIMEOUT}); {@link java.time.Duration#ZERO} for never.
+     *
+     * @param timeout the timeout, or zero
+     * @return this builder
+     */
+    public Builder idleTimeout(java.time.Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("idle timeout must not be negative: " + timeout);
+      }
+      this.idleTimeout = timeout;
       return this;
     }
 

@@ -247,7 +247,9 @@ final class MockUsbFace implements AutoCloseable {
     DtxTransport stream = DeviceTls.server(raw, identity, mode, options, service + " TLS handshake");
     DtxConnection connection = DtxConnection.builder(stream).registry(registry)
         .capabilities(registry.publishedCapabilities()).awaitPeerCapabilities(false)
-        .name("mock-" + service + "-" + stream.description()).connect();
+        .name("mock-" + service + "-" + stream.description())
+        // The same budget and idle timeout as the device's DTX server: one bound for all of its connections.
+        .memoryBudget(device.dtxMemoryBudget()).idleTimeout(device.dtxIdleTimeout()).connect();
     connections.add(connection);
     connection.closeFuture().thenRun(() -> connections.remove(connection));
   }
