@@ -112,7 +112,7 @@ public final class DeviceTls {
     DeviceTlsClient client = new DeviceTlsClient(crypto, identity, mode, options);
     EofWatch in = new EofWatch(raw.input());
     TlsClientProtocol protocol = new TlsClientProtocol(in, raw.output());
-    handshake(raw, step, options, () -> protocol.connect(client), () -> client.peerProblem, in);
+    handshake(raw, step, options, () -> protocol.connect(client), () -> client.end.peerProblem, in);
     return wrap(raw, protocol, mode, in);
   }
 
@@ -137,7 +137,7 @@ public final class DeviceTls {
     DeviceTlsServer server = new DeviceTlsServer(crypto, identity, mode, options);
     EofWatch in = new EofWatch(raw.input());
     TlsServerProtocol protocol = new TlsServerProtocol(in, raw.output());
-    handshake(raw, step, options, () -> protocol.accept(server), () -> server.peerProblem, in);
+    handshake(raw, step, options, () -> protocol.accept(server), () -> server.end.peerProblem, in);
     return wrap(raw, protocol, mode, in);
   }
 
@@ -272,29 +272,76 @@ public final class DeviceTls {
     }
   }
 
-  private static final class DeviceTlsClient extends DefaultTlsClient {
-    private final BcTlsCrypto bc;
-    private final TlsIdentity identity;
-    private final TlsMode mode;
-    private final TlsOptions options;
+  /**
+   * What both ends of a device TLS connection share: the crypto, the identity, the mode and options, the versions and
+   * cipher suites they offer, how they check the peer's certificate, and the problem found with it (for the error
+   * message). The two ends extend different Bouncy Castle classes, so they hold one of these rather than inherit it.
+   */
+  private static final class Endpoint {
+    final BcTlsCrypto bc;
+    final TlsIdentity identity;
+    final TlsMode mode;
+    final TlsOptions options;
     volatile String peerProblem;
 
-    DeviceTlsClient(BcTlsCrypto crypto, TlsIdentity identity, TlsMode mode, TlsOptions options) {
-      super(crypto);
-      this.bc = crypto;
+    Endpoint(BcTlsCrypto bc, TlsIdentity identity, TlsMode mode, TlsOptions options) {
+      this.bc = bc;
       this.identity = identity;
       this.mode = mode;
       this.options = options;
     }
 
+    ProtocolVersion[] versions() {
+      return DeviceTls.versions(mode, options);
+    }
+
+    int[] cipherSuites() {
+      return TlsUtils.getSupportedCipherSuites(bc, CIPHER_SUITES);
+    }
+
+    /**
+     * Fails the handshake with {@code alert} when the peer's certificate is not the pair record's.
+     *
+     * @param who "device" or "client", for the message
+     * @param alert the alert to send (and {@code missingAlert} when the peer presented none)
+     */
+    void checkPeerCertificate(Certificate presented, String who, short alert, short missingAlert)
+        throws TlsFatalAlert {
+      String problem = checkPeer(options.expectedPeerCertificate(), presented, who);
+      if (problem != null) {
+        peerProblem = problem;
+        throw new TlsFatalAlert(presented == null || presented.isEmpty() ? missingAlert : alert, problem);
+      }
+    }
+
+    /** Signs with the identity's RSA key, offering one of {@code peerAlgorithms}. */
+    TlsCredentialedSigner signer(TlsContext context, Vector<?> peerAlgorithms,
+        byte[] requestContext) throws IOException {
+      return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), bc, identity.privateKey(),
+          chain(context, bc, identity, requestContext), pickRsa(context, peerAlgorithms));
+    }
+  }
+
+  // Legacy renegotiation is allowed on both ends (older lockdownd does not send renegotiation_info), close_notify is
+  // not required (devices and their clients close the socket without it: a normal end of stream), and the peer's
+  // signature algorithms are not checked against its certificate's.
+
+  private static final class DeviceTlsClient extends DefaultTlsClient {
+    final Endpoint end;
+
+    DeviceTlsClient(BcTlsCrypto crypto, TlsIdentity identity, TlsMode mode, TlsOptions options) {
+      super(crypto);
+      this.end = new Endpoint(crypto, identity, mode, options);
+    }
+
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
-      return versions(mode, options);
+      return end.versions();
     }
 
     @Override
     protected int[] getSupportedCipherSuites() {
-      return TlsUtils.getSupportedCipherSuites(getCrypto(), CIPHER_SUITES);
+      return end.cipherSuites();
     }
 
     @Override
@@ -303,13 +350,10 @@ public final class DeviceTls {
     }
 
     @Override
-    public void notifySecureRenegotiation(boolean secureRenegotiation) {
-      // Legacy renegotiation allowed: older lockdownd does not send renegotiation_info.
-    }
+    public void notifySecureRenegotiation(boolean secureRenegotiation) {}
 
     @Override
     public boolean requiresCloseNotify() {
-      // Devices and their clients close the socket without close_notify; that is a normal end of stream.
       return false;
     }
 
@@ -318,47 +362,35 @@ public final class DeviceTls {
       return new TlsAuthentication() {
         @Override
         public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-          String problem = checkPeer(options.expectedPeerCertificate(), serverCertificate.getCertificate(), "device");
-          if (problem != null) {
-            peerProblem = problem;
-            throw new TlsFatalAlert(AlertDescription.bad_certificate, problem);
-          }
+          end.checkPeerCertificate(serverCertificate.getCertificate(), "device", AlertDescription.bad_certificate,
+              AlertDescription.bad_certificate);
         }
 
         @Override
         public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-          SignatureAndHashAlgorithm alg = pickRsa(context, request.getSupportedSignatureAlgorithms());
-          Certificate chain = chain(context, bc, identity, request.getCertificateRequestContext());
-          return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), bc, identity.privateKey(),
-              chain, alg);
+          return end.signer(context, request.getSupportedSignatureAlgorithms(),
+              request.getCertificateRequestContext());
         }
       };
     }
   }
 
   private static final class DeviceTlsServer extends DefaultTlsServer {
-    private final BcTlsCrypto bc;
-    private final TlsIdentity identity;
-    private final TlsMode mode;
-    private final TlsOptions options;
-    volatile String peerProblem;
+    final Endpoint end;
 
     DeviceTlsServer(BcTlsCrypto crypto, TlsIdentity identity, TlsMode mode, TlsOptions options) {
       super(crypto);
-      this.bc = crypto;
-      this.identity = identity;
-      this.mode = mode;
-      this.options = options;
+      this.end = new Endpoint(crypto, identity, mode, options);
     }
 
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
-      return versions(mode, options);
+      return end.versions();
     }
 
     @Override
     protected int[] getSupportedCipherSuites() {
-      return TlsUtils.getSupportedCipherSuites(getCrypto(), CIPHER_SUITES);
+      return end.cipherSuites();
     }
 
     @Override
@@ -367,9 +399,7 @@ public final class DeviceTls {
     }
 
     @Override
-    public void notifySecureRenegotiation(boolean secureRenegotiation) {
-      // Legacy renegotiation allowed, as on the client side.
-    }
+    public void notifySecureRenegotiation(boolean secureRenegotiation) {}
 
     @Override
     public boolean requiresCloseNotify() {
@@ -378,21 +408,12 @@ public final class DeviceTls {
 
     @Override
     public TlsCredentials getCredentials() throws IOException {
-      if (TlsUtils.isTLSv13(context)) {
-        return signer();
+      if (!TlsUtils.isTLSv13(context)
+          && context.getSecurityParametersHandshake().getKeyExchangeAlgorithm() == KeyExchangeAlgorithm.RSA) {
+        return new BcDefaultTlsCredentialedDecryptor(end.bc, chain(context, end.bc, end.identity, null),
+            end.identity.privateKey());
       }
-      int keyExchange = context.getSecurityParametersHandshake().getKeyExchangeAlgorithm();
-      if (keyExchange == KeyExchangeAlgorithm.RSA) {
-        return new BcDefaultTlsCredentialedDecryptor(bc, chain(context, bc, identity, null), identity.privateKey());
-      }
-      return signer();
-    }
-
-    private TlsCredentialedSigner signer() throws IOException {
-      SignatureAndHashAlgorithm alg =
-          pickRsa(context, context.getSecurityParametersHandshake().getClientSigAlgs());
-      return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), bc, identity.privateKey(),
-          chain(context, bc, identity, null), alg);
+      return end.signer(context, context.getSecurityParametersHandshake().getClientSigAlgs(), null);
     }
 
     @Override
@@ -409,15 +430,8 @@ public final class DeviceTls {
 
     @Override
     public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-      String problem = checkPeer(options.expectedPeerCertificate(), clientCertificate, "client");
-      if (problem != null) {
-        peerProblem = problem;
-        throw new TlsFatalAlert(
-            clientCertificate == null || clientCertificate.isEmpty()
-                ? AlertDescription.certificate_required
-                : AlertDescription.bad_certificate,
-            problem);
-      }
+      end.checkPeerCertificate(clientCertificate, "client", AlertDescription.bad_certificate,
+          AlertDescription.certificate_required);
     }
   }
 

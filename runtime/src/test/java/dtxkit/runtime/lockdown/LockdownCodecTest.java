@@ -12,11 +12,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import dtxkit.runtime.testing.SplitReads;
 
 /** Lockdown's 4-byte big-endian length + plist framing: split at every offset, and bad input. */
 class LockdownCodecTest {
@@ -31,31 +31,8 @@ class LockdownCodecTest {
     return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
   }
 
-  static InputStream split(byte[] bytes, int split) {
-    return new InputStream() {
-      int pos;
-
-      @Override
-      public int read() {
-        return pos < bytes.length ? bytes[pos++] & 0xFF : -1;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (pos >= bytes.length) {
-          return -1;
-        }
-        int limit = pos < split ? split : pos + 1;
-        int n = Math.min(len, Math.min(limit, bytes.length) - pos);
-        System.arraycopy(bytes, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-    };
-  }
-
   @Test
-  void twoMessagesAtEverySplit() throws IOException {
+  void twoMessagesAtEverySplit() throws Exception {
     NSDictionary request = new NSDictionary();
     request.put("Label", "dtxkit");
     request.put("Request", "GetValue");
@@ -66,14 +43,14 @@ class LockdownCodecTest {
     both.write(first);
     both.write(second);
     byte[] bytes = both.toByteArray();
-    for (int split = 0; split <= bytes.length; split++) {
-      LockdownCodec.Reader reader = new LockdownCodec.Reader(split(bytes, split), 1 << 16, "lockdown");
+    SplitReads.atEverySplit(bytes, (in, split) -> {
+      LockdownCodec.Reader reader = new LockdownCodec.Reader(in, 1 << 16, "lockdown");
       NSDictionary a = reader.read();
       assertEquals("com.apple.mobile.lockdown", a.objectForKey("Type").toJavaObject());
       assertEquals(first.length, reader.offset());
       assertEquals(request, reader.read());
       assertNull(reader.read());
-    }
+    });
   }
 
   @Test

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dtxkit.runtime.testing.SplitReads;
 
 /**
  * usbmuxd and lockdown bytes recorded from a real iPhone (appium-ios-device's fixtures, Apache-2.0): the codecs at
@@ -49,29 +50,6 @@ class RecordedDeviceBytesTest {
     }
   }
 
-  static InputStream split(byte[] bytes, int split) {
-    return new InputStream() {
-      int pos;
-
-      @Override
-      public int read() {
-        return pos < bytes.length ? bytes[pos++] & 0xFF : -1;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (pos >= bytes.length) {
-          return -1;
-        }
-        int limit = pos < split ? split : pos + 1;
-        int n = Math.min(len, Math.min(limit, bytes.length) - pos);
-        System.arraycopy(bytes, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-    };
-  }
-
   static PairRecord realRecord() throws IOException {
     UsbmuxMessage m = new UsbmuxCodec.Reader(new ByteArrayInputStream(fixture("usbmuxreadpairmessage.bin")), 1 << 16)
         .read();
@@ -79,10 +57,10 @@ class RecordedDeviceBytesTest {
   }
 
   @Test
-  void listDevicesReplyAtEverySplit() throws IOException {
+  void listDevicesReplyAtEverySplit() throws Exception {
     byte[] bytes = fixture("usbmuxlistdevicemessage.bin");
-    for (int split = 0; split <= bytes.length; split++) {
-      UsbmuxMessage m = new UsbmuxCodec.Reader(split(bytes, split), 1 << 16).read();
+    SplitReads.atEverySplit(bytes, (in, split) -> {
+      UsbmuxMessage m = new UsbmuxCodec.Reader(in, 1 << 16).read();
       NSDictionary entry = (NSDictionary) ((com.dd.plist.NSArray) m.plist().objectForKey("DeviceList"))
           .objectAtIndex(0);
       UsbmuxDevice d = UsbmuxDevice.fromProperties((NSDictionary) entry.objectForKey("Properties"));
@@ -91,15 +69,14 @@ class RecordedDeviceBytesTest {
       assertEquals(4776, d.productId());
       assertEquals(339881984L, d.locationId());
       assertTrue(d.isUsb());
-    }
+    });
   }
 
   @Test
-  void connectResultThenLockdownReplyOnOneStreamAtEverySplit() throws IOException {
+  void connectResultThenLockdownReplyOnOneStreamAtEverySplit() throws Exception {
     // After Connect's Result the same socket carries lockdown's framing: both codecs read one stream in turn.
     byte[] bytes = fixture("usbmuxconnectandlockdown.bin");
-    for (int split = 0; split <= bytes.length; split++) {
-      InputStream in = split(bytes, split);
+    SplitReads.atEverySplit(bytes, (in, split) -> {
       UsbmuxMessage result = new UsbmuxCodec.Reader(in, 1 << 16).read();
       assertEquals("Result", result.messageType());
       assertEquals(1, result.tag());
@@ -109,20 +86,20 @@ class RecordedDeviceBytesTest {
       assertEquals("TimeIntervalSince1970", reply.objectForKey("Key").toJavaObject());
       assertEquals(1561317733.062099, ((Number) reply.objectForKey("Value").toJavaObject()).doubleValue());
       assertNull(lockdown.read());
-    }
+    });
   }
 
   @Test
-  void lockdownRepliesAtEverySplit() throws IOException {
+  void lockdownRepliesAtEverySplit() throws Exception {
     for (String name : List.of("lockdownquerytypemessage.bin", "lockdowngetvaluemessage.bin",
         "lockdowngettimemessage.bin")) {
       byte[] bytes = fixture(name);
-      for (int split = 0; split <= bytes.length; split++) {
-        LockdownCodec.Reader reader = new LockdownCodec.Reader(split(bytes, split), 1 << 16, "lockdown");
+      SplitReads.atEverySplit(bytes, (in, split) -> {
+        LockdownCodec.Reader reader = new LockdownCodec.Reader(in, 1 << 16, "lockdown");
         NSDictionary reply = reader.read();
         assertTrue(reply.containsKey("Request"), name);
         assertEquals(bytes.length, reader.offset());
-      }
+      });
     }
     NSDictionary version = new LockdownCodec.Reader(
         new ByteArrayInputStream(fixture("lockdowngetvaluemessage.bin")), 1 << 16, "lockdown").read();

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import dtxkit.runtime.testing.SplitReads;
 
 /** The usbmuxd framing on go-ios's recorded bytes, split at every offset, and on bad input. */
 class UsbmuxCodecTest {
@@ -26,35 +27,11 @@ class UsbmuxCodecTest {
     }
   }
 
-  /** Delivers the bytes in two reads, split at {@code split}, then one byte at a time past it. */
-  static InputStream split(byte[] bytes, int split) {
-    return new InputStream() {
-      int pos;
-
-      @Override
-      public int read() {
-        return pos < bytes.length ? bytes[pos++] & 0xFF : -1;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (pos >= bytes.length) {
-          return -1;
-        }
-        int limit = pos < split ? split : pos + 1;
-        int n = Math.min(len, Math.min(limit, bytes.length) - pos);
-        System.arraycopy(bytes, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-    };
-  }
-
   @Test
-  void goIosListDevicesRequestAtEverySplit() throws IOException {
+  void goIosListDevicesRequestAtEverySplit() throws Exception {
     byte[] bytes = fixture("readdevices.bin");
-    for (int split = 0; split <= bytes.length; split++) {
-      UsbmuxCodec.Reader reader = new UsbmuxCodec.Reader(split(bytes, split), 1 << 16);
+    SplitReads.atEverySplit(bytes, (in, split) -> {
+      UsbmuxCodec.Reader reader = new UsbmuxCodec.Reader(in, 1 << 16);
       UsbmuxMessage m = reader.read();
       assertEquals(1, m.version());
       assertEquals(8, m.type());
@@ -64,7 +41,7 @@ class UsbmuxCodecTest {
       assertEquals("go-usbmux", m.plist().objectForKey("ProgName").toJavaObject());
       assertEquals(bytes.length, reader.offset());
       assertNull(reader.read(), "clean end after the message");
-    }
+    });
   }
 
   @Test
