@@ -101,6 +101,15 @@ public final class Http2Connection implements AutoCloseable {
     /** The peer reset {@code streamId}. */
     default void onRstStream(Http2Connection connection, int streamId, long errorCode) throws IOException {}
 
+    /**
+     * Called by the reader after each read and, when the connection has timeouts, at least every quarter of the
+     * shortest (of {@link Options#messageTimeout()} among them): where a handler times out what it reassembles
+     * above HTTP/2. An exception thrown here fails the connection.
+     *
+     * @param nowNanos {@link System#nanoTime()}
+     */
+    default void onTick(Http2Connection connection, long nowNanos) throws IOException {}
+
     /** The peer sent GOAWAY; the connection closes after this returns. */
     default void onGoAway(Http2Connection connection, int lastStreamId, long errorCode, String debug) {}
 
@@ -125,15 +134,21 @@ public final class Http2Connection implements AutoCloseable {
    * @param frameTimeout the longest a frame may take to arrive once its first byte has (0: no limit)
    * @param pingInterval after this long without a byte from the peer a PING is sent (0: never)
    * @param pingTimeout the connection closes when nothing arrives this long after that PING
+   * @param messageTimeout the longest a message of the protocol above HTTP/2 (an XPC message) may take to arrive
+   *     whole across DATA frames once its first byte has (0: no limit). The connection does not know those
+   *     messages: it wakes its reader often enough and calls {@link Handler#onTick}, where the handler enforces it
    */
   public record Options(int maxInboundFrameSize, int windowUpdateThreshold, int maxStreams, long maxQueuedBytes,
-      Duration writeTimeout, Duration frameTimeout, Duration pingInterval, Duration pingTimeout) {
+      Duration writeTimeout, Duration frameTimeout, Duration pingInterval, Duration pingTimeout,
+      Duration messageTimeout) {
     /**
      * 16 KiB frames, WINDOW_UPDATE every 1 MiB at most (pymobiledevice3's batch size), 1000 streams, 4 MiB queued,
-     * 30 s write and frame timeouts, no keep-alive PINGs (a client's choice: the device closes idle tunnels itself).
+     * 30 s write and frame timeouts, no keep-alive PINGs (a client's choice: the device closes idle tunnels itself),
+     * 60 s for a message across frames.
      */
     public static final Options DEFAULT = new Options(Http2.DEFAULT_MAX_FRAME_SIZE, 1 << 20, 1000, 4L << 20,
-        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(20));
+        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(20),
+        Duration.ofSeconds(60));
 
     /** {@link #DEFAULT} plus a PING after 60 s of silence, answered within 20 s: what a server uses. */
     public static final Options SERVER_DEFAULT = DEFAULT.withPing(Duration.ofSeconds(60), Duration.ofSeconds(20));
@@ -141,7 +156,7 @@ public final class Http2Connection implements AutoCloseable {
     /** The first three settings with the defaults for the rest. */
     public Options(int maxInboundFrameSize, int windowUpdateThreshold, int maxStreams) {
       this(maxInboundFrameSize, windowUpdateThreshold, maxStreams, DEFAULT.maxQueuedBytes, DEFAULT.writeTimeout,
-          DEFAULT.frameTimeout, DEFAULT.pingInterval, DEFAULT.pingTimeout);
+          DEFAULT.frameTimeout, DEFAULT.pingInterval, DEFAULT.pingTimeout, DEFAULT.messageTimeout);
     }
 
     /** Rejects non-positive sizes and negative durations. */
@@ -149,7 +164,7 @@ public final class Http2Connection implements AutoCloseable {
       if (maxInboundFrameSize <= 0 || windowUpdateThreshold <= 0 || maxStreams <= 0 || maxQueuedBytes <= 0) {
         throw new IllegalArgumentException("sizes must be positive");
       }
-      for (Duration d : new Duration[] {writeTimeout, frameTimeout, pingInterval, pingTimeout}) {
+      for (Duration d : new Duration[] {writeTimeout, frameTimeout, pingInterval, pingTimeout, messageTimeout}) {
         if (d == null || d.isNegative()) {
           throw new IllegalArgumentException("durations must be present and not negative: " + d);
         }
@@ -162,19 +177,25 @@ public final class Http2Connection implements AutoCloseable {
     /** These options with another queue bound. */
     public Options withMaxQueuedBytes(long bytes) {
       return new Options(maxInboundFrameSize, windowUpdateThreshold, maxStreams, bytes, writeTimeout, frameTimeout,
-          pingInterval, pingTimeout);
+          pingInterval, pingTimeout, messageTimeout);
     }
 
     /** These options with other write and frame timeouts (frame timeout 0: none). */
     public Options withTimeouts(Duration writeTimeout, Duration frameTimeout) {
       return new Options(maxInboundFrameSize, windowUpdateThreshold, maxStreams, maxQueuedBytes, writeTimeout,
-          frameTimeout, pingInterval, pingTimeout);
+          frameTimeout, pingInterval, pingTimeout, messageTimeout);
     }
 
     /** These options with keep-alive PINGs after {@code interval} of silence (0: none), answered within timeout. */
     public Options withPing(Duration interval, Duration timeout) {
       return new Options(maxInboundFrameSize, windowUpdateThreshold, maxStreams, maxQueuedBytes, writeTimeout,
-          frameTimeout, interval, timeout);
+          frameTimeout, interval, timeout, messageTimeout);
+    }
+
+    /** These options with another message timeout (0: none); see {@link #messageTimeout()}. */
+    public Options withMessageTimeout(Duration timeout) {
+      return new Options(maxInboundFrameSize, windowUpdateThreshold, maxStreams, maxQueuedBytes, writeTimeout,
+          frameTimeout, pingInterval, pingTimeout, timeout);
     }
   }
 
@@ -808,6 +829,7 @@ public final class Http2Connection implements AutoCloseable {
           }
         }
         checkTimers(now, partialSince, lastRead);
+        handler.onTick(this, now);
         if (!options.pingInterval().isZero() && pingSent == 0
             && now - lastRead >= options.pingInterval().toNanos()) {
           pingSent = now;
@@ -842,7 +864,7 @@ public final class Http2Connection implements AutoCloseable {
   private long tickMillis() {
     long shortest = Long.MAX_VALUE;
     for (Duration d : new Duration[] {options.writeTimeout(), options.frameTimeout(), options.pingInterval(),
-        options.pingTimeout()}) {
+        options.pingTimeout(), options.messageTimeout()}) {
       if (!d.isZero()) {
         shortest = Math.min(shortest, d.toMillis());
       }

@@ -300,6 +300,18 @@ public final class RemoteXpcConnection implements AutoCloseable {
     }
 
     @Override
+    public void onTick(Http2Connection c, long nowNanos) throws IOException {
+      String overdue;
+      synchronized (decoders) {
+        overdue = XpcMessageDecoder.overdue(decoders, nowNanos, options.http2().messageTimeout());
+      }
+      if (overdue != null) {
+        // The connection fails; closing it closes the decoders, which releases what they held.
+        throw new java.net.SocketTimeoutException(c.name() + ": " + overdue);
+      }
+    }
+
+    @Override
     public void onData(Http2Connection c, int streamId, ByteBuf data, boolean endStream) throws IOException {
       java.util.List<XpcMessage> messages;
       synchronized (decoders) {

@@ -38,6 +38,8 @@ public final class XpcMessageDecoder implements AutoCloseable {
   private long messageLength;
   /** Stream offset of the first byte of the message being decoded. */
   private long offset;
+  /** When the bytes of the incomplete message began to be buffered ({@link System#nanoTime()}), 0 when none are. */
+  private long incompleteSince;
 
   /**
    * @param alloc where the accumulation buffer comes from
@@ -158,7 +160,9 @@ public final class XpcMessageDecoder implements AutoCloseable {
         budget.reserve(grown - reserved, offset + have);
       }
       ByteBuf bigger = alloc.heapBuffer((int) grown, (int) grown);
-      if (pending != null) {
+      if (pending == null) {
+        incompleteSince = System.nanoTime();
+      } else {
         bigger.writeBytes(pending);
         pending.release();
       }
@@ -169,6 +173,7 @@ public final class XpcMessageDecoder implements AutoCloseable {
   }
 
   private void releasePending() {
+    incompleteSince = 0;
     if (pending != null) {
       pending.release();
       pending = null;
@@ -177,6 +182,40 @@ public final class XpcMessageDecoder implements AutoCloseable {
       budget.release(reserved);
     }
     reserved = 0;
+  }
+
+  /**
+   * When the bytes of the message still incomplete began to arrive ({@link System#nanoTime()}), or 0 when no bytes
+   * are buffered: its owner times out a peer that starts a message and never finishes it.
+   */
+  public long incompleteSince() {
+    return incompleteSince;
+  }
+
+  /**
+   * The first of {@code decoders} (by HTTP/2 stream) whose message has been incomplete for longer than
+   * {@code timeout}, described for the error, or null when none has (or the timeout is zero).
+   *
+   * @param decoders the decoders of one connection, by stream id
+   * @param nowNanos {@link System#nanoTime()}
+   * @param timeout the longest a message may take to arrive whole
+   * @return e.g. "an XPC message begun at offset 0 of stream 1 did not arrive whole within 30000 ms (4 bytes held)"
+   */
+  public static String overdue(java.util.Map<Integer, XpcMessageDecoder> decoders, long nowNanos,
+      java.time.Duration timeout) {
+    long limit = timeout.toNanos();
+    if (limit <= 0) {
+      return null;
+    }
+    for (java.util.Map.Entry<Integer, XpcMessageDecoder> e : decoders.entrySet()) {
+      XpcMessageDecoder d = e.getValue();
+      long since = d.incompleteSince;
+      if (since != 0 && nowNanos - since >= limit) {
+        return "an XPC message begun at offset " + d.offset + " of stream " + e.getKey() + " did not arrive whole"
+            + " within " + timeout.toMillis() + " ms (message timeout; " + d.bufferedBytes() + " bytes held)";
+      }
+    }
+    return null;
   }
 
   /** Bytes buffered towards an incomplete message. */

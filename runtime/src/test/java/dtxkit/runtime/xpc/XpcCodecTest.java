@@ -284,4 +284,34 @@ class XpcCodecTest {
       assertEquals(good.length, e.offset());
     }
   }
+
+  /**
+   * What both RemoteXPC ends time out with: a decoder knows since when its message is incomplete, and
+   * {@link XpcMessageDecoder#overdue} names the stream whose message took longer than the timeout.
+   */
+  @Test
+  void aDecoderTellsSinceWhenItsMessageIsIncomplete() throws Exception {
+    byte[] good = fixture("xpc_empty_dict.bin");
+    try (XpcMessageDecoder decoder = new XpcMessageDecoder(ALLOC, XpcLimits.DEFAULT)) {
+      java.util.Map<Integer, XpcMessageDecoder> byStream = java.util.Map.of(3, decoder);
+      assertEquals(0, decoder.incompleteSince());
+      long before = System.nanoTime();
+      ByteBuf head = Unpooled.wrappedBuffer(good, 0, good.length - 1);
+      assertEquals(0, decoder.decode(head).size());
+      head.release();
+      long since = decoder.incompleteSince();
+      assertTrue(since >= before, "incomplete since it was started");
+      java.time.Duration timeout = java.time.Duration.ofSeconds(30);
+      assertNull(XpcMessageDecoder.overdue(byStream, since + timeout.toNanos() - 1, timeout));
+      assertEquals("an XPC message begun at offset 0 of stream 3 did not arrive whole within 30000 ms (message"
+          + " timeout; " + (good.length - 1) + " bytes held)",
+          XpcMessageDecoder.overdue(byStream, since + timeout.toNanos(), timeout));
+      assertNull(XpcMessageDecoder.overdue(byStream, since + timeout.toNanos(), java.time.Duration.ZERO));
+      ByteBuf tail = Unpooled.wrappedBuffer(good, good.length - 1, 1);
+      assertEquals(1, decoder.decode(tail).size());
+      tail.release();
+      assertEquals(0, decoder.incompleteSince(), "complete again");
+      assertNull(XpcMessageDecoder.overdue(byStream, Long.MAX_VALUE, timeout));
+    }
+  }
 }

@@ -329,6 +329,19 @@ public final class RsdServer implements AutoCloseable {
     }
 
     @Override
+    public void onTick(Http2Connection c, long nowNanos) throws IOException {
+      String overdue;
+      synchronized (this) {
+        overdue = XpcMessageDecoder.overdue(decoders, nowNanos, http2Options.messageTimeout());
+      }
+      if (overdue != null) {
+        // A client that starts an XPC message and never finishes it: the connection fails, and closing it closes
+        // the decoders, which gives their buffers (and budget) back.
+        throw new java.net.SocketTimeoutException(c.name() + ": " + overdue);
+      }
+    }
+
+    @Override
     public void onData(Http2Connection c, int streamId, ByteBuf data, boolean endStream) throws IOException {
       requireSettings(c, "DATA(" + streamId + ")");
       if (!opened.contains(streamId)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dtxkit.runtime.http2.Http2;
+import dtxkit.runtime.http2.Http2Connection;
 import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.runtime.rsd.client.RsdClientServerTest;
 import dtxkit.runtime.xpc.XpcCodec;
@@ -17,6 +18,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -117,6 +119,32 @@ class RsdServerBufferBudgetTest {
         }
       }
       waitFor(() -> server.bufferedBytes() == 0, "every connection gave its bytes back: " + server.bufferedBytes());
+    }
+  }
+
+  /**
+   * Item 4, XPC side: a client that sends the start of an XPC message (in whole HTTP/2 frames, so the frame timeout
+   * does not apply) and never the rest is dropped after the message timeout, and the buffer it made the server hold
+   * is given back; a client that finishes its messages in time is served as before.
+   */
+  @Test
+  void aMessageStartedAndNeverFinishedIsTimedOutAndItsBufferReleased() throws Exception {
+    Duration timeout = Duration.ofMillis(400);
+    try (RsdServer server = RsdServer.builder(RsdClientServerTest.device().build())
+        .http2Options(Http2Connection.Options.SERVER_DEFAULT.withMessageTimeout(timeout)).start()) {
+      try (Socket s = open(server)) {
+        byte[] start = concat(wrapperHeader(1 << 20), new byte[32 * 1024]);
+        s.getOutputStream().write(dataFrames(start, 16 * 1024));
+        s.getOutputStream().flush();
+        waitFor(() -> server.bufferedBytes() >= start.length, "the server buffered the start of the message");
+        long heldSince = System.nanoTime();
+        waitFor(() -> server.openConnections() == 0, "the connection was dropped");
+        assertTrue(System.nanoTime() - heldSince >= timeout.toNanos() / 2, "dropped only after the timeout");
+        waitFor(() -> server.bufferedBytes() == 0, "its buffer was given back: " + server.bufferedBytes());
+      }
+      try (RsdClient client = RsdClient.connect("127.0.0.1", server.port(), RsdClientServerTest.OPTIONS)) {
+        assertEquals("iPhone15,2", client.peerInfo().productType());
+      }
     }
   }
 }
