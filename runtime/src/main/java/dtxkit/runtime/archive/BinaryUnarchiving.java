@@ -164,7 +164,7 @@ final class BinaryUnarchiving {
 
   /** The offset of {@code $objects[i]}. */
   private int entryOffset(int i) throws ArchiveFormatException {
-    return plist.offsetOf(plist.ref(objectRefs + i * refSize, "$objects"));
+    return plist.refOffset(objectRefs + i * refSize, "$objects");
   }
 
   /** {@code OWNER.KEY[ELEMENT]}; {@code $top.KEY} without an owner; built only for error messages. */
@@ -230,7 +230,7 @@ final class BinaryUnarchiving {
       throw ArchiveFormatException.wrongValue(where(owner, key, element), "a UID", describe(offset));
     }
     Object value = object(index, owner, key, element, depth + 1, asKey);
-    if (asKey && ArchiveValues.containsItself(value)) {
+    if (asKey && !(value instanceof String || value instanceof Number) && ArchiveValues.containsItself(value)) {
       throw new ArchiveFormatException(where(owner, key, element), "cycle: $objects[" + index
           + "] contains itself, so it cannot be a set element or dictionary key", null);
     }
@@ -382,7 +382,7 @@ final class BinaryUnarchiving {
       int n = plist.count(chainOffset, refSize, at + ".$classes");
       int refs = plist.contentOffset(chainOffset);
       for (int k = 0; k < n; k++) {
-        int c = plist.offsetOf(plist.ref(refs + k * refSize, at + ".$classes"));
+        int c = plist.refOffset(refs + k * refSize, at + ".$classes");
         int t = plist.type(c);
         if (t != BinaryPlist.ASCII && t != BinaryPlist.UTF16) {
           throw ArchiveFormatException.wrongValue(at + ".$classes", "an array of strings", "an element " + describeType(c));
@@ -432,11 +432,11 @@ final class BinaryUnarchiving {
     }
 
     int keyOffset(int j) throws ArchiveFormatException {
-      return plist.offsetOf(plist.ref(keyRefs + j * refSize, this));
+      return plist.refOffset(keyRefs + j * refSize, this);
     }
 
     int valueOffset(int j) throws ArchiveFormatException {
-      return plist.offsetOf(plist.ref(valueRefs + j * refSize, this));
+      return plist.refOffset(valueRefs + j * refSize, this);
     }
 
     /** Beyond this many entries lookups go through {@link #index}, so that reading every key stays linear. */
@@ -639,7 +639,7 @@ final class BinaryUnarchiving {
       int refs = plist.contentOffset(v);
       List<Object> out = new ArrayList<>(n);
       for (int k = 0; k < n; k++) {
-        int element = plist.offsetOf(plist.ref(refs + k * refSize, where));
+        int element = plist.refOffset(refs + k * refSize, where);
         out.add(follow(element, this, key, k, depth, asKeys));
       }
       return out;
@@ -664,28 +664,28 @@ final class BinaryUnarchiving {
       List<Object> list = new ArrayList<>(n);
       publish(list);
       for (int k = 0; k < n; k++) {
-        list.add(follow(plist.offsetOf(plist.ref(refs + k * refSize, fields)), this, "NS.objects", k, depth, false));
+        list.add(follow(plist.refOffset(refs + k * refSize, fields), this, "NS.objects", k, depth, false));
       }
       return list;
     }
 
     /** What {@link BuiltInCodecs.DictionaryCodec#decode} makes of this object. */
     Object decodeDictionary() throws DtxProtocolException {
-      Map<Object, Object> map = new LinkedHashMap<>();
-      publish(map);
       int kv = find("NS.keys");
       int n = referenceCount(kv, "NS.keys");
+      Map<Object, Object> map = new LinkedHashMap<>(n < 12 ? 16 : (int) (n / 0.75f) + 1);
+      publish(map);
       int keyRefs = plist.contentOffset(kv);
       Object[] keys = new Object[n];
       for (int k = 0; k < n; k++) {
-        keys[k] = follow(plist.offsetOf(plist.ref(keyRefs + k * refSize, fields)), this, "NS.keys", k, depth, true);
+        keys[k] = follow(plist.refOffset(keyRefs + k * refSize, fields), this, "NS.keys", k, depth, true);
       }
       int vv = find("NS.objects");
       int m = referenceCount(vv, "NS.objects");
       int valueRefs = plist.contentOffset(vv);
       Object[] values = new Object[m];
       for (int k = 0; k < m; k++) {
-        values[k] = follow(plist.offsetOf(plist.ref(valueRefs + k * refSize, fields)), this, "NS.objects", k, depth,
+        values[k] = follow(plist.refOffset(valueRefs + k * refSize, fields), this, "NS.objects", k, depth,
             false);
       }
       if (n != m) {

@@ -169,17 +169,14 @@ public final class NSKeyedUnarchiver {
       throw new DtxLimitExceededException(
           "archive bytes", limits.maxInputBytes(), length, DtxProtocolException.UNKNOWN_OFFSET);
     }
+    if (BinaryPlist.isBinary(data, offset, length)) {
+      // Binary archives (what devices and NSKeyedArchiver write) are read in place, with no copy; an extended length
+      // that is no integer is reported as such, whichever object it is in (BinaryPlist checks it while reading the
+      // offset table).
+      return new BinaryUnarchiving(registry, limits, new BinaryPlist(data, offset, length)).decodeTop();
+    }
     if (offset != 0 || length != data.length) {
       data = java.util.Arrays.copyOfRange(data, offset, offset + length);
-    }
-    if (BinaryPlist.isBinary(data, 0, length)) {
-      // Binary archives (what devices and NSKeyedArchiver write) are read in place; an extended length that is no
-      // integer is reported as such, whichever object it is in.
-      String badLength = dtxkit.runtime.internal.BinaryPlists.malformedLength(data);
-      if (badLength != null) {
-        throw new ArchiveFormatException("plist", "not a property list: " + badLength, null);
-      }
-      return new BinaryUnarchiving(registry, limits, new BinaryPlist(data, 0, length)).decodeTop();
     }
     return decodeTree(data);
   }
