@@ -78,6 +78,14 @@ public final class NSKeyedUnarchiver {
     return DEFAULT.decode(data);
   }
 
+  /**
+   * {@link #unarchive(byte[])} of the readable bytes of {@code buffer}: read in place when the buffer has a backing
+   * array, copied once otherwise (see {@link #decode(io.netty.buffer.ByteBuf)}).
+   */
+  public static Object unarchive(io.netty.buffer.ByteBuf buffer) throws DtxProtocolException {
+    return DEFAULT.decode(buffer);
+  }
+
   /** {@link #unarchiveTop(byte[])} with the built-in classes and default limits. */
   public static Map<String, Object> unarchiveTop(byte[] data) throws DtxProtocolException {
     return DEFAULT.decodeTop(data);
