@@ -516,36 +516,14 @@ final class BinaryUnarchiving {
     }
   }
 
-  private final class Reader implements ArchiveReader {
-    private final int index;
+  private final class Reader extends KeyedReader {
     private final Dict fields;
-    private final ClassInfo info;
     private final int depth;
-    private String location;
 
     Reader(int index, Dict fields, ClassInfo info, int depth) {
-      this.index = index;
+      super(index, info.name, info.chain);
       this.fields = fields;
-      this.info = info;
       this.depth = depth;
-    }
-
-    @Override
-    public String className() {
-      return info.name;
-    }
-
-    @Override
-    public List<String> classChain() {
-      return info.chain;
-    }
-
-    @Override
-    public String location() {
-      if (location == null) {
-        location = "$objects[" + index + "]";
-      }
-      return location;
     }
 
     @Override
@@ -594,47 +572,23 @@ final class BinaryUnarchiving {
       if (plist.type(v) == BinaryPlist.ARRAY) {
         return decodeReferences(key, false);
       }
-      Object plain = plainValue(v, location() + "." + key);
+      Object plain = plainValue(v, field(key));
       if (plain == null) {
-        throw error(key, "expected a UID, an array of UIDs or a plist value, found " + describeType(v));
+        throw notAValue(key, describeType(v));
       }
       return plain;
-    }
-
-    @Override
-    public <T> T decode(String key, Class<T> type) throws DtxProtocolException {
-      Object v = decode(key);
-      if (v != null && !type.isInstance(v)) {
-        String shown = String.valueOf(v instanceof String ? v : ArchiveValues.toString(v, 80));
-        throw new ArchiveFormatException(location() + "." + key, "expected a " + type.getSimpleName()
-            + ", found " + v.getClass().getSimpleName() + " "
-            + (shown.length() > 64 ? shown.substring(0, 64) + "..." : shown), null);
-      }
-      return type.cast(v);
-    }
-
-    @Override
-    public <T> T require(String key, Class<T> type) throws DtxProtocolException {
-      if (!contains(key)) {
-        throw ArchiveFormatException.missing(location() + "." + key, "a " + type.getSimpleName());
-      }
-      T v = decode(key, type);
-      if (v == null) {
-        throw ArchiveFormatException.wrongValue(location() + "." + key, "a " + type.getSimpleName(), "null");
-      }
-      return v;
     }
 
     @Override
     public List<Object> decodeReferences(String key, boolean asKeys) throws DtxProtocolException {
       int v = find(key);
       if (v < 0) {
-        throw ArchiveFormatException.missing(location() + "." + key, "an array of UIDs");
+        throw missingReferences(key);
       }
       if (plist.type(v) != BinaryPlist.ARRAY) {
-        throw ArchiveFormatException.wrongValue(location() + "." + key, "an array of UIDs", describeType(v));
+        throw notReferences(key, describeType(v));
       }
-      String where = location() + "." + key;
+      String where = field(key);
       int n = plist.count(v, refSize, where);
       int refs = plist.contentOffset(v);
       List<Object> out = new ArrayList<>(n);
@@ -649,11 +603,6 @@ final class BinaryUnarchiving {
     public void publish(Object instance) {
       decoded[index] = instance;
       state[index] = PUBLISHED;
-    }
-
-    @Override
-    public ArchiveFormatException error(String key, String description) {
-      return new ArchiveFormatException(location() + "." + key, description, null);
     }
 
     /** What {@link BuiltInCodecs.ArrayCodec#decode} makes of this object. */
@@ -704,33 +653,12 @@ final class BinaryUnarchiving {
     /** The element count of the array of references at {@code v} (the value of {@code key}, -1 when absent). */
     private int referenceCount(int v, String key) throws ArchiveFormatException {
       if (v < 0) {
-        throw ArchiveFormatException.missing(location() + "." + key, "an array of UIDs");
+        throw missingReferences(key);
       }
       if (plist.type(v) != BinaryPlist.ARRAY) {
-        throw ArchiveFormatException.wrongValue(location() + "." + key, "an array of UIDs", describeType(v));
+        throw notReferences(key, describeType(v));
       }
       return plist.count(v, refSize, fields);
-    }
-
-    Object decodeGeneric() throws DtxProtocolException {
-      Set<String> keys;
-      try {
-        keys = keys();
-      } catch (MalformedKeys e) {
-        throw e.format;
-      }
-      Set<String> inline = new LinkedHashSet<>();
-      for (String key : keys) {
-        if (isInline(key)) {
-          inline.add(key);
-        }
-      }
-      GenericArchivedObject g = new GenericArchivedObject(info.chain, Map.of(), inline);
-      publish(g);
-      for (String key : keys) {
-        g.putDecoded(key, decode(key));
-      }
-      return g;
     }
   }
 
