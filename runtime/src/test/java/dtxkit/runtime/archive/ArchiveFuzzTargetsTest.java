@@ -55,6 +55,79 @@ class ArchiveFuzzTargetsTest {
     }
   }
 
+  private static final NSKeyedUnarchiver READER = NSKeyedUnarchiver.builder().build();
+
+  /**
+   * The differential target's seeds: every archive the other target is seeded with, and the corpus its fuzzing runs
+   * kept (mutated archives that reach deep into both readers), replayed here too.
+   */
+  static Stream<Arguments> archivesAndCorpus() throws java.io.IOException, java.net.URISyntaxException {
+    List<Arguments> out = new ArrayList<>(archives().toList());
+    java.net.URL dir = ArchiveFuzzTargetsTest.class.getResource("ArchiveFuzzTargetsTestInputs/nsKeyedUnarchiver/corpus");
+    if (dir != null) {
+      try (Stream<java.nio.file.Path> files = java.nio.file.Files.list(java.nio.file.Path.of(dir.toURI()))) {
+        for (java.nio.file.Path f : files.sorted().toList()) {
+          out.add(FuzzSeeds.named("nsKeyedUnarchiver corpus/" + f.getFileName(), java.nio.file.Files.readAllBytes(f)));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * Where our reader refuses a malformed binary plist that dd-plist reads on, each by design (docs/fuzzing.md): a
+   * dictionary key that is no string (dd-plist makes one with {@code toString()}); trailer fields out of range
+   * (dd-plist reads past them or truncates them); an object of a reserved type, or the null marker, where a value
+   * must be (dd-plist makes it null and drops the entry); an integer wider than 16 bytes (dd-plist reads it anyway).
+   * Anything else ours refuses and dd-plist decodes is a finding.
+   */
+  static final List<String> STRICTER = List.of("(expected string keys)", "a dictionary key is ", "plist.trailer.",
+      "an object of unknown type", "bad value nothing", "integer of 2^");
+
+  /**
+   * The two archive readers on the same bytes: ours, which reads binary plists in place ({@link BinaryPlist},
+   * {@link BinaryUnarchiving}, what {@link NSKeyedUnarchiver#decodeTop} uses), and the dd-plist tree path
+   * ({@link NSKeyedUnarchiver#decodeTree}, what XML archives go through). They must agree: the same top-level
+   * values in the same order, or both refuse with a {@link DtxProtocolException}; ours may refuse more only for the
+   * reasons in {@link #STRICTER}. Inputs that are no binary plist take the tree path in both, so only binary ones are
+   * compared.
+   */
+  @MethodSource("archivesAndCorpus")
+  @FuzzTest(maxDuration = "5m")
+  void archiveReaders(byte[] input) {
+    if (!BinaryPlist.isBinary(input, 0, input.length)) {
+      return;
+    }
+    Map<String, Object> tree = null;
+    DtxProtocolException treeRefused = null;
+    try {
+      tree = READER.decodeTree(input);
+    } catch (DtxProtocolException e) {
+      treeRefused = e;
+    }
+    Map<String, Object> ours = null;
+    DtxProtocolException oursRefused = null;
+    try {
+      ours = READER.decodeTop(input);
+    } catch (DtxProtocolException e) {
+      oursRefused = e;
+    }
+    if (tree != null && ours != null) {
+      if (!ArchiveValues.deepEquals(tree, ours)
+          || !new ArrayList<>(tree.keySet()).equals(new ArrayList<>(ours.keySet()))) {
+        throw new AssertionError("the readers decode different values: dd-plist " + tree + ", ours " + ours);
+      }
+    } else if (tree != null) {
+      if (STRICTER.stream().noneMatch(oursRefused.getMessage()::contains)) {
+        throw new AssertionError("ours refuses what dd-plist decodes: " + oursRefused.getMessage() + "; dd-plist: "
+            + tree, oursRefused);
+      }
+    } else if (ours != null) {
+      throw new AssertionError("ours decodes what dd-plist refuses: " + treeRefused.getMessage() + "; ours: " + ours,
+          treeRefused);
+    }
+  }
+
   /** The payloads of a recorded DTX stream that are binary plists, decompressed by the message decoder. */
   static List<byte[]> archivePayloads(byte[] stream) {
     List<byte[]> out = new ArrayList<>();
