@@ -45,6 +45,13 @@ class RsdServerFuzzTargetsTest {
   @FuzzTest(maxDuration = "5m")
   void rsdServer(byte[] input) throws Exception {
     try (SilentCloseable loopbackOnly = loopbackOnly()) {
+      run(input);
+    }
+  }
+
+  /** One input, without Jazzer's network sanitizer scope (for timing the target outside Jazzer). */
+  static void run(byte[] input) throws Exception {
+    {
       if (server == null) {
         server = RsdServer.builder(RsdClientServerTest.device().build())
             .bindAddress(InetAddress.getLoopbackAddress()).start();
