@@ -14,7 +14,7 @@ final class Names {
 
   /** Words that introduce a selector's argument: the method name stops before them, the parameter starts after. */
   private static final Set<String> PREPOSITIONS = Set.of(
-      "with", "for", "to", "from", "at", "of", "in", "on", "by", "using", "as", "into", "and");
+      "with", "for", "to", "from", "at", "of", "in", "on", "by", "using", "as", "into", "and", "or");
 
   private static final Set<String> KEYWORDS = Set.of(
       "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const", "continue",
@@ -76,7 +76,8 @@ final class Names {
   static List<String> parameters(String selector) {
     List<String> parts = parts(selector);
     List<String> names = new ArrayList<>();
-    for (int i = 0; i < parts.size(); i++) {
+    long colons = selector.chars().filter(c -> c == ':').count();
+    for (int i = 0; i < colons; i++) {
       List<String> words = words(i == 0 ? stripPrefix(parts.get(i)) : parts.get(i));
       String name;
       if (words.isEmpty()) {
@@ -92,8 +93,11 @@ final class Names {
         }
         name = lowerCamel(words);
       } else {
-        if (words.size() > 1 && PREPOSITIONS.contains(words.get(0).toLowerCase(Locale.ROOT))) {
-          words = words.subList(1, words.size());          // toPid -> pid
+        int cut = lastPreposition(words);
+        if (cut > 0 && cut + 1 < words.size()) {
+          words = words.subList(cut + 1, words.size());     // terminatedWithExitCode -> exitCode
+        } else if (words.size() > 1 && PREPOSITIONS.contains(words.get(0).toLowerCase(Locale.ROOT))) {
+          words = words.subList(1, words.size());          // toPid -> pid, orCrashingSignal -> crashingSignal
         }
         name = lowerCamel(words);
       }

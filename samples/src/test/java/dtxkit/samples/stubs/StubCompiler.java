@@ -56,4 +56,28 @@ final class StubCompiler {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * Compiles {@code result} with the processors into {@code dir} and returns a class loader over the classes (and the
+   * processor's ServiceLoader index), child of the test class path: the generated clients, ready to use.
+   */
+  static java.net.URLClassLoader compileToDisk(Stubs.Result result, Path dir) throws IOException {
+    Path sources = Files.createDirectories(dir.resolve("src"));
+    Path classes = Files.createDirectories(dir.resolve("classes"));
+    List<Path> written = result.writeTo(sources);
+    javax.tools.JavaCompiler compiler = javax.tools.ToolProvider.getSystemJavaCompiler();
+    javax.tools.DiagnosticCollector<JavaFileObject> diagnostics = new javax.tools.DiagnosticCollector<>();
+    try (javax.tools.StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, java.util.Locale.ROOT,
+        java.nio.charset.StandardCharsets.UTF_8)) {
+      javax.tools.JavaCompiler.CompilationTask task = compiler.getTask(null, files, diagnostics,
+          List.of("-d", classes.toString(), "-classpath", System.getProperty("java.class.path"), "--release", "17"),
+          null, files.getJavaFileObjectsFromPaths(written));
+      task.setProcessors(List.of(new DtxProcessor(), new DtxServicesFileProcessor()));
+      if (!task.call()) {
+        throw new AssertionError("generated stubs do not compile: " + diagnostics.getDiagnostics());
+      }
+    }
+    return new java.net.URLClassLoader(new java.net.URL[] {classes.toUri().toURL()},
+        StubCompiler.class.getClassLoader());
+  }
 }
