@@ -103,10 +103,17 @@ final class ProxyCommand implements Callable<Integer> {
       throw new CliException("cannot write the recording " + output + ": " + ScreenshotCommand.reason(e), e, 1);
     }
     RecordingDecoder live = decode ? new RecordingDecoder(new RecordingLines(out)) : null;
+    // Records written before the first line is out (the peer info note) wait for it.
+    java.util.List<dtxkit.samples.proxy.Recording.Entry> early = new java.util.ArrayList<>();
+    boolean[] firstLineOut = {false};
     if (live != null) {
       writer.addListener(entry -> {
         synchronized (live) {
-          live.accept(entry);
+          if (firstLineOut[0]) {
+            live.accept(entry);
+          } else {
+            early.add(entry);
+          }
         }
       });
     }
@@ -119,11 +126,11 @@ final class ProxyCommand implements Callable<Integer> {
       builder.rsd(rsd[0], parsePort(rsd[1]));
     }
     if (usbmuxd != null) {
-      builder.usbmuxd(usbmuxd.isEmpty() ? UsbmuxAddress.fromEnvironment() : UsbmuxAddress.parse(usbmuxd), 0);
+      builder.usbmuxd(usbmuxd.isEmpty() ? UsbmuxAddress.fromEnvironment(DtxkitCli.environment(spec), System.getProperty("os.name")) : UsbmuxAddress.parse(usbmuxd), 0);
     }
     if (usbmuxdListen != null && (usbmuxd != null || device != null)) {
       builder.usbmuxd(device != null ? UsbmuxAddress.unix(device.usbmuxdSocket())
-          : usbmuxd.isEmpty() ? UsbmuxAddress.fromEnvironment() : UsbmuxAddress.parse(usbmuxd), usbmuxdListen);
+          : usbmuxd.isEmpty() ? UsbmuxAddress.fromEnvironment(DtxkitCli.environment(spec), System.getProperty("os.name")) : UsbmuxAddress.parse(usbmuxd), usbmuxdListen);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     RecordingProxy proxy;
@@ -155,6 +162,13 @@ final class ProxyCommand implements Callable<Integer> {
       synchronized (out) {
         out.println(first.append('}'));
         out.flush();
+      }
+      if (live != null) {
+        synchronized (live) {
+          firstLineOut[0] = true;
+          early.forEach(live::accept);
+          early.clear();
+        }
       }
       err.println("dtxkit proxy: recording to " + output + "; stop with Ctrl-C");
       err.flush();
