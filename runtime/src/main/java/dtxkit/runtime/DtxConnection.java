@@ -309,8 +309,8 @@ public final class DtxConnection implements Closeable {
 
   /** {@link #openChannel(String, DtxChannelListener)} with a handler for the peer's invocations in place too. */
   DtxChannel openChannel(String identifier, DtxChannelListener listener, DtxServiceHandler handler) {
-    return PendingCalls.await(controlProtocol.requestChannel(identifier, listener, handler),
-        "reply to " + REQUEST_CHANNEL + " " + identifier, callTimeoutNanos);
+    return PendingCalls.await(core.controlProtocol.requestChannel(identifier, listener, handler),
+        "reply to " + REQUEST_CHANNEL + " " + identifier, core.callTimeoutNanos);
   }
 
   /** The control channel 0 (always open while the connection is). */
