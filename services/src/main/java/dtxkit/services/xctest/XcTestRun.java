@@ -282,6 +282,7 @@ public final class XcTestRun implements AutoCloseable {
     if (event instanceof XcTestEvent.PlanStarted) {
       ready.complete(null);
     } else if (event instanceof XcTestEvent.PlanFinished) {
+      ready.complete(null);
       summary.complete(new XcTestSummary(passed, failed, skipped, cases, failures,
           Duration.ofNanos(System.nanoTime() - startNanos)));
       endWatches();

@@ -144,8 +144,12 @@ class XcTestRunnerRecordedTest {
           "SuiteStarted blaTests", "CaseStarted testExample", "CaseFinished", "CaseStarted testPerformanceExample",
           "Metric", "CaseFinished", "SuiteFinished blaTests 2", "SuiteFinished blaTests.xctest 2",
           "SuiteFinished All tests 2", "PlanFinished"), shape);
-      assertEquals(41, heard.stream().filter(e -> e instanceof XcTestEvent.Log l
-          && l.source() == XcTestEvent.Log.Source.DEBUG).count());
+      // The recorded runner logs four more lines after _XCT_didFinishExecutingTestPlan: wait for all 41.
+      long logDeadline = System.nanoTime() + WAIT.toNanos();
+      while (debugLines(heard) < 41 && System.nanoTime() < logDeadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(41, debugLines(heard));
       assertEquals("Got daemon protocol version 28", run.awaitLog(
           java.util.regex.Pattern.compile("(Got daemon protocol version \\d+)")).get(5, TimeUnit.SECONDS));
       XcTestEvent first = run.poll(Duration.ofSeconds(5));
@@ -169,6 +173,11 @@ class XcTestRunnerRecordedTest {
       Thread.sleep(5);
     }
     assertEquals(List.of(2175), killed);
+  }
+
+  private static long debugLines(List<XcTestEvent> events) {
+    return events.stream().filter(e -> e instanceof XcTestEvent.Log l && l.source() == XcTestEvent.Log.Source.DEBUG)
+        .count();
   }
 
   private static String shape(XcTestEvent e) {
