@@ -65,6 +65,8 @@ public final class TcpStack implements AutoCloseable {
   private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
   private long queuedBytes;
   private boolean queueBlocked;
+  /** A thread is writing a batch to the link (the writer, or an application thread writing its own data). */
+  private boolean writing;
   private IOException failure;
   private volatile boolean closed;
   private final SecureRandom random = new SecureRandom();
@@ -395,53 +397,88 @@ public final class TcpStack implements AutoCloseable {
   }
 
   private void writeLoop() {
-    List<byte[]> batch = new ArrayList<>();
     try {
       while (true) {
+        List<byte[]> batch;
         lock.lock();
         try {
-          while (queue.isEmpty() && !closed) {
+          while ((batch = takeBatch()) == null && !closed) {
             outputReady.await();
           }
           if (closed) {
             return;
           }
-          for (int i = 0; i < 256 && !queue.isEmpty(); i++) {
-            batch.add(queue.poll());
-          }
         } finally {
           lock.unlock();
         }
-        long bytes = 0;
-        for (byte[] p : batch) {
-          link.write(p, 0, p.length);
-          bytes += p.length;
-        }
-        link.flush();
-        packetsOut.addAndGet(batch.size());
-        batch.clear();
-        lock.lock();
-        try {
-          queuedBytes -= bytes;
-          if (queueBlocked && queuedBytes < options.maxQueuedBytes() / 2) {
-            queueBlocked = false;
-            for (Connection c : new ArrayList<>(connections.values())) {
-              c.trySend();
-            }
-          }
-        } finally {
-          lock.unlock();
-        }
+        writeBatch(batch);
       }
     } catch (InterruptedException e) {
       // Closing.
     } catch (IOException e) {
+      // writeBatch shut the stack down.
+    }
+  }
+
+  /**
+   * Takes the writer's role and up to 256 queued packets, or returns null when another thread holds the role or
+   * nothing is queued. The lock is held. An application thread that queued data writes it itself this way (one
+   * thread hand-over less per send); the writer thread writes the rest, e.g. the ACKs the reader queues.
+   */
+  private List<byte[]> takeBatch() {
+    if (writing || queue.isEmpty() || closed) {
+      return null;
+    }
+    writing = true;
+    List<byte[]> batch = new ArrayList<>(Math.min(256, queue.size()));
+    for (int i = 0; i < 256 && !queue.isEmpty(); i++) {
+      batch.add(queue.poll());
+    }
+    return batch;
+  }
+
+  /** Writes a batch without the lock, then gives the writer's role back. */
+  private void writeBatch(List<byte[]> batch) throws IOException {
+    long bytes = 0;
+    for (byte[] p : batch) {
+      bytes += p.length;
+    }
+    IOException failed = null;
+    try {
+      for (byte[] p : batch) {
+        link.write(p, 0, p.length);
+      }
+      link.flush();
+      packetsOut.addAndGet(batch.size());
+    } catch (IOException e) {
+      failed = e;
+    }
+    lock.lock();
+    try {
+      writing = false;
       if (!closed) {
-        SocketException cause = new SocketException("writing to the tunnel " + link.description() + " failed: "
-            + e.getMessage());
-        cause.initCause(e);
+        queuedBytes -= bytes;
+      }
+      if (!queue.isEmpty()) {
+        outputReady.signal();
+      }
+      if (failed == null && queueBlocked && queuedBytes < options.maxQueuedBytes() / 2) {
+        queueBlocked = false;
+        for (Connection c : new ArrayList<>(connections.values())) {
+          c.trySend();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (failed != null) {
+      SocketException cause = new SocketException("writing to the tunnel " + link.description() + " failed: "
+          + failed.getMessage());
+      cause.initCause(failed);
+      if (!closed) {
         shutdown(cause);
       }
+      throw cause;
     }
   }
 
@@ -1272,35 +1309,43 @@ public final class TcpStack implements AutoCloseable {
     }
 
     void write(byte[] b, int off, int len) throws IOException {
-      lock.lock();
-      try {
-        while (len > 0) {
-          if (appClosed) {
-            throw new SocketException("Socket closed");
-          }
-          if (failure != null) {
-            throw copy(failure);
-          }
-          if (finQueued || !canSend()) {
-            throw new SocketException("Socket output is shut down");
-          }
-          int n = Math.min(len, sendBuf.free());
-          if (n == 0) {
+      while (len > 0) {
+        List<byte[]> batch;
+        lock.lock();
+        try {
+          int n;
+          while (true) {
+            if (appClosed) {
+              throw new SocketException("Socket closed");
+            }
+            if (failure != null) {
+              throw copy(failure);
+            }
+            if (finQueued || !canSend()) {
+              throw new SocketException("Socket output is shut down");
+            }
+            n = Math.min(len, sendBuf.free());
+            if (n > 0) {
+              break;
+            }
             try {
               changed.await();
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               throw new InterruptedIOException("interrupted while writing");
             }
-            continue;
           }
           sendBuf.write(b, off, n);
           off += n;
           len -= n;
           trySend();
+          batch = takeBatch();
+        } finally {
+          lock.unlock();
         }
-      } finally {
-        lock.unlock();
+        if (batch != null) {
+          writeBatch(batch);
+        }
       }
     }
 
