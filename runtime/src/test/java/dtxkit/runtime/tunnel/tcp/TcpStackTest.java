@@ -185,7 +185,7 @@ class TcpStackTest {
     awaitAvailable(server, 100);
     server.close();
     SocketException e = assertThrows(SocketException.class, () -> {
-      for (int i = 0; i < 200; i++) {
+      for (int i = 0; i < 1000; i++) {
         client.getOutputStream().write(new byte[10]);
         Thread.sleep(10);
       }
