@@ -1,6 +1,9 @@
 package dtxkit.runtime.tunnel.tcp;
 
 import dtxkit.runtime.DtxProtocolException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -28,6 +31,8 @@ public final class TcpSegment {
   public static final int ACK = 0x10;
   /** URG flag. */
   public static final int URG = 0x20;
+
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   private final byte[] packet;
   private final int srcPort;
@@ -170,6 +175,27 @@ public final class TcpSegment {
    */
   public static byte[] build(byte[] src, byte[] dst, int srcPort, int dstPort, int seq, int ack, int flags,
       int window, int mss, int windowScale, byte[] payload, int offset, int length) {
+    byte[] p = header(src, dst, srcPort, dstPort, seq, ack, flags, window, mss, windowScale, length);
+    if (length > 0) {
+      System.arraycopy(payload, offset, p, p.length - length, length);
+    }
+    put16(p, IPV6_HEADER + 16, checksum(p));
+    return p;
+  }
+
+  /** {@link #build} with the payload copied straight from a connection's send buffer. */
+  static byte[] build(byte[] src, byte[] dst, int srcPort, int dstPort, int seq, int ack, int flags, int window,
+      ByteRing ring, int from, int length) {
+    byte[] p = header(src, dst, srcPort, dstPort, seq, ack, flags, window, -1, -1, length);
+    if (length > 0) {
+      ring.peek(from, p, p.length - length, length);
+    }
+    put16(p, IPV6_HEADER + 16, checksum(p));
+    return p;
+  }
+
+  private static byte[] header(byte[] src, byte[] dst, int srcPort, int dstPort, int seq, int ack, int flags,
+      int window, int mss, int windowScale, int length) {
     int options = (mss >= 0 ? 4 : 0) + (windowScale >= 0 ? 4 : 0);
     int tcpLength = TCP_HEADER + options + length;
     byte[] p = new byte[IPV6_HEADER + tcpLength];
@@ -202,10 +228,6 @@ public final class TcpSegment {
       p[o + 3] = (byte) windowScale;
       o += 4;
     }
-    if (length > 0) {
-      System.arraycopy(payload, offset, p, o, length);
-    }
-    put16(p, t + 16, checksum(p));
     return p;
   }
 
@@ -218,15 +240,26 @@ public final class TcpSegment {
    */
   public static int checksum(byte[] p) {
     long sum = 0;
-    for (int i = 8; i < 40; i += 2) {
-      sum += u16(p, i);
+    for (int i = 8; i < 40; i += 4) {
+      sum += (int) INT.get(p, i) & 0xFFFFFFFFL;
     }
     int tcpLength = p.length - IPV6_HEADER;
-    sum += tcpLength >>> 16;
-    sum += tcpLength & 0xFFFF;
+    sum += tcpLength & 0xFFFFFFFFL;
     sum += PROTOCOL_TCP;
+    // The TCP header's first 16 bytes, then bytes 18-19 (the checksum field, 16-17, counts as zero), then the rest.
     int end = p.length;
     int i = IPV6_HEADER;
+    int limit = Math.min(end, IPV6_HEADER + 16) & ~3;
+    for (; i < limit; i += 4) {
+      sum += (int) INT.get(p, i) & 0xFFFFFFFFL;
+    }
+    if (end >= IPV6_HEADER + 20) {
+      sum += u16(p, IPV6_HEADER + 18);
+      i = IPV6_HEADER + 20;
+      for (; i + 3 < end; i += 4) {
+        sum += (int) INT.get(p, i) & 0xFFFFFFFFL;
+      }
+    }
     for (; i + 1 < end; i += 2) {
       if (i != IPV6_HEADER + 16) {
         sum += ((p[i] & 0xFF) << 8) | (p[i + 1] & 0xFF);
@@ -238,8 +271,7 @@ public final class TcpSegment {
     while ((sum >>> 16) != 0) {
       sum = (sum & 0xFFFF) + (sum >>> 16);
     }
-    int c = (int) (~sum & 0xFFFF);
-    return c;
+    return (int) (~sum & 0xFFFF);
   }
 
   static int u16(byte[] b, int i) {

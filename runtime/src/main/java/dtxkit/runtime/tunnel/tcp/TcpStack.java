@@ -1101,15 +1101,10 @@ public final class TcpStack implements AutoCloseable {
     private void sendData(int seq, int len) {
       int dataEnd = sndBufSeq + sendBuf.size();
       boolean fin = finQueued && seq + len == dataEnd;
-      byte[] payload = null;
-      if (len > 0) {
-        payload = new byte[len];
-        sendBuf.peek(seq - sndBufSeq, payload, 0, len);
-      }
       int flags = TcpSegment.ACK | (len > 0 && seq + len == dataEnd ? TcpSegment.PSH : 0)
           | (fin ? TcpSegment.FIN : 0);
       emit(TcpSegment.build(local, key.remote, key.localPort, key.remotePort, seq, rcvNxt, flags, advertise(),
-          -1, -1, payload, 0, len), false);
+          sendBuf, seq - sndBufSeq, len), false);
       int end = seq + len + (fin ? 1 : 0);
       boolean fresh = !lt(seq, sndMax);
       if (lt(sndNxt, end)) {

@@ -1,7 +1,6 @@
 package dtxkit.runtime.tunnel.tcp;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import java.io.IOException;
@@ -22,32 +21,35 @@ public final class TunDevice implements PacketLink {
   private static final long TUNSETIFF = 0x400454caL;
   private static final short POLLIN = 0x0001;
 
-  /** The C library calls used. */
-  public interface LibC extends Library {
-    int open(String path, int flags) throws LastErrorException;
+  /** The C library calls used, bound by JNA's direct mapping (much less overhead per call than a proxy). */
+  static final class LibC {
+    static native int open(String path, int flags) throws LastErrorException;
 
-    int ioctl(int fd, NativeLong request, byte[] ifreq) throws LastErrorException;
+    static native int ioctl(int fd, NativeLong request, byte[] ifreq) throws LastErrorException;
 
-    NativeLong read(int fd, byte[] buf, NativeLong count) throws LastErrorException;
+    static native NativeLong read(int fd, byte[] buf, NativeLong count) throws LastErrorException;
 
-    NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
+    static native NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
 
-    int poll(byte[] fds, NativeLong nfds, int timeout) throws LastErrorException;
+    static native int poll(byte[] fds, NativeLong nfds, int timeout) throws LastErrorException;
 
-    int close(int fd) throws LastErrorException;
+    static native int close(int fd) throws LastErrorException;
   }
 
-  private static LibC libc;
+  private static boolean registered;
   private final String name;
   private final int fd;
   private final int mtu;
   private volatile boolean closed;
   private final Object writeLock = new Object();
+  /** The reader's buffer (one reader at a time). */
+  private final byte[] readBuffer;
 
   private TunDevice(String name, int fd, int mtu) {
     this.name = name;
     this.fd = fd;
     this.mtu = mtu;
+    this.readBuffer = new byte[mtu + 64];
   }
 
   /** Why a TUN device cannot be made here, or null when it can (tried once by creating and removing one). */
@@ -75,11 +77,12 @@ public final class TunDevice implements PacketLink {
     }
   }
 
-  private static synchronized LibC libc() {
-    if (libc == null) {
-      libc = Native.load("c", LibC.class);
+  private static synchronized Class<LibC> libc() {
+    if (!registered) {
+      Native.register(LibC.class, "c");
+      registered = true;
     }
-    return libc;
+    return LibC.class;
   }
 
   private static Inet6Address fd00() {
@@ -107,9 +110,10 @@ public final class TunDevice implements PacketLink {
    */
   public static TunDevice open(Inet6Address kernelAddress, int prefix, int mtu) throws IOException {
     String name = String.format("dtxk%08x", new SecureRandom().nextInt()).substring(0, 12);
+    libc();
     int fd;
     try {
-      fd = libc().open("/dev/net/tun", O_RDWR);
+      fd = LibC.open("/dev/net/tun", O_RDWR);
     } catch (LastErrorException e) {
       throw new IOException("open /dev/net/tun: errno " + e.getErrorCode());
     }
@@ -120,9 +124,9 @@ public final class TunDevice implements PacketLink {
     ifreq[16] = (byte) flags;
     ifreq[17] = (byte) (flags >>> 8);
     try {
-      libc().ioctl(fd, new NativeLong(TUNSETIFF), ifreq);
+      LibC.ioctl(fd, new NativeLong(TUNSETIFF), ifreq);
     } catch (LastErrorException e) {
-      libc().close(fd);
+      LibC.close(fd);
       throw new IOException("ioctl TUNSETIFF: errno " + e.getErrorCode());
     }
     TunDevice tun = new TunDevice(name, fd, mtu);
@@ -162,7 +166,7 @@ public final class TunDevice implements PacketLink {
 
   @Override
   public byte[] read() throws IOException {
-    byte[] buf = new byte[mtu + 64];
+    byte[] buf = readBuffer;
     byte[] pollfd = new byte[8];
     pollfd[0] = (byte) fd;
     pollfd[1] = (byte) (fd >>> 8);
@@ -172,7 +176,7 @@ public final class TunDevice implements PacketLink {
     while (!closed) {
       int ready;
       try {
-        ready = libc().poll(pollfd, new NativeLong(1), 100);
+        ready = LibC.poll(pollfd, new NativeLong(1), 100);
       } catch (LastErrorException e) {
         if (e.getErrorCode() == 4) {
           continue;   // EINTR
@@ -184,7 +188,7 @@ public final class TunDevice implements PacketLink {
       }
       long n;
       try {
-        n = libc().read(fd, buf, new NativeLong(buf.length)).longValue();
+        n = LibC.read(fd, buf, new NativeLong(buf.length)).longValue();
       } catch (LastErrorException e) {
         if (closed) {
           return null;
@@ -208,7 +212,7 @@ public final class TunDevice implements PacketLink {
         throw new IOException(name + " is closed");
       }
       try {
-        libc().write(fd, p, new NativeLong(p.length));
+        LibC.write(fd, p, new NativeLong(p.length));
       } catch (LastErrorException e) {
         // EINVAL / EMSGSIZE for a packet the kernel refuses: a link drops it.
         if (e.getErrorCode() != 22 && e.getErrorCode() != 90) {
@@ -242,6 +246,6 @@ public final class TunDevice implements PacketLink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    libc().close(fd);
+    LibC.close(fd);
   }
 }
