@@ -28,7 +28,7 @@ final class ChunkedInput extends InputStream {
     while (next < splits.length && splits[next] <= pos) {
       next++;
     }
-    int limit = next < splits.length ? splits[next] : data.length;
+    int limit = next < splits.length ? Math.min(splits[next], data.length) : data.length;
     int n = Math.min(len, limit - pos);
     System.arraycopy(data, pos, b, off, n);
     pos += n;
