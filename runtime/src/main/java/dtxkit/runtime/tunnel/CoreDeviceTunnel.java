@@ -91,13 +91,7 @@ public final class CoreDeviceTunnel implements AutoCloseable {
    */
   public static CoreDeviceTunnel connect(UsbmuxClient usbmux, UsbmuxDevice device, PairRecord record,
       LockdownClient.Options lockdownOptions, Options options) throws IOException {
-    ServiceInfo info;
-    try (LockdownClient lockdown = LockdownClient.connect(usbmux, device, lockdownOptions)) {
-      lockdown.startSession(record);
-      info = lockdown.startService(SERVICE, null);
-    }
-    DtxTransport stream = LockdownClient.connectService(usbmux, device, info, record, lockdownOptions);
-    return open(stream, options);
+    return open(startService(usbmux, device, record, lockdownOptions), options);
   }
 
   /**
@@ -109,11 +103,39 @@ public final class CoreDeviceTunnel implements AutoCloseable {
    * @throws IOException when the handshake fails or times out
    */
   public static CoreDeviceTunnel open(DtxTransport stream, Options options) throws IOException {
-    TunnelParameters p;
+    Link link = openLink(stream, options);
+    try {
+      return new CoreDeviceTunnel(link.parameters(),
+          TcpStack.start(link.packets(), link.parameters().clientAddress(), options.tcp()));
+    } catch (RuntimeException e) {
+      link.packets().close();
+      throw e;
+    }
+  }
+
+  /**
+   * The tunnel's packets without a TCP of dtxkit's on them: for a TUN device, where the kernel's TCP takes over
+   * ({@code dtxkit tunneld}).
+   *
+   * @param parameters what the handshake settled
+   * @param packets the IPv6 packets (closing it closes the stream)
+   */
+  public record Link(TunnelParameters parameters, Ipv6PacketStream packets) {}
+
+  /**
+   * Runs the host's side of the handshake on a connected CoreDeviceProxy stream and returns its packet stream.
+   *
+   * @param stream the service's stream (TLS already on); owned by the link from now on
+   * @param options tuning (the TCP's is not used)
+   * @return the parameters and the packets
+   * @throws IOException when the handshake fails or times out
+   */
+  public static Link openLink(DtxTransport stream, Options options) throws IOException {
     try {
       InputStream in = stream.input();
       OutputStream out = stream.output();
       Counting counted = new Counting(in);
+      TunnelParameters p;
       try (StepTimer.Step timer = StepTimer.start("CDTunnel handshake", options.handshakeTimeout(), stream)) {
         try {
           p = CdTunnel.clientHandshake(counted, out, options.mtu(), options.maxJsonBytes());
@@ -122,13 +144,32 @@ public final class CoreDeviceTunnel implements AutoCloseable {
         }
       }
       int maxPacket = Math.max(CdTunnel.MIN_MTU, Math.min(CdTunnel.MAX_MTU, Math.max(p.mtu(), options.mtu())));
-      Ipv6PacketStream link = new Ipv6PacketStream(in, out, stream, maxPacket, counted.count,
-          "CoreDeviceProxy " + stream.description());
-      return new CoreDeviceTunnel(p, TcpStack.start(link, p.clientAddress(), options.tcp()));
+      return new Link(p, new Ipv6PacketStream(in, out, stream, maxPacket, counted.count,
+          "CoreDeviceProxy " + stream.description()));
     } catch (IOException | RuntimeException e) {
       stream.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts CoreDeviceProxy through lockdown and connects to it with TLS (the stream {@link #openLink} takes).
+   *
+   * @param usbmux the usbmuxd client
+   * @param device the device
+   * @param record its pair record
+   * @param lockdownOptions lockdown's timeouts and TLS settings
+   * @return the service's stream, TLS on
+   * @throws IOException when a step fails, naming it
+   */
+  public static DtxTransport startService(UsbmuxClient usbmux, UsbmuxDevice device, PairRecord record,
+      LockdownClient.Options lockdownOptions) throws IOException {
+    ServiceInfo info;
+    try (LockdownClient lockdown = LockdownClient.connect(usbmux, device, lockdownOptions)) {
+      lockdown.startSession(record);
+      info = lockdown.startService(SERVICE, null);
+    }
+    return LockdownClient.connectService(usbmux, device, info, record, lockdownOptions);
   }
 
   /**

@@ -12,6 +12,7 @@ import dtxkit.runtime.DtxServer;
 import dtxkit.runtime.DtxServiceRegistry;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.tunnel.Ipv6PacketStream;
+import dtxkit.runtime.tunnel.TunDevice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

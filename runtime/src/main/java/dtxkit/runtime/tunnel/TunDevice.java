@@ -1,8 +1,9 @@
-package dtxkit.runtime.tunnel.tcp;
+package dtxkit.runtime.tunnel;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import dtxkit.runtime.tunnel.tcp.PacketLink;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Linux TUN device (IPv6 packets without a protocol-information header), made through {@code /dev/net/tun} and
  * configured with iproute2's {@code ip}, as a {@link PacketLink}: so that the kernel's TCP stack plays the other
- * side. For tests and benchmarks; needs Linux and CAP_NET_ADMIN ({@link #unavailableReason()} says why not).
+ * side, or so that programs on this machine reach a device through a CoreDeviceProxy tunnel ({@code dtxkit
+ * tunneld}). Needs Linux, CAP_NET_ADMIN, iproute2 and JNA on the class path (an optional dependency of dtxkit-runtime);
+ * {@link #unavailableReason()} says what is missing.
  */
 public final class TunDevice implements PacketLink {
   private static final int O_RDWR = 2;
@@ -64,6 +67,11 @@ public final class TunDevice implements PacketLink {
       run("ip", "-V");
     } catch (IOException e) {
       return "iproute2's ip is not installed (" + e.getMessage() + ")";
+    }
+    try {
+      Class.forName("com.sun.jna.Native");
+    } catch (ClassNotFoundException e) {
+      return "JNA (net.java.dev.jna:jna) is not on the class path";
     }
     try {
       libc();
@@ -141,6 +149,12 @@ public final class TunDevice implements PacketLink {
     return tun;
   }
 
+  /**
+   * Runs a command (iproute2's {@code ip}), failing with its output when it fails.
+   *
+   * @param command the command and its arguments
+   * @throws IOException when it cannot run, fails or takes more than 10 s
+   */
   static void run(String... command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
