@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "tunneld", mixinStandardHelpOptions = true,
     description = {"Serve pymobiledevice3's tunneld API (GET / on 127.0.0.1:49151) with a tunnel to every iOS 17.4+"
         + " device on usbmuxd, through its CoreDeviceProxy and a TUN device, until stopped (Ctrl-C, SIGTERM).",
-        "Needs Linux, /dev/net/tun, iproute2 and root (or CAP_NET_ADMIN). The first line on standard output is"
-            + " {\"tunneld\": \"http://HOST:PORT/\"}; one line per tunnel made or ended follows."})
+        "Needs Linux, /dev/net/tun, iproute2 and root (or CAP_NET_ADMIN). The first line on standard output is a"
+            + " JSON object whose tunneld field is the API's URL; a JSON line per tunnel made or ended follows."})
 final class TunneldCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
