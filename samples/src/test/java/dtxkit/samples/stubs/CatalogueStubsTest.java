@@ -36,10 +36,40 @@ class CatalogueStubsTest {
       instruments.conditions();
       instruments.apps();
       instruments.energy(List.of(pid));
+      // What the device sends on its own (a launched process's output, its end) comes after the replies: wait for
+      // both before closing, so that the recording holds them.
+      awaitReceived(transport, "outputReceived:fromProcess:atTime:");
+      awaitReceived(transport, "processWithPID:terminatedWithExitCode:orCrashingSignal:");
     }
     Path sent = Files.write(dir.resolve("to-device.bin"), transport.sent());
     Path received = Files.write(dir.resolve("from-device.bin"), transport.received());
     return Stubs.Input.pair(sent, received);
+  }
+
+  /** Waits (at most 10 s) until the device has sent a message naming {@code selector}. */
+  static void awaitReceived(CapturingTransport transport, String selector) throws InterruptedException {
+    byte[] wanted = selector.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (indexOf(transport.received(), wanted) >= 0) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("the device sent no " + selector + " within 10 s");
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   @Test
