@@ -28,7 +28,10 @@ class CatalogueStubsTest {
         Instruments instruments = Instruments.over(connection)) {
       int pid = instruments.processes().get(0).pid();
       instruments.execname(pid);
-      instruments.signal(15, instruments.launch("com.apple.mobilesafari"));
+      // A launched process writes its first output 20 ms after the launch reply, if it still runs then.
+      int running = instruments.launch("com.apple.mobilesafari");
+      awaitReceived(transport, "outputReceived:fromProcess:atTime:");
+      instruments.signal(15, running);
       instruments.kill(instruments.launch("com.apple.Preferences"));
       instruments.screenshot();
       instruments.setLocation(48.8566, 2.3522);
@@ -36,9 +39,7 @@ class CatalogueStubsTest {
       instruments.conditions();
       instruments.apps();
       instruments.energy(List.of(pid));
-      // What the device sends on its own (a launched process's output, its end) comes after the replies: wait for
-      // both before closing, so that the recording holds them.
-      awaitReceived(transport, "outputReceived:fromProcess:atTime:");
+      // The device tells of a process's end on its own, after the replies: wait for it before closing.
       awaitReceived(transport, "processWithPID:terminatedWithExitCode:orCrashingSignal:");
     }
     Path sent = Files.write(dir.resolve("to-device.bin"), transport.sent());
