@@ -28,10 +28,12 @@ class CatalogueStubsTest {
         Instruments instruments = Instruments.over(connection)) {
       int pid = instruments.processes().get(0).pid();
       instruments.execname(pid);
-      // A launched process writes its first output 20 ms after the launch reply, if it still runs then.
-      int running = instruments.launch("com.apple.mobilesafari");
-      awaitReceived(transport, "outputReceived:fromProcess:atTime:");
-      instruments.signal(15, running);
+      int safari = instruments.launch("com.apple.mobilesafari");
+      // The mock sends the app's output 20 ms after launching it; killing it first (as a loaded machine may) would
+      // leave no outputReceived: in the recording to generate a callback from. Wait for it, bounded.
+      assertTrue(transport.awaitReceived("outputReceived:", java.time.Duration.ofSeconds(20)),
+          "the mock sent the launched app's output");
+      instruments.signal(15, safari);
       instruments.kill(instruments.launch("com.apple.Preferences"));
       instruments.screenshot();
       instruments.setLocation(48.8566, 2.3522);
@@ -40,37 +42,12 @@ class CatalogueStubsTest {
       instruments.apps();
       instruments.energy(List.of(pid));
       // The device tells of a process's end on its own, after the replies: wait for it before closing.
-      awaitReceived(transport, "processWithPID:terminatedWithExitCode:orCrashingSignal:");
+      assertTrue(transport.awaitReceived("processWithPID:terminatedWithExitCode:orCrashingSignal:",
+          java.time.Duration.ofSeconds(20)), "the mock told of the killed process's end");
     }
     Path sent = Files.write(dir.resolve("to-device.bin"), transport.sent());
     Path received = Files.write(dir.resolve("from-device.bin"), transport.received());
     return Stubs.Input.pair(sent, received);
-  }
-
-  /** Waits (at most 10 s) until the device has sent a message naming {@code selector}. */
-  static void awaitReceived(CapturingTransport transport, String selector) throws InterruptedException {
-    byte[] wanted = selector.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (indexOf(transport.received(), wanted) >= 0) {
-        return;
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("the device sent no " + selector + " within 10 s");
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   @Test
