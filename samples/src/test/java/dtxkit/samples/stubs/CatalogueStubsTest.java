@@ -28,7 +28,12 @@ class CatalogueStubsTest {
         Instruments instruments = Instruments.over(connection)) {
       int pid = instruments.processes().get(0).pid();
       instruments.execname(pid);
-      instruments.signal(15, instruments.launch("com.apple.mobilesafari"));
+      int safari = instruments.launch("com.apple.mobilesafari");
+      // The mock sends the app's output 20 ms after launching it; killing it first (as a loaded machine may) would
+      // leave no outputReceived: in the recording to generate a callback from. Wait for it, bounded.
+      assertTrue(transport.awaitReceived("outputReceived:", java.time.Duration.ofSeconds(20)),
+          "the mock sent the launched app's output");
+      instruments.signal(15, safari);
       instruments.kill(instruments.launch("com.apple.Preferences"));
       instruments.screenshot();
       instruments.setLocation(48.8566, 2.3522);
@@ -36,6 +41,9 @@ class CatalogueStubsTest {
       instruments.conditions();
       instruments.apps();
       instruments.energy(List.of(pid));
+      // The device tells of a process's end on its own, after the replies: wait for it before closing.
+      assertTrue(transport.awaitReceived("processWithPID:terminatedWithExitCode:orCrashingSignal:",
+          java.time.Duration.ofSeconds(20)), "the mock told of the killed process's end");
     }
     Path sent = Files.write(dir.resolve("to-device.bin"), transport.sent());
     Path received = Files.write(dir.resolve("from-device.bin"), transport.received());
