@@ -10,6 +10,7 @@ import dtxkit.runtime.DtxServiceRegistry;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RsdService;
 import dtxkit.runtime.rsd.client.RsdClient;
+import dtxkit.runtime.rsd.server.RsdCheckinResponder;
 import dtxkit.runtime.rsd.server.RsdServer;
 import dtxkit.runtime.xpc.XpcString;
 import dtxkit.services.Instruments;
@@ -77,6 +78,16 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #close()} stops both servers, closes every client connection and stops the streams.
  */
 public final class MockDevice implements AutoCloseable {
+
+  /**
+   * The bundle identifier of the UI-test runner app every mock device has installed (a user app, as Xcode installs
+   * it): {@code UITests-Runner.app} with {@code PlugIns/UITests.xctest}, testing {@link #EXAMPLE_APP}.
+   */
+  public static final String UI_TESTS_RUNNER = "com.example.UITests.xctrunner";
+  /** WebDriverAgent's runner app, installed on every mock device: its test plan never finishes. */
+  public static final String WDA_RUNNER = "com.facebook.WebDriverAgentRunner.xctrunner";
+  /** The app {@link #UI_TESTS_RUNNER} tests, installed on every mock device. */
+  public static final String EXAMPLE_APP = "com.example.app";
 
   /** The service that {@link #rsdPort()} advertises, where the DTX server listens. */
   public static final String DTSERVICEHUB = "com.apple.instruments.dtservicehub";
@@ -151,6 +162,7 @@ public final class MockDevice implements AutoCloseable {
   private final MockAfc afc;
   private final ThreadPoolExecutor serviceThreads;
   private final MockUsbFace usbFace;
+  private final RsdCheckinResponder installationProxyShim;
 
   private MockDevice(Builder b) throws IOException {
     int number = DEVICES.incrementAndGet();
@@ -164,6 +176,7 @@ public final class MockDevice implements AutoCloseable {
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     List<AppInfo> catalogue = new ArrayList<>(MockApplicationListing.defaultCatalogue());
+    catalogue.addAll(MockApplicationListing.testApps());
     catalogue.addAll(b.extraApps);
     state = new DeviceState(b.identity, catalogue, scheduler);
     energy = new MockEnergy(state);
@@ -184,8 +197,10 @@ public final class MockDevice implements AutoCloseable {
       override.accept(this);
     }
     DtxServer dtx = null;
+    RsdCheckinResponder shim = null;
     try {
       dtx = DtxServer.builder(registry).bindAddress(b.host).port(b.dtxPort).start();
+      shim = new RsdCheckinResponder(b.host, this::serveInstallationProxyShim, factory);
       PeerInfo peerInfo = PeerInfo.builder()
           .udid(b.identity.udid())
           .productType(b.identity.productType())
@@ -197,6 +212,7 @@ public final class MockDevice implements AutoCloseable {
           .property("DeviceName", new XpcString(b.identity.deviceName()))
           .uuid(UUID.nameUUIDFromBytes(b.identity.udid().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
           .service(RsdService.of(DTSERVICEHUB, dtx.port(), false))
+          .service(RsdService.of(InstallationProxy.SHIM_SERVICE, shim.port(), false))
           .build();
       rsdServer = RsdServer.builder(peerInfo).bindAddress(b.host).port(b.rsdPort).start();
       try {
@@ -210,11 +226,26 @@ public final class MockDevice implements AutoCloseable {
       if (dtx != null) {
         dtx.close();
       }
+      if (shim != null) {
+        shim.close();
+      }
       scheduler.shutdownNow();
       serviceThreads.shutdownNow();
       throw e;
     }
     dtxServer = dtx;
+    installationProxyShim = shim;
+  }
+
+  /**
+   * One client of {@value InstallationProxy#SHIM_SERVICE} after its {@code RSDCheckin}: installation_proxy's plist
+   * messages, as behind lockdown, on the checkin thread until the client closes.
+   */
+  private void serveInstallationProxyShim(java.net.Socket socket, String label) throws IOException {
+    DtxTransport transport = DtxTransport.of(socket);
+    try (ServiceConnection connection = ServiceConnection.over(transport)) {
+      installationProxy.serve(connection);
+    }
   }
 
   /** The whole catalogue; services that push to their client get one implementation per channel. */
@@ -637,6 +668,7 @@ public final class MockDevice implements AutoCloseable {
     try {
       usbFace.close();
       rsdServer.close();
+      closeQuietly(installationProxyShim);
     } finally {
       try {
         dtxServer.close();
@@ -644,6 +676,14 @@ public final class MockDevice implements AutoCloseable {
         scheduler.shutdownNow();
         serviceThreads.shutdownNow();
       }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.debug("closing {}", closeable, e);
     }
   }
 
