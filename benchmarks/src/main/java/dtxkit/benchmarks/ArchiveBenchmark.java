@@ -70,7 +70,8 @@ public class ArchiveBenchmark {
    * A sample shaped like the ones sysmontap pushes: a list holding one dictionary. Process attributes follow the
    * order of a typical {@code procAttrs} request (pid, name, cpuUsage, memory figures, thread count, ...).
    */
-  static Object sysmontapSample(int processCount) {
+  /** The sample {@code decode} and {@code encode} use: {@code processCount} process dictionaries of 20 attributes. */
+  public static Object sysmontapSample(int processCount) {
     Map<Object, Object> processes = new LinkedHashMap<>();
     for (int i = 0; i < processCount; i++) {
       int pid = 100 + i * 7;

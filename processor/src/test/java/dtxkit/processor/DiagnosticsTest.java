@@ -225,6 +225,22 @@ class DiagnosticsTest {
   }
 
   @Test
+  void proxyProtocolNameIsAnObjectiveCIdentifier() {
+    assertOneError("bad/ProxyName.java", "<- DtxProxyName",
+        "[DtxProxyName] proxy protocol name \"com.example.NotAProtocol\" is malformed; a dtxproxy: channel names"
+            + " Objective-C protocols, so expected a letter or '_' then letters, digits or '_', such as"
+            + " \"XCTestManager_IDEInterface\"");
+  }
+
+  @Test
+  void proxyProtocolDeclaresNoCallbacks() {
+    assertOneError("bad/ProxyCallbacks.java", "<- DtxProxyCallbacks",
+        "[DtxProxyCallbacks] proxy protocol ProxyCallbacks declares callbacks in Events; on a dtxproxy: channel the"
+            + " peer calls the protocol it exports: declare those calls as @DtxMethod methods of that protocol's own"
+            + " interface");
+  }
+
+  @Test
   void misplacedAnnotations() {
     Compilation compilation = compile("bad/MisplacedAnnotation.java");
     assertThat(compilation).hadErrorCount(2);

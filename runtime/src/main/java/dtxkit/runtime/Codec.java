@@ -166,7 +166,9 @@ final class Codec {
     if (!payload.isReadable()) {
       return null;
     }
-    return NSKeyedUnarchiver.unarchive(ByteBufUtil.getBytes(payload));
+    // In place: a payload that lies in one heap buffer (a message read in one go, or reassembled into the decoder's
+    // heap cumulation) is decoded where it lies; one spread over several reads is copied once.
+    return NSKeyedUnarchiver.unarchive(payload);
   }
 
   /**

@@ -141,11 +141,21 @@ final class ControlProtocol {
    * channel.
    */
   CompletableFuture<DtxChannel> requestChannel(String identifier, DtxChannelListener listener) {
+    return requestChannel(identifier, listener, null);
+  }
+
+  /**
+   * {@link #requestChannel(String, DtxChannelListener)} with a handler answering the peer's invocations on the
+   * channel (a {@code dtxproxy:} channel's exported protocol), in place before the request is sent.
+   */
+  CompletableFuture<DtxChannel> requestChannel(String identifier, DtxChannelListener listener,
+      DtxServiceHandler handler) {
     Objects.requireNonNull(identifier, "identifier");
     int code = channels.nextCode();
     DtxChannel channel = new DtxChannel(connection, code, identifier, DtxChannel.State.OPENING,
         deliveries.newQueue(false));
     channel.setListener(listener);
+    channel.setHandler(handler);
     // Registered before the request so that whatever the peer sends right after its OK is routed to it.
     channels.put(channel);
     CompletableFuture<Object> reply = outbound.call(control, DtxConnection.REQUEST_CHANNEL,

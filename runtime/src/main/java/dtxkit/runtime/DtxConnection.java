@@ -347,6 +347,36 @@ public final class DtxConnection implements Closeable {
     return typed.open(service, Objects.requireNonNull(listener, "listener"));
   }
 
+  /**
+   * Opens a {@code dtxproxy:} channel that pairs two Objective-C protocols ({@code @DtxService(proxy = true)}
+   * interfaces): this side exports {@code local}, answered by {@code implementation} through its generated
+   * dispatcher (in place before the request, so the peer's first call is not missed; return values are replied as
+   * archived objects), and calls {@code remote} through {@link DtxProxyHandle#remote()}. The channel is requested as
+   * {@code dtxproxy:<local>:<remote>}.
+   *
+   * <pre>{@code
+   * DtxProxyHandle<XCTestManagerDaemonConnectionInterface, XCTestManagerIdeInterface> daemon = connection.openProxy(
+   *     XCTestManagerDaemonConnectionInterface.class, XCTestManagerIdeInterface.class, ide);
+   * int version = daemon.remote().initiateControlSessionWithProtocolVersion(36);
+   * }</pre>
+   *
+   * @param remote the protocol the peer exports
+   * @param local the protocol this side exports
+   * @param implementation answers the peer's calls of {@code local}, on the channel's delivery executor
+   * @throws IllegalArgumentException either interface has no binding or is not a proxy protocol
+   * @throws DtxRemoteException the peer refused the channel
+   * @throws DtxTimeoutException no answer in time
+   */
+  public <R, L> DtxProxyHandle<R, L> openProxy(Class<R> remote, Class<L> local, L implementation) {
+    return typed.openProxy(remote, local, implementation);
+  }
+
+  /** {@link #openChannel(String, DtxChannelListener)} with a handler for the peer's invocations in place too. */
+  DtxChannel openChannel(String identifier, DtxChannelListener listener, DtxServiceHandler handler) {
+    return PendingCalls.await(controlProtocol.requestChannel(identifier, listener, handler),
+        "reply to " + REQUEST_CHANNEL + " " + identifier, callTimeoutNanos);
+  }
+
   /** The control channel 0 (always open while the connection is). */
   public DtxChannel controlChannel() {
     return control;

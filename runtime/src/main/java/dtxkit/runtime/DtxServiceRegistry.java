@@ -107,6 +107,10 @@ public final class DtxServiceRegistry {
       Function<? super DtxChannel, ? extends T> factory) {
     Objects.requireNonNull(factory, "factory");
     DtxServiceBinding<T, ?> binding = DtxBindings.forType(service);
+    if (binding.proxy()) {
+      throw new IllegalArgumentException(service.getName() + " is a dtxproxy: protocol (\"" + binding.identifier()
+          + "\"); accept its channels with registerProxy");
+    }
     DtxServiceHandle<T> handle = new DtxServiceHandle<>(binding);
     register(binding.identifier(), channel -> {
       T implementation = Objects.requireNonNull(factory.apply(channel), "the factory returned null");
@@ -134,6 +138,46 @@ public final class DtxServiceRegistry {
     Objects.requireNonNull(factory, "factory");
     DtxServiceBinding<T, E> binding = DtxBindings.forType(service, eventsType);
     return registerPerChannel(service, channel -> factory.apply(channel, binding.newEventSender(channel)));
+  }
+
+  /**
+   * Accepts the {@code dtxproxy:} channels the peer opens to pair two Objective-C protocols
+   * ({@code @DtxService(proxy = true)} interfaces): this side exports {@code local} and calls {@code remote}. The peer
+   * names the channel from its side, {@code dtxproxy:<remote>:<local>} (an XCTest runner requests
+   * {@code dtxproxy:XCTestDriverInterface:XCTestManager_IDEInterface}, so the IDE registers
+   * {@code registerProxy(XCTestManagerIdeInterface.class, XCTestDriverInterface.class, ...)}); that identifier is
+   * what this registers. For each such channel {@code factory} gets the channel and a client of {@code remote} bound
+   * to it, and returns the implementation of {@code local} whose dispatcher answers the peer. The channel carries
+   * the negated code of the peer's request on the wire (the {@code -1} of the XCTest recordings).
+   *
+   * <pre>{@code
+   * registry.registerProxy(XCTestManagerIdeInterface.class, XCTestDriverInterface.class,
+   *     (channel, driver) -> { driverReady.complete(driver); return ide; });
+   * }</pre>
+   *
+   * <p>Register before the connection starts (the registry given to the builder): a runner may open its channel as
+   * soon as it is launched.
+   *
+   * @param local the protocol this side exports
+   * @param remote the protocol the peer exports
+   * @param factory the implementation of {@code local} for a channel, from the channel and the client of
+   *     {@code remote}
+   * @return a handle listing the open channels
+   * @throws IllegalArgumentException either interface has no binding or is not a proxy protocol
+   */
+  public <L, R> DtxServiceHandle<L> registerProxy(Class<L> local, Class<R> remote,
+      BiFunction<? super DtxChannel, ? super R, ? extends L> factory) {
+    Objects.requireNonNull(factory, "factory");
+    DtxServiceBinding<L, ?> localBinding = DtxProxyHandle.proxyBinding(local);
+    DtxServiceBinding<R, ?> remoteBinding = DtxProxyHandle.proxyBinding(remote);
+    DtxServiceHandle<L> handle = new DtxServiceHandle<>(localBinding);
+    register(DtxProxyHandle.identifier(remoteBinding, localBinding), channel -> {
+      L implementation = Objects.requireNonNull(factory.apply(channel, remoteBinding.newClient(channel)),
+          "the factory returned null");
+      handle.attach(channel);
+      return localBinding.newDispatcher(implementation);
+    });
+    return handle;
   }
 
   /**

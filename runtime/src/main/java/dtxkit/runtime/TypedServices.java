@@ -43,7 +43,7 @@ final class TypedServices {
   /** A new channel to {@code service} whose callbacks go to {@code listener}, in place before the channel opens. */
   <T, E> DtxClientHandle<T, E> open(Class<T> service, Class<E> eventsType, E listener) {
     Objects.requireNonNull(listener, "listener");
-    DtxServiceBinding<T, E> binding = DtxBindings.forType(service, eventsType);
+    DtxServiceBinding<T, E> binding = plain(DtxBindings.forType(service, eventsType));
     if (!eventsType.isInstance(listener)) {
       throw new IllegalArgumentException("listener " + listener.getClass().getName() + " does not implement "
           + eventsType.getName());
@@ -54,7 +54,30 @@ final class TypedServices {
     return new DtxClientHandle<>(binding, eventsType, channel, events);
   }
 
+  /**
+   * A new {@code dtxproxy:} channel exporting {@code local} (its dispatcher in place before the request) and calling
+   * {@code remote}.
+   */
+  <R, L> DtxProxyHandle<R, L> openProxy(Class<R> remote, Class<L> local, L implementation) {
+    Objects.requireNonNull(implementation, "implementation");
+    DtxServiceBinding<R, ?> remoteBinding = DtxProxyHandle.proxyBinding(remote);
+    DtxServiceBinding<L, ?> localBinding = DtxProxyHandle.proxyBinding(local);
+    String identifier = DtxProxyHandle.identifier(localBinding, remoteBinding);
+    DtxClientHandle.Events events = new DtxClientHandle.Events(null, identifier);
+    DtxChannel channel = connection.openChannel(identifier, events, localBinding.newDispatcher(implementation));
+    return new DtxProxyHandle<>(remoteBinding, localBinding, channel, implementation, events);
+  }
+
+  private static <T, E> DtxServiceBinding<T, E> plain(DtxServiceBinding<T, E> binding) {
+    if (binding.proxy()) {
+      throw new IllegalArgumentException(binding.serviceType().getName() + " is a dtxproxy: protocol (\""
+          + binding.identifier() + "\"); pair it with another protocol through openProxy or registerProxy");
+    }
+    return binding;
+  }
+
   private <T> DtxClientHandle<T, Void> open(DtxServiceBinding<T, ?> binding, DtxChannelListener listener) {
+    plain(binding);
     DtxClientHandle.Events events = new DtxClientHandle.Events(listener, binding.identifier());
     DtxChannel channel = connection.openChannel(binding.identifier(), events);
     return new DtxClientHandle<>(binding, null, channel, events);

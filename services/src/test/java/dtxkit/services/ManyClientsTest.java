@@ -10,11 +10,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,10 +33,57 @@ class ManyClientsTest {
 
   @Test
   void fiveHundredClientsEachCallOnceWithinTheThreadBudget() throws Exception {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     List<DtxConnection> connections = new CopyOnWriteArrayList<>();
-    ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
+    AtomicInteger names = new AtomicInteger();
     try (MockDevice device = MockDevice.start()) {
+      // The budget: 2 threads per connection per side, 2000 for 500 pairs. What we hold to: one reader per
+      // connection per side, and a few dozen pool threads at most for the rest.
+      connectAndCount(device, 1, () -> {
+        DtxConnection connection = DtxConnection.builder(device.rsdHost(), device.dtxPort())
+            .name("many-" + names.getAndIncrement()).connect();
+        connections.add(connection);
+        return Instruments.over(connection).processes().size();
+      }, 120);
+      assertEquals(CLIENTS, connections.size());
+      assertTrue(connections.stream().allMatch(DtxConnection::isOpen));
+    } finally {
+      for (DtxConnection connection : connections) {
+        connection.close();
+      }
+    }
+    assertFalse(connections.stream().anyMatch(DtxConnection::isOpen));
+  }
+
+  @Test
+  void fiveHundredClientsOverRsdEachCallOnceWithinTheThreadBudget() throws Exception {
+    List<Instruments> clients = new CopyOnWriteArrayList<>();
+    try (MockDevice device = MockDevice.start()) {
+      // Each client is two connections (HTTP/2 for RSD, then DTX), each at most two threads per side by the
+      // budget; what we hold to: one reader per connection per side, plus the shared pools.
+      connectAndCount(device, 2, () -> {
+        Instruments instruments = device.connect();
+        clients.add(instruments);
+        return instruments.processes().size();
+      }, 180);
+      assertEquals(CLIENTS, clients.size());
+    } finally {
+      for (Instruments instruments : clients) {
+        instruments.close();
+      }
+    }
+  }
+
+  /**
+   * Connects {@link #CLIENTS} clients from {@link #CALLERS} threads with {@code connectAndCall} (which returns the
+   * size of the process list its call got), and holds the threads added meanwhile to the budget of
+   * {@code connectionsPerClient} connections each: at most 2 threads per connection per side, and in fact one reader
+   * per connection per side plus a few dozen pool threads.
+   */
+  private static void connectAndCount(MockDevice device, int connectionsPerClient, Callable<Integer> connectAndCall,
+      int timeoutSeconds) throws Exception {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
+    try {
       // Start the callers first, so that they are counted in the baseline.
       List<Future<?>> warm = new ArrayList<>();
       for (int i = 0; i < CALLERS; i++) {
@@ -49,76 +98,20 @@ class ManyClientsTest {
       int before = threads.getThreadCount();
       List<Future<Integer>> calls = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
-        String name = "many-" + i;
-        calls.add(callers.submit(() -> {
-          DtxConnection connection = DtxConnection.builder(device.rsdHost(), device.dtxPort()).name(name).connect();
-          connections.add(connection);
-          return Instruments.over(connection).processes().size();
-        }));
+        calls.add(callers.submit(connectAndCall));
       }
       for (Future<Integer> call : calls) {
-        assertTrue(call.get(120, TimeUnit.SECONDS) > 0, "every call succeeded with a process list");
-      }
-      int during = threads.getThreadCount();
-      assertEquals(CLIENTS, connections.size());
-      assertEquals(CLIENTS, device.connections().size());
-      assertTrue(connections.stream().allMatch(DtxConnection::isOpen));
-      int added = during - before;
-      // The budget: 2 threads per connection per side, 2000 for 500 pairs. What we hold to: one reader per
-      // connection per side, and a few dozen pool threads at most for the rest.
-      assertTrue(added <= 4 * CLIENTS, "over the budget: " + added + " threads for " + CLIENTS + " connections");
-      assertTrue(added <= 2 * CLIENTS + 64, "more than one thread per connection per side: " + added + " threads for "
-          + CLIENTS + " connections");
-    } finally {
-      callers.shutdownNow();
-      for (DtxConnection connection : connections) {
-        connection.close();
-      }
-    }
-    assertFalse(connections.stream().anyMatch(DtxConnection::isOpen));
-  }
-
-  @Test
-  void fiveHundredClientsOverRsdEachCallOnceWithinTheThreadBudget() throws Exception {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    List<Instruments> clients = new CopyOnWriteArrayList<>();
-    ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
-    try (MockDevice device = MockDevice.start()) {
-      List<Future<?>> warm = new ArrayList<>();
-      for (int i = 0; i < CALLERS; i++) {
-        warm.add(callers.submit(() -> {
-          Thread.sleep(20);
-          return null;
-        }));
-      }
-      for (Future<?> f : warm) {
-        f.get(10, TimeUnit.SECONDS);
-      }
-      int before = threads.getThreadCount();
-      List<Future<Integer>> calls = new ArrayList<>();
-      for (int i = 0; i < CLIENTS; i++) {
-        calls.add(callers.submit(() -> {
-          Instruments instruments = device.connect();
-          clients.add(instruments);
-          return instruments.processes().size();
-        }));
-      }
-      for (Future<Integer> call : calls) {
-        assertTrue(call.get(180, TimeUnit.SECONDS) > 0, "every call succeeded with a process list");
+        assertTrue(call.get(timeoutSeconds, TimeUnit.SECONDS) > 0, "every call succeeded with a process list");
       }
       int added = threads.getThreadCount() - before;
-      assertEquals(CLIENTS, clients.size());
       assertEquals(CLIENTS, device.connections().size());
-      // Each client is two connections (HTTP/2 for RSD, then DTX), each at most two threads per side by the
-      // budget; what we hold to: one reader per connection per side, plus the shared pools.
-      assertTrue(added <= 8 * CLIENTS, "over the budget: " + added + " threads for " + CLIENTS + " clients");
-      assertTrue(added <= 4 * CLIENTS + 64, "more than one thread per connection per side: " + added
-          + " threads for " + CLIENTS + " clients");
+      int connections = connectionsPerClient * CLIENTS;
+      assertTrue(added <= 4 * connections, "over the budget: " + added + " threads for " + connections
+          + " connections");
+      assertTrue(added <= 2 * connections + 64, "more than one thread per connection per side: " + added
+          + " threads for " + connections + " connections");
     } finally {
       callers.shutdownNow();
-      for (Instruments instruments : clients) {
-        instruments.close();
-      }
     }
   }
 }

@@ -58,6 +58,12 @@ public enum Message {
       "@%s on %s() %s; %s"),
   RECORD_KEY("DtxRecordKey",
       "record component %s of %s %s"),
+  PROXY_NAME("DtxProxyName",
+      "proxy protocol name \"%s\" is %s; a dtxproxy: channel names Objective-C protocols, so expected a letter"
+          + " or '_' then letters, digits or '_', such as \"XCTestManager_IDEInterface\""),
+  PROXY_CALLBACKS("DtxProxyCallbacks",
+      "proxy protocol %s declares callbacks in %s; on a dtxproxy: channel the peer calls the protocol it exports:"
+          + " declare those calls as @DtxMethod methods of that protocol's own interface"),
   INTERNAL_ERROR("DtxInternalError",
       "the dtxkit processor failed on %s; please file a bug with this output:%n%s");
 

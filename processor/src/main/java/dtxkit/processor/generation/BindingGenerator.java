@@ -80,7 +80,7 @@ public final class BindingGenerator extends SourceGenerator {
       }
     }
 
-    TypeSpec type = newClass(GeneratedNames.binding(service.type()), service, "Runtime binding")
+    TypeSpec.Builder builder = newClass(GeneratedNames.binding(service.type()), service, "Runtime binding")
         .addSuperinterface(ParameterizedTypeName.get(RuntimeNames.DTX_SERVICE_BINDING, serviceName, eventsName))
         .addField(FieldSpec.builder(String.class, "IDENTIFIER", Modifier.PUBLIC, Modifier.STATIC,
                 Modifier.FINAL)
@@ -139,9 +139,16 @@ public final class BindingGenerator extends SourceGenerator {
             .addParameter(serviceName, "implementation")
             .addStatement("return new $T(implementation)", GeneratedNames.dispatcher(service.type()))
             .build())
-        .addMethod(newEventSender.build())
-        .build();
-    return Optional.of(type);
+        .addMethod(newEventSender.build());
+    if (service.proxy()) {
+      builder.addMethod(MethodSpec.methodBuilder("proxy")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .returns(boolean.class)
+          .addStatement("return true")
+          .build());
+    }
+    return Optional.of(builder.build());
   }
 
   /** {@code DtxMethodDescriptor.of("kill", "killPid:", true, DtxArgument.Kind.OBJECT)}. */

@@ -17,6 +17,7 @@ import javax.lang.model.element.TypeElement;
  * @param notifications      the callbacks in declaration order (empty without an events interface)
  * @param records            every record the service carries, directly or nested, in first-use order
  * @param originatingElement the interface element, or {@code null} for a hand-built model
+ * @param proxy              a {@code dtxproxy:} protocol ({@code @DtxService(proxy = true)})
  */
 public record ServiceModel(
     ClassRef type,
@@ -25,7 +26,14 @@ public record ServiceModel(
     Optional<ClassRef> eventsType,
     List<NotificationModel> notifications,
     List<RecordModel> records,
-    TypeElement originatingElement) {
+    TypeElement originatingElement,
+    boolean proxy) {
+
+  /** A plain service (not a {@code dtxproxy:} protocol). */
+  public ServiceModel(ClassRef type, String identifier, List<MethodModel> methods, Optional<ClassRef> eventsType,
+      List<NotificationModel> notifications, List<RecordModel> records, TypeElement originatingElement) {
+    this(type, identifier, methods, eventsType, notifications, records, originatingElement, false);
+  }
 
   public ServiceModel {
     methods = List.copyOf(methods);

@@ -41,6 +41,8 @@ public final class ServiceValidator {
   }
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+  /** An Objective-C protocol name, what a {@code dtxproxy:} channel identifier carries. */
+  private static final Pattern PROTOCOL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final ProcessingEnvironment env;
 
@@ -59,7 +61,13 @@ public final class ServiceValidator {
     }
     checkShape(service, report);
     String identifier = service.getAnnotation(DtxService.class).value();
-    if (!IDENTIFIER.matcher(identifier).matches()) {
+    boolean proxy = service.getAnnotation(DtxService.class).proxy();
+    if (proxy) {
+      if (!PROTOCOL_NAME.matcher(identifier).matches()) {
+        report.add(Diagnostic.onValue(service, annotation, AnnotationMirrors.getAnnotationValue(annotation,
+            "value"), Message.PROXY_NAME, identifier, identifier.isEmpty() ? "empty" : "malformed"));
+      }
+    } else if (!IDENTIFIER.matcher(identifier).matches()) {
       report.add(Diagnostic.onValue(service, annotation, AnnotationMirrors.getAnnotationValue(annotation,
           "value"), Message.IDENTIFIER, identifier, identifier.isEmpty() ? "empty" : "malformed"));
     }
@@ -97,6 +105,11 @@ public final class ServiceValidator {
           continue;
         }
         events = (TypeElement) member;
+        if (proxy) {
+          report.add(Diagnostic.on(member, Message.PROXY_CALLBACKS, service.getSimpleName(),
+              member.getSimpleName()));
+          continue;
+        }
         notifications.addAll(validateEvents(events, methods, report));
       }
     }
@@ -105,7 +118,7 @@ public final class ServiceValidator {
     }
     Optional<ClassRef> eventsType = Optional.ofNullable(events).map(context::classRef);
     return new Result(report, Optional.of(new ServiceModel(context.classRef(service), identifier, methodModels,
-        eventsType, notifications, context.records(), service)));
+        eventsType, notifications, context.records(), service, proxy)));
   }
 
   private List<NotificationModel> validateEvents(TypeElement events, MethodValidator methods,

@@ -69,6 +69,16 @@ class GeneratorsFromModelTest {
   }
 
   @Test
+  void onlyAProxyProtocolsBindingSaysSo() {
+  ServiceModel plain = model(Optional.empty(), List.of(), List.of());
+  ServiceModel proxy = new ServiceModel(plain.type(), "Example_IDEInterface", plain.methods(), Optional.empty(),
+    List.of(), List.of(), null, true);
+  assertTrue(!generate(new BindingGenerator(true), plain).contains("proxy()"));
+  String binding = generate(new BindingGenerator(true), proxy);
+  assertTrue(binding.contains("public boolean proxy() {\n    return true;\n  }"), binding);
+  }
+
+  @Test
   void clientEncodesWithTheDeclaredPrimitiveAndHasNoGeneratedAnnotationWhenUnavailable() {
   String client = generate(new ClientGenerator(false), model(Optional.empty(), List.of(), List.of()));
   assertTrue(client.contains("channel.invoke(\"ping:\",\n        DtxArgument.int32(pid));"), client);

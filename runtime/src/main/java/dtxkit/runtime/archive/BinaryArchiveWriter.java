@@ -78,9 +78,24 @@ final class BinaryArchiveWriter {
   private final int[] bools = {-1, -1};
 
   private final List<Object> objects;
+  /**
+   * Whether an {@link Instance} holds an inline number. When none does, the numbers among the entries are distinct
+   * (the archiver found them again by value) and the only other number is {@code $version}: entry numbers then need
+   * no map to be found again.
+   */
+  private final boolean inlineNumbers;
+  private int versionId = -1;
 
-  private BinaryArchiveWriter(List<Object> objects) {
+  /** The archiver's string entries: string → its {@code $objects} index (the first one with that value). */
+  private final Map<String, Integer> entryStrings;
+  /** For the entry strings of {@link #entryStrings}: the plist object written for it plus one, 0 when none yet. */
+  private final int[] entryStringIds;
+
+  private BinaryArchiveWriter(List<Object> objects, Map<String, Integer> entryStrings, boolean inlineNumbers) {
     this.objects = objects;
+    this.entryStrings = entryStrings;
+    this.entryStringIds = new int[objects.size()];
+    this.inlineNumbers = inlineNumbers;
   }
 
   /**
@@ -88,10 +103,14 @@ final class BinaryArchiveWriter {
    *
    * @param topKeys the {@code $top} keys in order
    * @param topRefs the {@code $objects} index each key refers to
-   * @param objects the entries, {@code "$null"} first
+   * @param objects the entries, {@code "$null"} first; numbers among them distinct by value (integers by value,
+   *     doubles by bits)
+   * @param entryStrings the string entries by value: each to the index of the first entry with that value
+   * @param inlineNumbers whether an {@link Instance} holds an inline number
    */
-  static byte[] write(String[] topKeys, int[] topRefs, List<Object> objects) {
-    BinaryArchiveWriter w = new BinaryArchiveWriter(objects);
+  static byte[] write(String[] topKeys, int[] topRefs, List<Object> objects, Map<String, Integer> entryStrings,
+      boolean inlineNumbers) {
+    BinaryArchiveWriter w = new BinaryArchiveWriter(objects, entryStrings, inlineNumbers);
     w.layout(topKeys, topRefs);
     return w.bytes();
   }
@@ -117,6 +136,7 @@ final class BinaryArchiveWriter {
     rootChildren[2] = string("$top");
     rootChildren[3] = string("$objects");
     rootChildren[4] = integer(100000);
+    versionId = rootChildren[4];
     rootChildren[5] = string("NSKeyedArchiver");
     int[] topChildren = new int[2 * topKeys.length];
     rootChildren[6] = add(K_DICT, topChildren, 0);
@@ -130,7 +150,8 @@ final class BinaryArchiveWriter {
     int[] entries = new int[n];
     rootChildren[7] = add(K_ARRAY, entries, 0);
     for (int i = 0; i < n; i++) {
-      entries[i] = entry(objects.get(i));
+      Object o = objects.get(i);
+      entries[i] = o instanceof String str ? entryString(str, i) : entry(o);
     }
     assert root == 0;
   }
@@ -183,10 +204,17 @@ final class BinaryArchiveWriter {
       return string(s);
     }
     if (o instanceof Integer || o instanceof Long) {
-      return integer(((Number) o).longValue());
+      long v = ((Number) o).longValue();
+      if (!inlineNumbers && versionId >= 0) {
+        return v == 100000 ? versionId : add(K_INT, null, v);
+      }
+      return integer(v);
     }
     if (o instanceof Double d) {
       long bits = Double.doubleToRawLongBits(d);
+      if (!inlineNumbers) {
+        return add(K_REAL, null, bits);
+      }
       int known = reals.get(bits);
       if (known >= 0) {
         return known;
@@ -208,13 +236,44 @@ final class BinaryArchiveWriter {
     throw new IllegalStateException("not a plist value: " + (o == null ? "null" : o.getClass().getName()));
   }
 
+  /**
+   * A string written once per value (keys, class names, inline strings, and string entries other than the first of
+   * their value).
+   */
   private int string(String s) {
     Integer known = strings.get(s);
     if (known != null) {
       return known;
     }
-    int id = add(K_STRING, s, 0);
+    Integer entry = entryStrings.get(s);
+    int id;
+    if (entry != null && entryStringIds[entry] != 0) {
+      id = entryStringIds[entry] - 1;
+    } else {
+      id = add(K_STRING, s, 0);
+      if (entry != null) {
+        entryStringIds[entry] = id + 1;
+      }
+    }
     strings.put(s, id);
+    return id;
+  }
+
+  /**
+   * The string entry {@code $objects[index]}: the archiver wrote each string value once, so the first entry of a value
+   * needs no map of its own, only a look at whether a key or class name of that value came first.
+   */
+  private int entryString(String s, int index) {
+    Integer first = entryStrings.get(s);
+    if (first == null || first != index) {
+      return string(s);
+    }
+    int known = entryStringIds[index];
+    if (known != 0) {
+      return known - 1;
+    }
+    int id = add(K_STRING, s, 0);
+    entryStringIds[index] = id + 1;
     return id;
   }
 
@@ -305,17 +364,13 @@ final class BinaryArchiveWriter {
           int[] refs = (int[]) payloads[id];
           header(0xA, refs.length);
           ensure(refs.length * refSize);
-          for (int r : refs) {
-            put(r, refSize);
-          }
+          putRefs(refs, refSize);
         }
         case K_DICT -> {
           int[] refs = (int[]) payloads[id];
           header(0xD, refs.length / 2);
           ensure(refs.length * refSize);
-          for (int r : refs) {
-            put(r, refSize);
-          }
+          putRefs(refs, refSize);
         }
         default -> throw new IllegalStateException("kind " + kinds[id]);
       }
@@ -337,11 +392,54 @@ final class BinaryArchiveWriter {
   }
 
   private void put(long v, int width) {
-    for (int i = width - 1; i >= 0; i--) {
-      out[pos + i] = (byte) v;
-      v >>>= 8;
+    byte[] o = out;
+    int p = pos;
+    switch (width) {
+      case 1 -> o[p] = (byte) v;
+      case 2 -> {
+        o[p] = (byte) (v >>> 8);
+        o[p + 1] = (byte) v;
+      }
+      case 4 -> {
+        o[p] = (byte) (v >>> 24);
+        o[p + 1] = (byte) (v >>> 16);
+        o[p + 2] = (byte) (v >>> 8);
+        o[p + 3] = (byte) v;
+      }
+      default -> {
+        for (int i = width - 1; i >= 0; i--) {
+          o[p + i] = (byte) v;
+          v >>>= 8;
+        }
+      }
     }
-    pos += width;
+    pos = p + width;
+  }
+
+  /** The references of an array or dictionary, {@code refSize} bytes each. */
+  private void putRefs(int[] refs, int refSize) {
+    byte[] o = out;
+    int p = pos;
+    if (refSize == 1) {
+      for (int r : refs) {
+        o[p++] = (byte) r;
+      }
+    } else if (refSize == 2) {
+      for (int r : refs) {
+        o[p] = (byte) (r >>> 8);
+        o[p + 1] = (byte) r;
+        p += 2;
+      }
+    } else {
+      for (int r : refs) {
+        o[p] = (byte) (r >>> 24);
+        o[p + 1] = (byte) (r >>> 16);
+        o[p + 2] = (byte) (r >>> 8);
+        o[p + 3] = (byte) r;
+        p += 4;
+      }
+    }
+    pos = p;
   }
 
   /** A marker with a count: inline below 15, else followed by an integer of 1, 2 or 4 bytes. */
@@ -373,6 +471,7 @@ final class BinaryArchiveWriter {
   }
 
   /** ASCII when every char is below 0x80, else UTF-16BE (the count in UTF-16 units). */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, as wanted
   private void writeString(String s) {
     int n = s.length();
     boolean ascii = true;
@@ -385,9 +484,9 @@ final class BinaryArchiveWriter {
     if (ascii) {
       header(0x5, n);
       ensure(n);
-      for (int i = 0; i < n; i++) {
-        out[pos++] = (byte) s.charAt(i);
-      }
+      // Every char is below 0x80: the low bytes are the string's bytes, copied in one go.
+      s.getBytes(0, n, out, pos);
+      pos += n;
     } else {
       header(0x6, n);
       ensure(2 * n);

@@ -46,6 +46,8 @@ final class BinaryPlist {
   final int objectCount;
   final int top;
   private final int offsetTable;
+  /** Each object's offset, read once from the offset table; -1 for one outside the object area. */
+  private final int[] offsets;
 
   /** Whether {@code bytes[base..base+length)} starts with {@code bplist0} (the binary format, major version 0). */
   static boolean isBinary(byte[] bytes, int base, int length) {
@@ -67,15 +69,24 @@ final class BinaryPlist {
     int t = length - TRAILER;
     offsetSize = bytes[base + t + 6] & 0xFF;
     refSize = bytes[base + t + 7] & 0xFF;
+    long count = readLong(t + 8);
+    long topIndex = readLong(t + 16);
+    long tableOffset = readLong(t + 24);
+    if (offsetSize >= 1 && offsetSize <= 8 && count > 0 && tableOffset >= 8 && tableOffset < t
+        && count <= (t - tableOffset) / offsetSize) {
+      // One pass over the offset table: every object's offset into an int array (read once, not per reference),
+      // and the check that an object declaring an extended length has an integer there (as
+      // BinaryPlists.malformedLength reports it, for every object whether referenced or not).
+      offsets = readOffsetTable((int) tableOffset, (int) count, t);
+    } else {
+      offsets = null;
+    }
     if (offsetSize < 1 || offsetSize > 8) {
       throw error("plist.trailer.offsetSize", "bad value " + offsetSize + " (expected 1 to 8)", t + 6);
     }
     if (refSize < 1 || refSize > 8) {
       throw error("plist.trailer.refSize", "bad value " + refSize + " (expected 1 to 8)", t + 7);
     }
-    long count = readLong(t + 8);
-    long topIndex = readLong(t + 16);
-    long tableOffset = readLong(t + 24);
     if (tableOffset < 9 || tableOffset >= t) {
       throw error("plist.trailer.offsetTableOffset", "bad value " + Long.toUnsignedString(tableOffset)
           + " (expected 9.." + (t - 1) + ")", t + 24);
@@ -92,6 +103,43 @@ final class BinaryPlist {
     top = (int) topIndex;
     offsetTable = (int) tableOffset;
     objectsEnd = offsetTable;
+  }
+
+  /**
+   * The offsets of the {@code count} objects, -1 for one outside {@code 8..tableOffset-1} (reported by
+   * {@link #offsetOf} when referenced).
+   *
+   * @throws ArchiveFormatException when an object declares an extended length but no integer follows its marker
+   */
+  private int[] readOffsetTable(int tableOffset, int count, int trailer) throws ArchiveFormatException {
+    int[] out = new int[count];
+    int at = base + tableOffset;
+    for (int i = 0; i < count; i++, at += offsetSize) {
+      long offset;
+      switch (offsetSize) {
+        case 1 -> offset = bytes[at] & 0xFF;
+        case 2 -> offset = (bytes[at] & 0xFF) << 8 | (bytes[at + 1] & 0xFF);
+        case 4 -> offset = ((long) (bytes[at] & 0xFF) << 24) | (bytes[at + 1] & 0xFF) << 16
+            | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
+        default -> offset = readUnsigned(at - base, offsetSize);
+      }
+      if (offset < 8 || offset >= trailer) {
+        out[i] = -1;
+        continue;
+      }
+      int o = (int) offset;
+      int marker = bytes[base + o] & 0xFF;
+      int type = marker >> 4;
+      if ((marker & 0x0F) == 0x0F && (type >= 0x4 && type <= 0x7 || type >= 0xA && type <= 0xD)
+          && (o + 1 >= trailer || (bytes[base + o + 1] & 0xF0) != 0x10)) {
+        byte[] slice = base == 0 && bytes.length == trailer + TRAILER ? bytes
+            : java.util.Arrays.copyOfRange(bytes, base, base + trailer + TRAILER);
+        throw new ArchiveFormatException(
+            "plist", "not a property list: " + dtxkit.runtime.internal.BinaryPlists.malformedLength(slice), null);
+      }
+      out[i] = o < tableOffset ? o : -1;
+    }
+    return out;
   }
 
   /**
@@ -122,13 +170,31 @@ final class BinaryPlist {
 
   /** The byte offset of object {@code index}; {@code index} is below {@link #objectCount}. */
   int offsetOf(int index) throws ArchiveFormatException {
-    int at = offsetTable + index * offsetSize;
-    long offset = readUnsigned(at, offsetSize);
-    if (offset < 8 || offset >= objectsEnd) {
-      throw error("plist.offsetTable[" + index + "]", "bad value " + Long.toUnsignedString(offset)
-          + " (expected 8.." + (objectsEnd - 1) + ")", at);
+    int offset = offsets[index];
+    if (offset < 0) {
+      int at = offsetTable + index * offsetSize;
+      throw error("plist.offsetTable[" + index + "]", "bad value "
+          + Long.toUnsignedString(readUnsigned(at, offsetSize)) + " (expected 8.." + (objectsEnd - 1) + ")", at);
     }
-    return (int) offset;
+    return offset;
+  }
+
+  /** The offset of the object whose reference is stored at {@code at}: {@link #offsetOf}({@link #ref}). */
+  int refOffset(int at, Object field) throws ArchiveFormatException {
+    int p = base + at;
+    int r;
+    switch (refSize) {
+      case 1 -> r = bytes[p] & 0xFF;
+      case 2 -> r = (bytes[p] & 0xFF) << 8 | (bytes[p + 1] & 0xFF);
+      default -> {
+        return offsetOf(ref(at, field));
+      }
+    }
+    if (r >= objectCount) {
+      throw error(field, "object reference " + r + " is not below the object count " + objectCount, at);
+    }
+    int offset = offsets[r];
+    return offset >= 0 ? offset : offsetOf(r);
   }
 
   /** The marker byte of the object at {@code offset}. */
@@ -239,6 +305,10 @@ final class BinaryPlist {
   /** The UID object at {@code offset}: 1 to 8 bytes; larger values than a long holds saturate. */
   long uidValue(int offset, Object field) throws ArchiveFormatException {
     int size = (marker(offset) & 0x0F) + 1;
+    if (size <= 2 && offset + 1 + size <= objectsEnd) {
+      int p = base + offset + 1;
+      return size == 1 ? bytes[p] & 0xFF : (bytes[p] & 0xFF) << 8 | (bytes[p + 1] & 0xFF);
+    }
     checkContent(offset, 1, size, field);
     if (size > 8) {
       for (int i = 0; i < size - 8; i++) {

@@ -164,7 +164,7 @@ final class BinaryUnarchiving {
 
   /** The offset of {@code $objects[i]}. */
   private int entryOffset(int i) throws ArchiveFormatException {
-    return plist.offsetOf(plist.ref(objectRefs + i * refSize, "$objects"));
+    return plist.refOffset(objectRefs + i * refSize, "$objects");
   }
 
   /** {@code OWNER.KEY[ELEMENT]}; {@code $top.KEY} without an owner; built only for error messages. */
@@ -230,7 +230,7 @@ final class BinaryUnarchiving {
       throw ArchiveFormatException.wrongValue(where(owner, key, element), "a UID", describe(offset));
     }
     Object value = object(index, owner, key, element, depth + 1, asKey);
-    if (asKey && ArchiveValues.containsItself(value)) {
+    if (asKey && !(value instanceof String || value instanceof Number) && ArchiveValues.containsItself(value)) {
       throw new ArchiveFormatException(where(owner, key, element), "cycle: $objects[" + index
           + "] contains itself, so it cannot be a set element or dictionary key", null);
     }
@@ -382,7 +382,7 @@ final class BinaryUnarchiving {
       int n = plist.count(chainOffset, refSize, at + ".$classes");
       int refs = plist.contentOffset(chainOffset);
       for (int k = 0; k < n; k++) {
-        int c = plist.offsetOf(plist.ref(refs + k * refSize, at + ".$classes"));
+        int c = plist.refOffset(refs + k * refSize, at + ".$classes");
         int t = plist.type(c);
         if (t != BinaryPlist.ASCII && t != BinaryPlist.UTF16) {
           throw ArchiveFormatException.wrongValue(at + ".$classes", "an array of strings", "an element " + describeType(c));
@@ -432,11 +432,11 @@ final class BinaryUnarchiving {
     }
 
     int keyOffset(int j) throws ArchiveFormatException {
-      return plist.offsetOf(plist.ref(keyRefs + j * refSize, this));
+      return plist.refOffset(keyRefs + j * refSize, this);
     }
 
     int valueOffset(int j) throws ArchiveFormatException {
-      return plist.offsetOf(plist.ref(valueRefs + j * refSize, this));
+      return plist.refOffset(valueRefs + j * refSize, this);
     }
 
     /** Beyond this many entries lookups go through {@link #index}, so that reading every key stays linear. */
@@ -516,36 +516,14 @@ final class BinaryUnarchiving {
     }
   }
 
-  private final class Reader implements ArchiveReader {
-    private final int index;
+  private final class Reader extends KeyedReader {
     private final Dict fields;
-    private final ClassInfo info;
     private final int depth;
-    private String location;
 
     Reader(int index, Dict fields, ClassInfo info, int depth) {
-      this.index = index;
+      super(index, info.name, info.chain);
       this.fields = fields;
-      this.info = info;
       this.depth = depth;
-    }
-
-    @Override
-    public String className() {
-      return info.name;
-    }
-
-    @Override
-    public List<String> classChain() {
-      return info.chain;
-    }
-
-    @Override
-    public String location() {
-      if (location == null) {
-        location = "$objects[" + index + "]";
-      }
-      return location;
     }
 
     @Override
@@ -594,52 +572,28 @@ final class BinaryUnarchiving {
       if (plist.type(v) == BinaryPlist.ARRAY) {
         return decodeReferences(key, false);
       }
-      Object plain = plainValue(v, location() + "." + key);
+      Object plain = plainValue(v, field(key));
       if (plain == null) {
-        throw error(key, "expected a UID, an array of UIDs or a plist value, found " + describeType(v));
+        throw notAValue(key, describeType(v));
       }
       return plain;
-    }
-
-    @Override
-    public <T> T decode(String key, Class<T> type) throws DtxProtocolException {
-      Object v = decode(key);
-      if (v != null && !type.isInstance(v)) {
-        String shown = String.valueOf(v instanceof String ? v : ArchiveValues.toString(v, 80));
-        throw new ArchiveFormatException(location() + "." + key, "expected a " + type.getSimpleName()
-            + ", found " + v.getClass().getSimpleName() + " "
-            + (shown.length() > 64 ? shown.substring(0, 64) + "..." : shown), null);
-      }
-      return type.cast(v);
-    }
-
-    @Override
-    public <T> T require(String key, Class<T> type) throws DtxProtocolException {
-      if (!contains(key)) {
-        throw ArchiveFormatException.missing(location() + "." + key, "a " + type.getSimpleName());
-      }
-      T v = decode(key, type);
-      if (v == null) {
-        throw ArchiveFormatException.wrongValue(location() + "." + key, "a " + type.getSimpleName(), "null");
-      }
-      return v;
     }
 
     @Override
     public List<Object> decodeReferences(String key, boolean asKeys) throws DtxProtocolException {
       int v = find(key);
       if (v < 0) {
-        throw ArchiveFormatException.missing(location() + "." + key, "an array of UIDs");
+        throw missingReferences(key);
       }
       if (plist.type(v) != BinaryPlist.ARRAY) {
-        throw ArchiveFormatException.wrongValue(location() + "." + key, "an array of UIDs", describeType(v));
+        throw notReferences(key, describeType(v));
       }
-      String where = location() + "." + key;
+      String where = field(key);
       int n = plist.count(v, refSize, where);
       int refs = plist.contentOffset(v);
       List<Object> out = new ArrayList<>(n);
       for (int k = 0; k < n; k++) {
-        int element = plist.offsetOf(plist.ref(refs + k * refSize, where));
+        int element = plist.refOffset(refs + k * refSize, where);
         out.add(follow(element, this, key, k, depth, asKeys));
       }
       return out;
@@ -651,11 +605,6 @@ final class BinaryUnarchiving {
       state[index] = PUBLISHED;
     }
 
-    @Override
-    public ArchiveFormatException error(String key, String description) {
-      return new ArchiveFormatException(location() + "." + key, description, null);
-    }
-
     /** What {@link BuiltInCodecs.ArrayCodec#decode} makes of this object. */
     Object decodeArray() throws DtxProtocolException {
       int v = find("NS.objects");
@@ -664,28 +613,28 @@ final class BinaryUnarchiving {
       List<Object> list = new ArrayList<>(n);
       publish(list);
       for (int k = 0; k < n; k++) {
-        list.add(follow(plist.offsetOf(plist.ref(refs + k * refSize, fields)), this, "NS.objects", k, depth, false));
+        list.add(follow(plist.refOffset(refs + k * refSize, fields), this, "NS.objects", k, depth, false));
       }
       return list;
     }
 
     /** What {@link BuiltInCodecs.DictionaryCodec#decode} makes of this object. */
     Object decodeDictionary() throws DtxProtocolException {
-      Map<Object, Object> map = new LinkedHashMap<>();
-      publish(map);
       int kv = find("NS.keys");
       int n = referenceCount(kv, "NS.keys");
+      Map<Object, Object> map = new LinkedHashMap<>(n < 12 ? 16 : (int) (n / 0.75f) + 1);
+      publish(map);
       int keyRefs = plist.contentOffset(kv);
       Object[] keys = new Object[n];
       for (int k = 0; k < n; k++) {
-        keys[k] = follow(plist.offsetOf(plist.ref(keyRefs + k * refSize, fields)), this, "NS.keys", k, depth, true);
+        keys[k] = follow(plist.refOffset(keyRefs + k * refSize, fields), this, "NS.keys", k, depth, true);
       }
       int vv = find("NS.objects");
       int m = referenceCount(vv, "NS.objects");
       int valueRefs = plist.contentOffset(vv);
       Object[] values = new Object[m];
       for (int k = 0; k < m; k++) {
-        values[k] = follow(plist.offsetOf(plist.ref(valueRefs + k * refSize, fields)), this, "NS.objects", k, depth,
+        values[k] = follow(plist.refOffset(valueRefs + k * refSize, fields), this, "NS.objects", k, depth,
             false);
       }
       if (n != m) {
@@ -704,33 +653,12 @@ final class BinaryUnarchiving {
     /** The element count of the array of references at {@code v} (the value of {@code key}, -1 when absent). */
     private int referenceCount(int v, String key) throws ArchiveFormatException {
       if (v < 0) {
-        throw ArchiveFormatException.missing(location() + "." + key, "an array of UIDs");
+        throw missingReferences(key);
       }
       if (plist.type(v) != BinaryPlist.ARRAY) {
-        throw ArchiveFormatException.wrongValue(location() + "." + key, "an array of UIDs", describeType(v));
+        throw notReferences(key, describeType(v));
       }
       return plist.count(v, refSize, fields);
-    }
-
-    Object decodeGeneric() throws DtxProtocolException {
-      Set<String> keys;
-      try {
-        keys = keys();
-      } catch (MalformedKeys e) {
-        throw e.format;
-      }
-      Set<String> inline = new LinkedHashSet<>();
-      for (String key : keys) {
-        if (isInline(key)) {
-          inline.add(key);
-        }
-      }
-      GenericArchivedObject g = new GenericArchivedObject(info.chain, Map.of(), inline);
-      publish(g);
-      for (String key : keys) {
-        g.putDecoded(key, decode(key));
-      }
-      return g;
     }
   }
 

@@ -1,41 +1,41 @@
 package dtxkit.runtime.archive;
 
-import java.util.Arrays;
-
 /**
  * An open-addressing map from {@code long} to non-negative {@code int}, for the archive writers' value de-duplication
  * (numbers by value, doubles by bits): no boxing, and keys are mixed before use, so that numbers such as doubles whose
- * low bits are all zero do not pile into a few buckets as they do in a {@code HashMap<Long, Integer>}.
+ * low bits are all zero do not pile into a few buckets as they do in a {@code HashMap<Long, Integer>}. Values are
+ * stored plus one, so that a fresh (zeroed) table needs no filling.
  */
 final class LongIntMap {
   private long[] keys;
   private int[] values;
   private int size;
   private int mask;
+  private int shift;
 
   LongIntMap(int expected) {
     int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
     assert capacity > 1;
     keys = new long[capacity];
     values = new int[capacity];
-    Arrays.fill(values, -1);
     mask = capacity - 1;
+    shift = 64 - Integer.numberOfTrailingZeros(capacity);
   }
 
   /** Fibonacci hashing: the top bits of the key times the golden ratio, which depend on every bit of the key. */
-  private static int slot(long key, int mask) {
-    return (int) ((key * 0x9E3779B97F4A7C15L) >>> (64 - Integer.bitCount(mask)));
+  private static int slot(long key, int shift) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
   }
 
   /** The value of {@code key}, or -1. */
   int get(long key) {
-    for (int i = slot(key, mask); ; i = (i + 1) & mask) {
+    for (int i = slot(key, shift); ; i = (i + 1) & mask) {
       int v = values[i];
-      if (v < 0) {
+      if (v == 0) {
         return -1;
       }
       if (keys[i] == key) {
-        return v;
+        return v - 1;
       }
     }
   }
@@ -45,15 +45,15 @@ final class LongIntMap {
     if (size * 2 >= keys.length) {
       grow();
     }
-    for (int i = slot(key, mask); ; i = (i + 1) & mask) {
-      if (values[i] < 0) {
+    for (int i = slot(key, shift); ; i = (i + 1) & mask) {
+      if (values[i] == 0) {
         keys[i] = key;
-        values[i] = value;
+        values[i] = value + 1;
         size++;
         return;
       }
       if (keys[i] == key) {
-        values[i] = value;
+        values[i] = value + 1;
         return;
       }
     }
@@ -64,12 +64,12 @@ final class LongIntMap {
     int[] oldValues = values;
     keys = new long[oldKeys.length * 2];
     values = new int[oldKeys.length * 2];
-    Arrays.fill(values, -1);
     mask = keys.length - 1;
+    shift--;
     for (int i = 0; i < oldKeys.length; i++) {
-      if (oldValues[i] >= 0) {
-        for (int j = slot(oldKeys[i], mask); ; j = (j + 1) & mask) {
-          if (values[j] < 0) {
+      if (oldValues[i] != 0) {
+        for (int j = slot(oldKeys[i], shift); ; j = (j + 1) & mask) {
+          if (values[j] == 0) {
             keys[j] = oldKeys[i];
             values[j] = oldValues[i];
             break;

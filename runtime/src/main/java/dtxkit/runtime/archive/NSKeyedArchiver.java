@@ -73,7 +73,7 @@ public final class NSKeyedArchiver {
   byte[] encodeGeneral(Object root) {
     Encoding e = new Encoding();
     int ref = e.elementRef(root, 0);
-    return BinaryArchiveWriter.write(new String[] {"root"}, new int[] {ref}, e.objects);
+    return BinaryArchiveWriter.write(new String[] {"root"}, new int[] {ref}, e.objects, e.stringRefs, e.inlineNumbers);
   }
 
   /**
@@ -89,7 +89,7 @@ public final class NSKeyedArchiver {
       keys[i] = Objects.requireNonNull(entry.getKey(), "top key");
       refs[i++] = e.ref(entry.getValue(), 0);
     }
-    return BinaryArchiveWriter.write(keys, refs, e.objects);
+    return BinaryArchiveWriter.write(keys, refs, e.objects, e.stringRefs, e.inlineNumbers);
   }
 
   /** A dd-plist UID naming {@code $objects[index]}, for tests that build archives by hand. */
@@ -104,7 +104,7 @@ public final class NSKeyedArchiver {
   private final class Encoding {
     final List<Object> objects = new ArrayList<>();
     private final Map<Object, Integer> identityRefs = new IdentityHashMap<>();
-    private final Map<String, Integer> stringRefs = new HashMap<>();
+    final Map<String, Integer> stringRefs = new HashMap<>();
     private final LongIntMap integerRefs = new LongIntMap(64);
     private final LongIntMap realRefs = new LongIntMap(16);
     private final int[] booleanRefs = {-1, -1};
@@ -112,6 +112,8 @@ public final class NSKeyedArchiver {
     private final Map<Class<?>, ArchiveClassCodec<?>> codecCache = new HashMap<>();
     private BinaryArchiveWriter.Ref[] uids = new BinaryArchiveWriter.Ref[64];
     private int nullRef;
+    /** Whether a field holds an inline number (see {@link BinaryArchiveWriter#write}). */
+    boolean inlineNumbers;
 
     Encoding() {
       objects.add("$null");
@@ -292,6 +294,9 @@ public final class NSKeyedArchiver {
             throw new IllegalArgumentException(
                 "cannot archive a " + value.getClass().getName() + " inline (key " + key + ")");
           }
+        }
+        if (plist instanceof Number) {
+          inlineNumbers = true;
         }
         fields.put(checkKey(key), plist);
       }

@@ -78,6 +78,14 @@ public final class NSKeyedUnarchiver {
     return DEFAULT.decode(data);
   }
 
+  /**
+   * {@link #unarchive(byte[])} of the readable bytes of {@code buffer}: read in place when the buffer has a backing
+   * array, copied once otherwise (see {@link #decode(io.netty.buffer.ByteBuf)}).
+   */
+  public static Object unarchive(io.netty.buffer.ByteBuf buffer) throws DtxProtocolException {
+    return DEFAULT.decode(buffer);
+  }
+
   /** {@link #unarchiveTop(byte[])} with the built-in classes and default limits. */
   public static Map<String, Object> unarchiveTop(byte[] data) throws DtxProtocolException {
     return DEFAULT.decodeTop(data);
@@ -169,17 +177,14 @@ public final class NSKeyedUnarchiver {
       throw new DtxLimitExceededException(
           "archive bytes", limits.maxInputBytes(), length, DtxProtocolException.UNKNOWN_OFFSET);
     }
+    if (BinaryPlist.isBinary(data, offset, length)) {
+      // Binary archives (what devices and NSKeyedArchiver write) are read in place, with no copy; an extended length
+      // that is no integer is reported as such, whichever object it is in (BinaryPlist checks it while reading the
+      // offset table).
+      return new BinaryUnarchiving(registry, limits, new BinaryPlist(data, offset, length)).decodeTop();
+    }
     if (offset != 0 || length != data.length) {
       data = java.util.Arrays.copyOfRange(data, offset, offset + length);
-    }
-    if (BinaryPlist.isBinary(data, 0, length)) {
-      // Binary archives (what devices and NSKeyedArchiver write) are read in place; an extended length that is no
-      // integer is reported as such, whichever object it is in.
-      String badLength = dtxkit.runtime.internal.BinaryPlists.malformedLength(data);
-      if (badLength != null) {
-        throw new ArchiveFormatException("plist", "not a property list: " + badLength, null);
-      }
-      return new BinaryUnarchiving(registry, limits, new BinaryPlist(data, 0, length)).decodeTop();
     }
     return decodeTree(data);
   }
@@ -501,32 +506,14 @@ public final class NSKeyedUnarchiver {
       return info;
     }
 
-    private final class Reader implements ArchiveReader {
-      private final int index;
+    private final class Reader extends KeyedReader {
       private final NSDictionary fields;
-      private final ClassInfo info;
       private final int depth;
 
       Reader(int index, NSDictionary fields, ClassInfo info, int depth) {
-        this.index = index;
+        super(index, info.name(), info.chain());
         this.fields = fields;
-        this.info = info;
         this.depth = depth;
-      }
-
-      @Override
-      public String className() {
-        return info.name();
-      }
-
-      @Override
-      public List<String> classChain() {
-        return info.chain();
-      }
-
-      @Override
-      public String location() {
-        return "$objects[" + index + "]";
       }
 
       @Override
@@ -554,52 +541,28 @@ public final class NSKeyedUnarchiver {
           return null;
         }
         if (uidIndex(v) >= 0) {
-          return follow(v, location() + "." + key, depth, false);
+          return follow(v, field(key), depth, false);
         }
         if (v instanceof NSArray) {
           return decodeReferences(key, false);
         }
         Object plain = plainValue(v);
         if (plain == null) {
-          throw error(key, "expected a UID, an array of UIDs or a plist value, found " + typeName(v));
+          throw notAValue(key, typeName(v));
         }
         return plain;
       }
 
       @Override
-      public <T> T decode(String key, Class<T> type) throws DtxProtocolException {
-        Object v = decode(key);
-        if (v != null && !type.isInstance(v)) {
-          String shown = String.valueOf(v);
-          throw new ArchiveFormatException(location() + "." + key, "expected a " + type.getSimpleName()
-              + ", found " + v.getClass().getSimpleName() + " "
-              + (shown.length() > 64 ? shown.substring(0, 64) + "..." : shown), null);
-        }
-        return type.cast(v);
-      }
-
-      @Override
-      public <T> T require(String key, Class<T> type) throws DtxProtocolException {
-        if (!contains(key)) {
-          throw ArchiveFormatException.missing(location() + "." + key, "a " + type.getSimpleName());
-        }
-        T v = decode(key, type);
-        if (v == null) {
-          throw ArchiveFormatException.wrongValue(location() + "." + key, "a " + type.getSimpleName(), "null");
-        }
-        return v;
-      }
-
-      @Override
       public List<Object> decodeReferences(String key, boolean asKeys) throws DtxProtocolException {
         NSObject v = fields.get(key);
-        String where = location() + "." + key;
         if (v == null) {
-          throw ArchiveFormatException.missing(where, "an array of UIDs");
+          throw missingReferences(key);
         }
         if (!(v instanceof NSArray a)) {
-          throw ArchiveFormatException.wrongValue(where, "an array of UIDs", typeName(v));
+          throw notReferences(key, typeName(v));
         }
+        String where = field(key);
         NSObject[] refs = a.getArray();
         List<Object> out = new ArrayList<>(refs.length);
         for (int k = 0; k < refs.length; k++) {
@@ -612,26 +575,6 @@ public final class NSKeyedUnarchiver {
       public void publish(Object instance) {
         decoded[index] = instance;
         state[index] = PUBLISHED;
-      }
-
-      @Override
-      public ArchiveFormatException error(String key, String description) {
-        return new ArchiveFormatException(location() + "." + key, description, null);
-      }
-
-      Object decodeGeneric() throws DtxProtocolException {
-        Set<String> inline = new LinkedHashSet<>();
-        for (String key : keys()) {
-          if (isInline(key)) {
-            inline.add(key);
-          }
-        }
-        GenericArchivedObject g = new GenericArchivedObject(info.chain(), Map.of(), inline);
-        publish(g);
-        for (String key : keys()) {
-          g.putDecoded(key, decode(key));
-        }
-        return g;
       }
     }
   }

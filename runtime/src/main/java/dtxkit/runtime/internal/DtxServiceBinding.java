@@ -50,4 +50,13 @@ public interface DtxServiceBinding<T, E> {
    * service declares no callbacks.
    */
   E newEventSender(DtxChannel channel);
+
+  /**
+   * Whether the interface is an Objective-C protocol spoken on {@code dtxproxy:} channels
+   * ({@code @DtxService(proxy = true)}): paired with another protocol on one channel, never opened alone. Bindings
+   * generated before this existed are plain services.
+   */
+  default boolean proxy() {
+    return false;
+  }
 }

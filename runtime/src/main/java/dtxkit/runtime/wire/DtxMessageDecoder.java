@@ -401,7 +401,8 @@ public final class DtxMessageDecoder implements AutoCloseable {
       return;
     }
     // The old cumulation is someone else's memory or pinned by body slices still in use: copy into a new one.
-    ByteBuf merged = alloc.buffer(cumulation.readableBytes() + in.readableBytes());
+    // A heap buffer, as the reads are: payloads sliced from it keep a backing array, so archives decode in place.
+    ByteBuf merged = alloc.heapBuffer(cumulation.readableBytes() + in.readableBytes());
     merged.writeBytes(cumulation).writeBytes(in);
     cumulation.release();
     in.release();

@@ -1,0 +1,154 @@
+package dtxkit.runtime;
+
+import dtxkit.runtime.internal.DtxBindings;
+import dtxkit.runtime.internal.DtxServiceBinding;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A {@code dtxproxy:} channel this side opened ({@link DtxConnection#openProxy}): one channel carrying two
+ * Objective-C protocols, {@code @DtxService(proxy = true)} interfaces. This side exports {@code L} (its
+ * implementation answers the peer's calls, return values included) and calls {@code R} through {@link #remote()}.
+ * The channel is requested as {@code dtxproxy:<L>:<R>}, the way Xcode names
+ * {@code dtxproxy:XCTestManager_IDEInterface:XCTestManager_DaemonConnectionInterface}.
+ *
+ * <pre>{@code
+ * try (DtxProxyHandle<XCTestManagerDaemonConnectionInterface, XCTestManagerIdeInterface> daemon =
+ *         connection.openProxy(XCTestManagerDaemonConnectionInterface.class, XCTestManagerIdeInterface.class, ide)) {
+ *     daemon.remote().initiateControlSessionWithProtocolVersion(36);
+ * }
+ * }</pre>
+ *
+ * <p>The peer opens the reverse kind of channel; accept it with
+ * {@link DtxServiceRegistry#registerProxy(Class, Class, java.util.function.BiFunction)}.
+ *
+ * @param <R> the protocol the peer exports and this side calls
+ * @param <L> the protocol this side exports
+ */
+public final class DtxProxyHandle<R, L> implements AutoCloseable {
+
+  /** The prefix of every proxy channel identifier. */
+  public static final String PREFIX = "dtxproxy:";
+
+  private final DtxServiceBinding<R, ?> remoteBinding;
+  private final DtxServiceBinding<L, ?> localBinding;
+  private final DtxChannel channel;
+  private final R remote;
+  private final L local;
+  private final DtxClientHandle.Events events;
+
+  DtxProxyHandle(DtxServiceBinding<R, ?> remoteBinding, DtxServiceBinding<L, ?> localBinding, DtxChannel channel,
+      L local, DtxClientHandle.Events events) {
+    this.remoteBinding = remoteBinding;
+    this.localBinding = localBinding;
+    this.channel = channel;
+    this.local = local;
+    this.events = events;
+    this.remote = remoteBinding.newClient(channel);
+  }
+
+  /**
+   * The channel identifier a side that exports {@code exported} and calls {@code called} requests:
+   * {@code dtxproxy:<exported>:<called>}.
+   *
+   * @param exported the protocol the requesting side implements
+   * @param called the protocol the requesting side calls
+   * @throws IllegalArgumentException either has no binding or is not a proxy protocol
+   */
+  public static String identifier(Class<?> exported, Class<?> called) {
+    return identifier(proxyBinding(exported), proxyBinding(called));
+  }
+
+  static String identifier(DtxServiceBinding<?, ?> exported, DtxServiceBinding<?, ?> called) {
+    return PREFIX + exported.identifier() + ":" + called.identifier();
+  }
+
+  /** The binding of a {@code @DtxService(proxy = true)} interface; refuses plain services. */
+  static <T> DtxServiceBinding<T, ?> proxyBinding(Class<T> protocol) {
+    DtxServiceBinding<T, ?> binding = DtxBindings.forType(protocol);
+    if (!binding.proxy()) {
+      throw new IllegalArgumentException(protocol.getName() + " is a plain service (\"" + binding.identifier()
+          + "\"), not a dtxproxy: protocol; declare it with @DtxService(value = ..., proxy = true)");
+    }
+    return binding;
+  }
+
+  /** The client of the protocol the peer exports: every call goes over {@link #channel()}. */
+  public R remote() {
+    return remote;
+  }
+
+  /** This side's implementation of the exported protocol. */
+  public L local() {
+    return local;
+  }
+
+  /** The channel (its identifier is {@code dtxproxy:<L>:<R>}). */
+  public DtxChannel channel() {
+    return channel;
+  }
+
+  /** The channel identifier, {@code dtxproxy:<L>:<R>}. */
+  public String identifier() {
+    return channel.identifier();
+  }
+
+  /** The protocol this side calls. */
+  public Class<R> remoteType() {
+    return remoteBinding.serviceType();
+  }
+
+  /** The protocol this side exports. */
+  public Class<L> localType() {
+    return localBinding.serviceType();
+  }
+
+  /** The methods of the called protocol: selector, oneway, argument encodings. */
+  public List<DtxMethodDescriptor> remoteMethods() {
+    return remoteBinding.methods();
+  }
+
+  /** The methods of the exported protocol, the selectors the peer may send. */
+  public List<DtxMethodDescriptor> localMethods() {
+    return localBinding.methods();
+  }
+
+  /** Whether the channel is open. */
+  public boolean isOpen() {
+    return channel.isOpen();
+  }
+
+  /**
+   * Runs {@code callback} when the channel ends, with the cause or null for an orderly end; on the channel's
+   * delivery executor, or at once when it has ended already.
+   *
+   * @return this handle
+   */
+  public DtxProxyHandle<R, L> onClose(Consumer<? super Throwable> callback) {
+    events.onClose(Objects.requireNonNull(callback, "callback"));
+    return this;
+  }
+
+  /** Cancels the channel ({@code _channelCanceled:}) and waits for the peer to confirm, with the call timeout. */
+  public void cancel() {
+    channel.cancel();
+  }
+
+  /** Cancels the channel if still open; never throws for a channel already gone. */
+  @Override
+  public void close() {
+    if (channel.isOpen() && channel.connection().isOpen()) {
+      try {
+        channel.cancel();
+      } catch (DtxConnectionClosedException e) {
+        // The connection went away meanwhile: the channel is gone too.
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DtxProxyHandle{" + channel + "}";
+  }
+}
