@@ -46,9 +46,12 @@ public class RoundTripBenchmark {
   @Param({"16", "4096"})
   public int size;
 
-  /** Whether both connections read with two threads taking turns ({@code DtxConnection.Builder#readerHandOff}). */
-  @Param({"false", "true"})
-  public boolean readerHandOff;
+  /**
+   * Which connections read with two threads taking turns ({@code DtxConnection.Builder#readerHandOff}): {@code none},
+   * {@code server} (the defaults: DtxServer's connections do, clients do not) or {@code both}.
+   */
+  @Param({"none", "server", "both"})
+  public String readerHandOff;
 
   private DtxServer server;
   private DtxConnection client;
@@ -67,8 +70,9 @@ public class RoundTripBenchmark {
     payload = new byte[size];
     DtxServiceRegistry registry = new DtxServiceRegistry()
         .register("dtxkit.bench.echo", ch -> invocation -> invocation.arguments().get(0));
-    server = DtxServer.builder(registry).configureConnections(b -> b.readerHandOff(readerHandOff)).start();
-    client = DtxConnection.builder("127.0.0.1", server.port()).readerHandOff(readerHandOff).connect();
+    boolean serverHandOff = !readerHandOff.equals("none");
+    server = DtxServer.builder(registry).configureConnections(b -> b.readerHandOff(serverHandOff)).start();
+    client = DtxConnection.builder("127.0.0.1", server.port()).readerHandOff(readerHandOff.equals("both")).connect();
     channel = client.openChannel("dtxkit.bench.echo");
 
     rawListener = new ServerSocket();

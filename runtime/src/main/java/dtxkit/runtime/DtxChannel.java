@@ -87,7 +87,7 @@ public final class DtxChannel {
    * @throws IllegalArgumentException when an object argument cannot be archived (nothing is sent)
    */
   public CompletableFuture<Object> invokeAsync(String selector, DtxArgument... args) {
-    return invokeAsync(Duration.ofNanos(connection.callTimeoutNanos()), selector, args);
+    return invokeAsync(Duration.ofNanos(connection.core.callTimeoutNanos), selector, args);
   }
 
   /**
@@ -102,7 +102,7 @@ public final class DtxChannel {
    */
   public CompletableFuture<Object> invokeAsync(Duration timeout, String selector, DtxArgument... args) {
     Objects.requireNonNull(selector, "selector");
-    return connection.call(this, selector, args, true, positiveNanos(timeout));
+    return connection.core.call(this, selector, args, true, positiveNanos(timeout));
   }
 
   /**
@@ -117,7 +117,7 @@ public final class DtxChannel {
    * @throws IllegalArgumentException when an object argument cannot be archived (nothing is sent)
    */
   public Object invoke(String selector, DtxArgument... args) {
-    return invoke(Duration.ofNanos(connection.callTimeoutNanos()), selector, args);
+    return invoke(Duration.ofNanos(connection.core.callTimeoutNanos), selector, args);
   }
 
   /**
@@ -134,8 +134,8 @@ public final class DtxChannel {
   public Object invoke(Duration timeout, String selector, DtxArgument... args) {
     Objects.requireNonNull(selector, "selector");
     long nanos = positiveNanos(timeout);
-    return connection.await(connection.call(this, selector, args, false, 0), "reply to " + selector + " on channel "
-        + code, nanos);
+    return PendingCalls.await(connection.core.call(this, selector, args, false, 0),
+        "reply to " + selector + " on channel " + code, nanos);
   }
 
   private static long positiveNanos(Duration timeout) {
@@ -157,7 +157,7 @@ public final class DtxChannel {
    */
   public void send(String selector, DtxArgument... args) {
     Objects.requireNonNull(selector, "selector");
-    connection.sendDispatch(this, selector, args);
+    connection.core.sendDispatch(this, selector, args);
   }
 
   /**
@@ -167,7 +167,7 @@ public final class DtxChannel {
    * @throws DtxConnectionClosedException the connection is closed
    */
   public void sendNotification(Object value) {
-    connection.sendPayload(this, DtxMessageType.OBJECT, value, null);
+    connection.core.sendPayload(this, DtxMessageType.OBJECT, value, null);
   }
 
   /**
@@ -178,12 +178,12 @@ public final class DtxChannel {
    */
   public void sendData(byte[] data) {
     Objects.requireNonNull(data, "data");
-    connection.sendPayload(this, DtxMessageType.DATA, null, data);
+    connection.core.sendPayload(this, DtxMessageType.DATA, null, data);
   }
 
   /** Sends a BARRIER message on this channel. */
   public void sendBarrier() {
-    connection.sendPayload(this, DtxMessageType.BARRIER, null, null);
+    connection.core.sendPayload(this, DtxMessageType.BARRIER, null, null);
   }
 
   /**
@@ -220,7 +220,7 @@ public final class DtxChannel {
     if (state == State.CLOSED) {
       return;
     }
-    connection.cancelChannel(this);
+    connection.core.cancelChannel(this);
   }
 
   /** Messages that arrived with no listener or handler to take them (each logged). */
@@ -289,9 +289,9 @@ public final class DtxChannel {
 
   private void finish(DtxInvocation invocation, Object result, NSError error) {
     if (invocation.expectsReply()) {
-      connection.replyTo(this, invocation.identifier(), result, error);
+      connection.core.replyTo(this, invocation.identifier(), result, error);
     } else if (error != null) {
-      connection.warnings().warn("{} on channel {} ({}) failed and expects no reply: {} {}", invocation.selector(),
+      connection.core.warnings.warn("{} on channel {} ({}) failed and expects no reply: {} {}", invocation.selector(),
           code, identifier,
           error.domain(), error.localizedDescription());
     } else if (result != null) {
@@ -336,9 +336,9 @@ public final class DtxChannel {
 
   private void countUnhandled(String what) {
     unhandled.incrementAndGet();
-    connection.countUnhandled();
+    connection.core.refusals.countUnhandled();
     // Not an error: a client may open a channel only to call it; but never silent.
-    connection.warnings().warn("{} on channel {} ({}) has no listener; dropped", what, code, identifier);
+    connection.core.warnings.warn("{} on channel {} ({}) has no listener; dropped", what, code, identifier);
   }
 
   @Override

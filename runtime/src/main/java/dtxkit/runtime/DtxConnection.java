@@ -1,22 +1,13 @@
 package dtxkit.runtime;
 
-import dtxkit.runtime.archive.NSError;
-import dtxkit.runtime.wire.DtxMessageType;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A DTX connection over a byte stream, in either role: the client that talks to a device's DTServiceHub, or the
@@ -67,8 +58,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Unknown traffic.</b> A message on an unknown channel, or of a type the connection does not handle (PRIMITIVE,
  * PROXIED, or an OK/ERROR that is not a reply), is answered with an ERROR (NSError domain {@code DTXMessage}, code 2)
  * when it expects a reply, and counted ({@link #unhandledCount()}) and logged at WARN (rate-limited). Late messages
- * on a channel this side cancelled (sent before the peer saw the cancel) are the same but logged at DEBUG only. Late messages on a channel this
- * side cancelled (sent before the peer saw the cancel) are the same but logged at DEBUG only.
+ * on a channel this side cancelled (sent before the peer saw the cancel) are the same but logged at DEBUG only.
  *
  * <p><b>Ending.</b> {@link #close()} writes every message already queued, cancels the channels this side opened with
  * one {@code _channelCanceled:} (no reply awaited), then closes the transport. When the stream ends, a read or write
@@ -93,68 +83,14 @@ public final class DtxConnection implements Closeable {
   /** The selector that cancels one or several channels: their codes as int32 arguments. */
   public static final String CHANNEL_CANCELED = "_channelCanceled:";
 
-  private static final Logger LOG = LoggerFactory.getLogger(DtxConnection.class);
-  private static final AtomicInteger CONNECTION_NUMBERS = new AtomicInteger();
 
-  private final DtxTransport transport;
-  private final String name;
-  private final Map<String, Object> capabilities;
-  private final boolean awaitPeerCapabilities;
-  private final long handshakeTimeoutNanos;
-  private final long callTimeoutNanos;
   /** Typed clients and handles ({@link #open(Class)}, {@link #openService}). */
   private final TypedServices typed = new TypedServices(this);
-
-  private final ChannelTable channels = new ChannelTable();
-  private final Deliveries deliveries;
-  private final PendingCalls pending;
-  private final OutboundWriter writer;
-  private final Outbound outbound;
-  private final Refusals refusals;
-  private final ControlProtocol controlProtocol;
-  private final ConnectionReader reader;
-  private final LogLimiter warnings;
-  private final ConnectionWatchdog watchdog;
-  private final DtxChannel control;
-  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private volatile DtxConnectionClosedException closedBecause;
+  /** The parts, wired, and the lifecycle. */
+  final ConnectionCore core;
 
   private DtxConnection(Builder b, DtxTransport transport) throws IOException {
-    this.transport = transport;
-    this.name = b.name != null ? b.name : "dtx-" + CONNECTION_NUMBERS.incrementAndGet();
-    this.capabilities = b.capabilities;
-    this.awaitPeerCapabilities = b.capabilities != null && b.awaitPeerCapabilities;
-    this.handshakeTimeoutNanos = b.handshakeTimeout.toNanos();
-    this.callTimeoutNanos = b.callTimeout.toNanos();
-    java.util.concurrent.ExecutorService ownPool = b.threadFactory == null ? null : Deliveries.poolOf(b.threadFactory);
-    this.deliveries = new Deliveries(name, b.deliveryExecutor != null ? b.deliveryExecutor : ownPool,
-        b.maxQueuedPerChannel);
-    this.warnings = new LogLimiter(LOG, name);
-    this.pending = new PendingCalls(name, deliveries, warnings);
-    this.control = new DtxChannel(this, 0, "ctrl", DtxChannel.State.OPEN, deliveries.newQueue(false));
-    control.setListener(b.controlListener);
-    control.setHandler(b.controlHandler);
-    channels.put(control);
-    OutputStream out = new BufferedOutputStream(transport.output(), 256 * 1024);
-    // The reader is created below; until then no thread can be it.
-    ConnectionReader[] readerRef = new ConnectionReader[1];
-    this.writer = new OutboundWriter(out, t -> readerRef[0] != null && readerRef[0].isReader(t),
-        ownPool != null ? ownPool : Deliveries.SHARED_FLUSHER, e -> drop("write failed: " + e.getMessage(), e),
-        b.memoryBudget);
-    this.outbound = new Outbound(name, writer, pending, () -> closedBecause);
-    this.refusals = new Refusals(name, outbound, b.maxQueuedPerChannel, warnings, channels);
-    ChannelAcceptor acceptor =
-        new ChannelAcceptor(this, name, b.registry, channels, deliveries, outbound, refusals, warnings);
-    this.controlProtocol =
-        new ControlProtocol(this, name, channels, deliveries, outbound, pending, acceptor, warnings);
-    InboundRouter router = new InboundRouter(name, channels, pending, controlProtocol, outbound, refusals, warnings);
-    this.reader = new ConnectionReader(name, transport.input(), b.limits,
-        b.readerHandOff && b.deliveryExecutor == null, router, this::drop, closing::get, b.threadFactory,
-        () -> awaitReplyRoom(b.maxQueuedReplyBytes), b.memoryBudget);
-    readerRef[0] = reader;
-    this.watchdog = new ConnectionWatchdog(reader, writer, b.idleTimeout, b.reassemblyTimeout, b.writeTimeout,
-        this::drop);
+    this.core = new ConnectionCore(this, b, transport);
   }
 
   /**
@@ -238,8 +174,8 @@ public final class DtxConnection implements Closeable {
    * @throws DtxConnectionClosedException the connection closed first
    */
   public DtxChannel openChannel(String identifier, DtxChannelListener listener) {
-    return PendingCalls.await(controlProtocol.requestChannel(identifier, listener),
-        "reply to " + REQUEST_CHANNEL + " " + identifier, callTimeoutNanos);
+    return PendingCalls.await(core.controlProtocol.requestChannel(identifier, listener),
+        "reply to " + REQUEST_CHANNEL + " " + identifier, core.callTimeoutNanos);
   }
 
   /**
@@ -264,7 +200,7 @@ public final class DtxConnection implements Closeable {
    *     {@code _channelCanceled:}
    */
   public CompletableFuture<DtxChannel> openChannelAsync(String identifier, DtxChannelListener listener) {
-    CompletableFuture<DtxChannel> request = controlProtocol.requestChannel(identifier, listener);
+    CompletableFuture<DtxChannel> request = core.controlProtocol.requestChannel(identifier, listener);
     CompletableFuture<DtxChannel> result = new CompletableFuture<>() {
       @Override
       public boolean cancel(boolean mayInterruptIfRunning) {
@@ -273,7 +209,7 @@ public final class DtxConnection implements Closeable {
       }
     };
     // User stages attached to the result run on the delivery executor, never on the reader.
-    request.whenComplete((channel, error) -> deliveries.complete(result, channel, error));
+    request.whenComplete((channel, error) -> core.deliveries.complete(result, channel, error));
     return result;
   }
 
@@ -373,13 +309,13 @@ public final class DtxConnection implements Closeable {
 
   /** {@link #openChannel(String, DtxChannelListener)} with a handler for the peer's invocations in place too. */
   DtxChannel openChannel(String identifier, DtxChannelListener listener, DtxServiceHandler handler) {
-    return PendingCalls.await(controlProtocol.requestChannel(identifier, listener, handler),
-        "reply to " + REQUEST_CHANNEL + " " + identifier, callTimeoutNanos);
+    return PendingCalls.await(core.controlProtocol.requestChannel(identifier, listener, handler),
+        "reply to " + REQUEST_CHANNEL + " " + identifier, core.callTimeoutNanos);
   }
 
   /** The control channel 0 (always open while the connection is). */
   public DtxChannel controlChannel() {
-    return control;
+    return core.control;
   }
 
   /**
@@ -387,7 +323,7 @@ public final class DtxConnection implements Closeable {
    * several); empty until they arrive, or when the peer never sends any.
    */
   public Map<String, Object> peerCapabilities() {
-    return controlProtocol.peerCapabilities();
+    return core.controlProtocol.peerCapabilities();
   }
 
   /**
@@ -396,43 +332,44 @@ public final class DtxConnection implements Closeable {
    */
   public CompletableFuture<Map<String, Object>> peerCapabilitiesFuture() {
     CompletableFuture<Map<String, Object>> copy = new CompletableFuture<>();
-    controlProtocol.peerCapabilitiesFuture().whenComplete((caps, error) -> deliveries.complete(copy, caps, error));
+    core.controlProtocol.peerCapabilitiesFuture()
+        .whenComplete((caps, error) -> core.deliveries.complete(copy, caps, error));
     return copy;
   }
 
   /** The channels currently known, control channel included, ordered by code. */
   public List<DtxChannel> channels() {
-    return channels.sorted();
+    return core.channels.sorted();
   }
 
   /** True until the connection closes or drops. */
   public boolean isOpen() {
-    return closedBecause == null;
+    return core.isOpen();
   }
 
   /** Why the connection ended, or null while it is open. */
   public DtxConnectionClosedException closeCause() {
-    return closedBecause;
+    return core.closeCause();
   }
 
   /** Completed (normally) once the connection has ended, whatever the reason; see {@link #closeCause()}. */
   public CompletableFuture<Void> closeFuture() {
-    return closeFuture.thenApply(v -> v);
+    return core.closeFuture().thenApply(v -> v);
   }
 
   /** The transport's description and this connection's name, for logs. */
   public String description() {
-    return name + " " + transport.description();
+    return core.name + " " + core.transport.description();
   }
 
   /** Replies that arrived after their call was cancelled or timed out. */
   public long abandonedReplyCount() {
-    return pending.abandonedCount();
+    return core.pending.abandonedCount();
   }
 
   /** Replies whose identifier matched no call. */
   public long unmatchedReplyCount() {
-    return pending.unmatchedCount();
+    return core.pending.unmatchedCount();
   }
 
   /**
@@ -440,12 +377,12 @@ public final class DtxConnection implements Closeable {
    * at 0); the call stays pending.
    */
   public long mismatchedReplyCount() {
-    return pending.mismatchedCount();
+    return core.pending.mismatchedCount();
   }
 
   /** Messages refused because their channel's delivery queue was full. */
   public long overflowCount() {
-    return refusals.overflowCount();
+    return core.refusals.overflowCount();
   }
 
   /**
@@ -453,14 +390,14 @@ public final class DtxConnection implements Closeable {
    * that was shut down): invocations among them were answered with ERROR, calls failed with a {@link DtxException}.
    */
   public long rejectedDeliveryCount() {
-    return deliveries.rejectedCount();
+    return core.deliveries.rejectedCount();
   }
 
   /**
    * Messages nobody took: no listener, unknown channel, or an unhandled message type (each also logged).
    */
   public long unhandledCount() {
-    return refusals.unhandledCount();
+    return core.refusals.unhandledCount();
   }
 
   /**
@@ -471,132 +408,7 @@ public final class DtxConnection implements Closeable {
    */
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true) || closedBecause != null) {
-      closeFuture.join();
-      return;
-    }
-    try {
-      long wait = Math.max(callTimeoutNanos, TimeUnit.SECONDS.toNanos(1));
-      writer.awaitIdle(wait, TimeUnit.NANOSECONDS);
-      if (closedBecause == null && controlProtocol.cancelOwnChannels()) {
-        writer.awaitIdle(wait, TimeUnit.NANOSECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      end(new DtxConnectionClosedException("connection " + name + " closed by close()", null), null);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // For DtxChannel and CallFuture (package-private)
-
-  long callTimeoutNanos() {
-    return callTimeoutNanos;
-  }
-
-  CompletableFuture<Object> call(DtxChannel channel, String selector, DtxArgument[] args, boolean async,
-      long asyncTimeoutNanos) {
-    return outbound.call(channel, selector, args, async, asyncTimeoutNanos);
-  }
-
-  void sendDispatch(DtxChannel channel, String selector, DtxArgument[] args) {
-    outbound.sendDispatch(channel, selector, args);
-  }
-
-  void sendPayload(DtxChannel channel, DtxMessageType type, Object archived, byte[] raw) {
-    outbound.sendPayload(channel, type, archived, raw);
-  }
-
-  /** Replies to the peer's message {@code identifier} (conversation 0) on {@code channel}: OK, OBJECT or ERROR. */
-  void replyTo(DtxChannel channel, int identifier, Object result, NSError error) {
-    outbound.replyTo(channel.code(), identifier, 1, result, error);
-  }
-
-  <T> T await(CompletableFuture<T> future, String what, long timeoutNanos) {
-    return PendingCalls.await(future, what, timeoutNanos);
-  }
-
-  void cancelChannel(DtxChannel channel) {
-    controlProtocol.cancelChannel(channel, callTimeoutNanos);
-  }
-
-  /** The connection's rate-limited warnings (what a peer can make it log). */
-  LogLimiter warnings() {
-    return warnings;
-  }
-
-  void countUnhandled() {
-    refusals.countUnhandled();
-  }
-
-  /** True when {@code thread} holds the reader role at this moment (for tests of the hand-off). */
-  boolean isReader(Thread thread) {
-    return reader.isReader(thread);
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Starting and ending
-
-  private void start() {
-    reader.start();
-    watchdog.start();
-    if (capabilities != null) {
-      controlProtocol.sendCapabilities(capabilities);
-    }
-    if (awaitPeerCapabilities) {
-      try {
-        PendingCalls.await(controlProtocol.peerCapabilitiesFuture(), "peer capabilities (" + NOTIFY_CAPABILITIES
-            + ")", handshakeTimeoutNanos);
-      } catch (DtxConnectionClosedException e) {
-        throw new DtxConnectionClosedException("handshake failed: " + e.getMessage(), e.getCause());
-      } catch (DtxException e) {
-        end(new DtxConnectionClosedException("handshake failed: " + e.getMessage(), e), e);
-        throw e;
-      }
-    }
-  }
-
-  /** The reader's back-pressure: waits while too many of our own replies are unwritten. */
-  private void awaitReplyRoom(long limit) {
-    try {
-      writer.awaitReaderRoom(limit);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void drop(String why, Throwable cause) {
-    end(new DtxConnectionClosedException("connection " + name + " (" + transport.description() + ") dropped: "
-        + why, cause), cause);
-  }
-
-  private void end(DtxConnectionClosedException why, Throwable cause) {
-    synchronized (this) {
-      if (closedBecause != null) {
-        return;
-      }
-      closedBecause = why;
-    }
-    if (cause == null) {
-      LOG.debug("{}: {}", name, why.getMessage());
-    } else {
-      LOG.info("{}: {}", name, why.getMessage());
-    }
-    watchdog.stop();
-    writer.close();
-    try {
-      transport.close();
-    } catch (IOException e) {
-      LOG.debug("{}: closing the transport failed", name, e);
-    }
-    controlProtocol.ended(why);
-    pending.failAll(why);
-    for (DtxChannel channel : channels.values()) {
-      channel.markClosed(cause);
-    }
-    warnings.finish();
-    closeFuture.complete(null);
+    core.close();
   }
 
   /**
@@ -640,7 +452,7 @@ public final class DtxConnection implements Closeable {
         transport.close();
         throw e;
       }
-      connection.start();
+      connection.core.start();
       return connection;
     }
   }

@@ -29,6 +29,12 @@ import java.util.function.Consumer;
  * {@link DtxServiceRegistry#publishedCapabilities()} unless {@link Builder#configureConnections} sets others. {@link #close()} stops accepting, closes every connection and
  * waits for the accept thread.
  *
+ * <p>Each connection reads with two threads taking turns ({@link DtxConnection.Builder#readerHandOff(boolean)}): the
+ * thread that read a request runs its handler and the other goes on reading, which saves a thread wake-up on every
+ * call a client makes (about 15 points of the raw round-trip rate, {@code docs/benchmarks.md}). That is the thread
+ * budget's two threads per connection; {@code configureConnections(b -> b.readerHandOff(false))} serves each
+ * connection with one.
+ *
  * <p>The accept loop ({@link AcceptLoop}, shared with the RSD server) survives any failure to serve one client
  * (even an {@code OutOfMemoryError} when no thread can be created): that client's socket is closed, the failure is
  * counted in {@link #failedConnections()} and logged in one line, and the server keeps accepting. At most
@@ -92,7 +98,7 @@ public final class DtxServer implements Closeable {
 
   private AutoCloseable serve(Socket socket, AcceptLoop.Slot slot, int number) throws IOException {
     DtxConnection.Builder builder = DtxConnection.builder(DtxTransport.of(socket)).registry(registry)
-        .capabilities(registry.publishedCapabilities()).awaitPeerCapabilities(false)
+        .capabilities(registry.publishedCapabilities()).awaitPeerCapabilities(false).readerHandOff(true)
         .name("dtx-server-" + port() + "-" + socket.getPort());
     configurer.accept(builder);
     DtxConnection connection = builder.connect();

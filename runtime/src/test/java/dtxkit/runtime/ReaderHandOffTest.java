@@ -36,14 +36,14 @@ class ReaderHandOffTest {
       channel.setListener(new DtxChannelListener() {
         @Override
         public void onNotification(Object value) {
-          if (channel.connection().isReader(Thread.currentThread())) {
+          if (channel.connection().core.isReader(Thread.currentThread())) {
             onReader.incrementAndGet();
           }
           notified.add(value);
         }
       });
       return invocation -> {
-        if (channel.connection().isReader(Thread.currentThread())) {
+        if (channel.connection().core.isReader(Thread.currentThread())) {
           onReader.incrementAndGet();
         }
         handled.incrementAndGet();

@@ -36,9 +36,9 @@ class ManyClientsTest {
     List<DtxConnection> connections = new CopyOnWriteArrayList<>();
     AtomicInteger names = new AtomicInteger();
     try (MockDevice device = MockDevice.start()) {
-      // The budget: 2 threads per connection per side, 2000 for 500 pairs. What we hold to: one reader per
-      // connection per side, and a few dozen pool threads at most for the rest.
-      connectAndCount(device, 1, () -> {
+      // The budget: 2 threads per connection per side, 2000 for 500 pairs. What we hold to: one reader per client
+      // connection, two taking turns per device connection (DtxServer's hand-off), a few dozen pool threads at most.
+      connectAndCount(device, 1, 3, () -> {
         DtxConnection connection = DtxConnection.builder(device.rsdHost(), device.dtxPort())
             .name("many-" + names.getAndIncrement()).connect();
         connections.add(connection);
@@ -59,8 +59,9 @@ class ManyClientsTest {
     List<Instruments> clients = new CopyOnWriteArrayList<>();
     try (MockDevice device = MockDevice.start()) {
       // Each client is two connections (HTTP/2 for RSD, then DTX), each at most two threads per side by the
-      // budget; what we hold to: one reader per connection per side, plus the shared pools.
-      connectAndCount(device, 2, () -> {
+      // budget; what we hold to: one reader per connection per side, but two taking turns for the device's DTX
+      // connection (DtxServer's hand-off), plus the shared pools.
+      connectAndCount(device, 2, 5, () -> {
         Instruments instruments = device.connect();
         clients.add(instruments);
         return instruments.processes().size();
@@ -76,11 +77,11 @@ class ManyClientsTest {
   /**
    * Connects {@link #CLIENTS} clients from {@link #CALLERS} threads with {@code connectAndCall} (which returns the
    * size of the process list its call got), and holds the threads added meanwhile to the budget of
-   * {@code connectionsPerClient} connections each: at most 2 threads per connection per side, and in fact one reader
-   * per connection per side plus a few dozen pool threads.
+   * {@code connectionsPerClient} connections each: at most 2 threads per connection per side, and in fact
+   * {@code readersPerClient} reading threads per client (both sides) plus a few dozen pool threads.
    */
-  private static void connectAndCount(MockDevice device, int connectionsPerClient, Callable<Integer> connectAndCall,
-      int timeoutSeconds) throws Exception {
+  private static void connectAndCount(MockDevice device, int connectionsPerClient, int readersPerClient,
+      Callable<Integer> connectAndCall, int timeoutSeconds) throws Exception {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
     try {
@@ -108,8 +109,8 @@ class ManyClientsTest {
       int connections = connectionsPerClient * CLIENTS;
       assertTrue(added <= 4 * connections, "over the budget: " + added + " threads for " + connections
           + " connections");
-      assertTrue(added <= 2 * connections + 64, "more than one thread per connection per side: " + added
-          + " threads for " + connections + " connections");
+      assertTrue(added <= readersPerClient * CLIENTS + 64, "more than " + readersPerClient + " readers per client: "
+          + added + " threads for " + CLIENTS + " clients");
     } finally {
       callers.shutdownNow();
     }

@@ -130,6 +130,12 @@ class UsbLockdownDtxTest {
         assertThrows(LockdownException.InvalidServiceException.class,
             () -> client.startService("com.apple.mobile.notification_proxy", null));
       }
+      // The device side's connect() returns once it has the client's capabilities, which can be after the client
+      // closed: wait (bounded) for both to have been added.
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (deviceSide.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
       assertEquals(2, deviceSide.size());
       for (DtxConnection c : deviceSide) {
         c.close();

@@ -89,8 +89,9 @@ final class DemoCommand implements Callable<Integer> {
       out.println("A chart of this run (system CPU, the busiest processes' CPU and memory): " + sysmon.chartWritten);
 
       out.println();
-      out.println("Done: that was dtxkit's mock device. Point the same commands at an iPhone (iOS 17+) through a"
-          + " tunnel: dtxkit ps --tunneld, or dtxkit ps --rsd HOST PORT; dtxkit help lists them all.");
+      out.println("Done: that was dtxkit's mock device. Point the same commands at an iPhone on a cable: dtxkit"
+          + " devices, then dtxkit ps --usb (iOS 16 and earlier; pair first with dtxkit pair), or for iOS 17+"
+          + " through a tunnel: dtxkit ps --tunneld, or dtxkit ps --rsd HOST PORT; dtxkit help lists them all.");
       out.flush();
     }
     return 0;

@@ -38,14 +38,23 @@ final class InstallCommand extends DeviceCommand {
     try (AfcClient afc = new AfcClient(session.startService(AfcClient.SERVICE));
         InputStream in = Files.newInputStream(ipa)) {
       afc.makeDirectory("PublicStaging");
-      long[] shown = {-1};
-      afc.upload(staged, in, size, sent -> {
-        long percent = size == 0 ? 100 : sent * 100 / size;
-        if (percent / 10 != shown[0] / 10) {
-          progress(out, json(), new InstallProgress("Uploading", (int) percent));
-          shown[0] = percent;
+      if (json()) {
+        long[] shown = {-1};
+        afc.upload(staged, in, size, sent -> {
+          long percent = size == 0 ? 100 : sent * 100 / size;
+          if (percent / 10 != shown[0] / 10) {
+            progress(out, true, new InstallProgress("Uploading", (int) percent));
+            shown[0] = percent;
+          }
+        });
+      } else {
+        // A bar redrawn in place on a terminal, a line per tenth when piped; on standard error either way.
+        try (Progress progress = new Progress(spec.commandLine().getErr(), "uploading " + ipa.getFileName(), size,
+            Progress.onTerminal())) {
+          afc.upload(staged, in, size, progress::update);
         }
-      });
+        out.println("uploaded " + ipa.getFileName() + " (" + Progress.size(size) + ") to " + staged);
+      }
     }
     InstallationProxy proxy = new InstallationProxy(session.startService(InstallationProxy.SERVICE));
     try {

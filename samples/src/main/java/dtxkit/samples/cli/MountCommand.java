@@ -5,6 +5,7 @@ import dtxkit.services.lockdown.LockdownServiceException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,16 +48,11 @@ final class MountCommand extends DeviceCommand {
     }
     ImageMounter mounter = new ImageMounter(session.startService(ImageMounter.SERVICE));
     boolean mounted;
-    try (InputStream in = Files.newInputStream(image)) {
-      long[] lastPercent = {-1};
-      mounted = mounter.mount(ImageMounter.DEVELOPER, in, size, sig, sent -> {
-        long percent = size == 0 ? 100 : sent * 100 / size;
-        if (!json() && percent / 10 != lastPercent[0] / 10) {
-          out.println("uploaded " + percent + "%");
-          out.flush();
-        }
-        lastPercent[0] = percent;
-      });
+    // A bar redrawn in place on a terminal, a line per tenth when piped; on standard error, none with --json.
+    try (InputStream in = Files.newInputStream(image);
+        Progress progress = new Progress(json() ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getErr(),
+            "uploading " + image.getFileName(), size, Progress.onTerminal())) {
+      mounted = mounter.mount(ImageMounter.DEVELOPER, in, size, sig, progress::update);
       mounter.hangup();
     } catch (LockdownServiceException e) {
       throw new CliException("the device did not mount " + image + ": " + e.error()

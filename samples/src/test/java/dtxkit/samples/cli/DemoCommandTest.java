@@ -49,5 +49,8 @@ class DemoCommandTest {
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
     assertTrue(out.matches("(?s).*\\ncpu +[\\d.]+% .*"), "sysmon samples:\n" + out);
     assertTrue(lines.get(lines.size() - 1).startsWith("Done: that was dtxkit's mock device."), out);
+    // The way to a real iPhone: the cable (usbmuxd) first, then a tunnel for iOS 17+.
+    String last = lines.get(lines.size() - 1);
+    assertTrue(last.indexOf("--usb") > 0 && last.indexOf("--usb") < last.indexOf("--tunneld"), last);
   }
 }

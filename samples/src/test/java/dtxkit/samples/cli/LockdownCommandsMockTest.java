@@ -77,7 +77,11 @@ class LockdownCommandsMockTest {
   @Test
   void installUploadsThenInstallsWithProgress() throws Exception {
     CliRunner.Result r = MockCommandsTest.ok("install", ipa(dir).toString());
-    assertTrue(r.out().contains("Uploading") && r.out().contains("InstallingApplication"), r.out());
+    assertTrue(r.out().contains("uploaded Demo.ipa") && r.out().contains("InstallingApplication"), r.out());
+    // Piped (not a terminal): the upload's progress is plain lines on standard error, the last one at 100 %.
+    assertTrue(r.err().contains("uploading Demo.ipa: ") && r.err().strip().endsWith("(100%)"), r.err());
+    CliRunner.Result json = MockCommandsTest.ok("install", "--json", ipa(dir).toString());
+    assertTrue(json.out().contains("\"status\":\"Uploading\"") && json.err().isEmpty(), json.out() + json.err());
     assertTrue(r.lines().get(r.lines().size() - 1).endsWith("Complete"), r.out());
     CliRunner.Result missing = MockCommandsTest.fails(2, "install", dir.resolve("nope.ipa").toString());
     assertTrue(missing.err().contains("is not a file"), missing.err());
@@ -87,6 +91,19 @@ class LockdownCommandsMockTest {
   void uninstallingASystemAppIsRefusedWithTheDevicesReason() {
     CliRunner.Result r = MockCommandsTest.fails(1, "uninstall", "com.apple.mobilesafari");
     assertTrue(r.err().contains("UninstallProhibited"), r.err());
+  }
+
+  @Test
+  void mountUploadsTheImageWithProgressOnStandardError() throws Exception {
+    Path image = Files.write(dir.resolve("Fresh.dmg"), new byte[300 * 1024]);
+    Path signature = Files.write(dir.resolve("Fresh.dmg.signature"), new byte[] {9, 8, 7, 6});
+    CliRunner.Result r = MockCommandsTest.ok("mount", image.toString(), signature.toString());
+    // The signature is new, so the image is uploaded; the shared mock may have mounted another test's image already.
+    assertTrue(java.util.Set.of("mounted the developer disk image", "a developer disk image is already mounted")
+        .contains(r.out().strip()), r.out());
+    // Piped: a line per tenth of the image, the last at 100 %.
+    assertTrue(r.err().contains("uploading Fresh.dmg: ") && r.err().strip().endsWith("300.0 KiB of 300.0 KiB (100%)"),
+        r.err());
   }
 
   @Test

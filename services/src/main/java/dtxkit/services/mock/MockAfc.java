@@ -40,8 +40,16 @@ final class MockAfc {
     }
   }
 
-  /** Serves one client until it closes. */
+  /** Serves one client of the media area until it closes. */
   void serve(ServiceConnection connection) throws IOException {
+    serve(connection, "");
+  }
+
+  /**
+   * Serves one client until it closes, every path it names taken relative to {@code root} (an app's container for
+   * house_arrest, empty for the media area).
+   */
+  void serve(ServiceConnection connection, String root) throws IOException {
     InputStream in = connection.input();
     OutputStream out = connection.output();
     Map<Long, Open> open = new HashMap<>();
@@ -56,11 +64,11 @@ final class MockAfc {
         offset += AfcPacket.HEADER_SIZE + p.header().length + p.data().length;
         long op = p.operation();
         if (op == AfcPacket.MAKE_DIR) {
-          state.makeDirectory(path(p, 0));
+          state.makeDirectory(rooted(root, path(p, 0)));
           status(out, p, AfcPacket.OK);
         } else if (op == AfcPacket.FILE_OPEN) {
           long mode = longAt(p, 0);
-          String path = path(p, 8);
+          String path = rooted(root, path(p, 8));
           if (open.size() >= MAX_OPEN) {
             status(out, p, AfcPacket.NO_SPACE_LEFT);
           } else if (mode == AfcPacket.MODE_READ) {
@@ -114,7 +122,7 @@ final class MockAfc {
             status(out, p, code);
           }
         } else if (op == AfcPacket.GET_FILE_INFO) {
-          String path = path(p, 0);
+          String path = rooted(root, path(p, 0));
           byte[] content = state.file(path);
           if (content != null) {
             info(out, p, "st_size", Integer.toString(content.length), "st_ifmt", "S_IFREG", "st_nlink", "1");
@@ -130,6 +138,18 @@ final class MockAfc {
     } finally {
       connection.close();
     }
+  }
+
+  /** {@code path} inside {@code root} (a folder ending in '/', or empty for the media area). */
+  private static String rooted(String root, String path) {
+    if (root.isEmpty()) {
+      return path;
+    }
+    String p = path;
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    return root + p;
   }
 
   private static String path(AfcPacket p, int from) {

@@ -30,6 +30,7 @@ import dtxkit.services.taps.ActivityTraceTap;
 import dtxkit.services.taps.CoreProfileSessionTap;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.services.lockdown.AfcClient;
+import dtxkit.services.lockdown.HouseArrest;
 import dtxkit.services.lockdown.ImageMounter;
 import dtxkit.services.lockdown.InstallationProxy;
 import dtxkit.services.lockdown.ServiceConnection;
@@ -160,6 +161,7 @@ public final class MockDevice implements AutoCloseable {
   private final MockImageMounter imageMounter;
   private final MockSyslogRelay syslogRelay;
   private final MockAfc afc;
+  private final MockHouseArrest houseArrest;
   private final ThreadPoolExecutor serviceThreads;
   private final MockUsbFace usbFace;
   private final RsdCheckinResponder installationProxyShim;
@@ -184,6 +186,7 @@ public final class MockDevice implements AutoCloseable {
     imageMounter = new MockImageMounter(state, b.developerImageMounted);
     syslogRelay = new MockSyslogRelay(state.syslog);
     afc = new MockAfc(state);
+    houseArrest = new MockHouseArrest(state, afc);
     serviceThreads = new ThreadPoolExecutor(0, MAX_SERVICE_CONNECTIONS, 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "mock-device-" + number + "-service-" + threads.incrementAndGet());
@@ -552,6 +555,17 @@ public final class MockDevice implements AutoCloseable {
   }
 
   /**
+   * A file of the device: in the media area (AFC) or, by its absolute path, in an app's container (house_arrest):
+   * e.g. the {@code .xctestconfiguration} an XCTest host wrote for a runner on iOS 13 and earlier.
+   *
+   * @param path relative to the media area, or absolute
+   * @return a copy of the content, or null when there is no such file
+   */
+  public byte[] file(String path) {
+    return state.file(path);
+  }
+
+  /**
    * True when a developer disk image is mounted (always, unless built {@link Builder#withoutDeveloperDiskImage()}
    * and nothing was mounted yet through {@value dtxkit.services.lockdown.ImageMounter#SERVICE}).
    *
@@ -567,7 +581,8 @@ public final class MockDevice implements AutoCloseable {
    * @return the service names
    */
   public static List<String> lockdownServiceNames() {
-    return List.of(InstallationProxy.SERVICE, SyslogRelay.SERVICE, ImageMounter.SERVICE, AfcClient.SERVICE);
+    return List.of(InstallationProxy.SERVICE, SyslogRelay.SERVICE, ImageMounter.SERVICE, AfcClient.SERVICE,
+        HouseArrest.SERVICE);
   }
 
   /**
@@ -585,6 +600,7 @@ public final class MockDevice implements AutoCloseable {
       case SyslogRelay.SERVICE -> syslogRelay::serve;
       case ImageMounter.SERVICE -> imageMounter::serve;
       case AfcClient.SERVICE -> afc::serve;
+      case HouseArrest.SERVICE -> houseArrest::serve;
       default -> throw new IllegalArgumentException("the mock serves no lockdown service " + service);
     };
     serviceThreads.execute(() -> {
