@@ -10,6 +10,7 @@ import dtxkit.runtime.rsd.RsdService;
 import dtxkit.runtime.rsd.server.RsdServer;
 import dtxkit.services.lockdown.InstallationProxy;
 import dtxkit.services.mock.MockDevice;
+import dtxkit.services.xctest.XcTestDevice;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -30,8 +31,8 @@ class InstrumentsRsdTest {
       assertEquals(device.identity().productType(), info.productType());
       assertEquals(device.identity().osVersion(), info.osVersion());
       assertEquals(device.dtxPort(), info.service(MockDevice.DTSERVICEHUB).port());
-      assertEquals(Set.of(MockDevice.DTSERVICEHUB, InstallationProxy.SHIM_SERVICE), info.services().keySet(),
-          "advertises only what it serves");
+      assertEquals(Set.of(MockDevice.DTSERVICEHUB, InstallationProxy.SHIM_SERVICE, XcTestDevice.TESTMANAGERD_REMOTE),
+          info.services().keySet(), "advertises only what it serves");
       assertFalse(info.service(MockDevice.DTSERVICEHUB).needsCheckin());
       assertEquals(1, instruments.processes().stream().filter(p -> p.name().equals("launchd")).count());
       assertTrue(instruments.connection().isOpen());
@@ -46,7 +47,9 @@ class InstrumentsRsdTest {
           + "\", \"usbmuxdTcp\": \"127.0.0.1:" + device.usbmuxdTcp().getPort()
           + "\", \"services\": {\"com.apple.instruments.dtservicehub\": " + device.dtxPort()
           + ", \"com.apple.mobile.installation_proxy.shim.remote\": "
-          + device.peerInfo().service(InstallationProxy.SHIM_SERVICE).port() + "}}",
+          + device.peerInfo().service(InstallationProxy.SHIM_SERVICE).port()
+          + ", \"com.apple.dt.testmanagerd.remote\": "
+          + device.peerInfo().service(XcTestDevice.TESTMANAGERD_REMOTE).port() + "}}",
           device.toJson());
       assertFalse(device.toJson().contains("\n"));
     }

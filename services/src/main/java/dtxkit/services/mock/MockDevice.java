@@ -147,6 +147,11 @@ public final class MockDevice implements AutoCloseable {
   private static final AtomicInteger DEVICES = new AtomicInteger();
   private static final Logger LOG = LoggerFactory.getLogger(MockDevice.class);
 
+  /** {@link Builder#testRunnerWait(java.time.Duration)}'s default, in seconds. */
+  public static final int DEFAULT_TEST_RUNNER_WAIT_SECONDS = 300;
+  static final java.time.Duration DEFAULT_TEST_RUNNER_WAIT = java.time.Duration.ofSeconds(
+      DEFAULT_TEST_RUNNER_WAIT_SECONDS);
+
   /** The most lockdown service connections (installation_proxy, syslog_relay, ...) served at once. */
   public static final int MAX_SERVICE_CONNECTIONS = 64;
 
@@ -165,6 +170,8 @@ public final class MockDevice implements AutoCloseable {
   private final ThreadPoolExecutor serviceThreads;
   private final MockUsbFace usbFace;
   private final RsdCheckinResponder installationProxyShim;
+  private final MockTestmanagerd testmanagerd;
+  private final DtxServer testmanagerdServer;
 
   private MockDevice(Builder b) throws IOException {
     int number = DEVICES.incrementAndGet();
@@ -195,16 +202,26 @@ public final class MockDevice implements AutoCloseable {
         });
     registry = new DtxServiceRegistry();
     registerCatalogue();
+    int iosMajor = Builder.majorVersion(b.identity.osVersion());
+    Map<String, MockTestPlan> plans = new LinkedHashMap<>();
+    plans.put(UI_TESTS_RUNNER, MockTestPlan.passing());
+    plans.put(WDA_RUNNER, MockTestPlan.webDriverAgent(MockTestPlan.WDA_URL));
+    plans.putAll(b.testPlans);
+    testmanagerd = new MockTestmanagerd(state, iosMajor, plans, b.testRunnerWait, factory);
     handles = new LinkedHashMap<>();
     for (Consumer<MockDevice> override : b.overrides) {
       override.accept(this);
     }
     DtxServer dtx = null;
+    DtxServer tm = null;
     RsdCheckinResponder shim = null;
     try {
       dtx = DtxServer.builder(registry).bindAddress(b.host).port(b.dtxPort).start();
+      if (testmanagerd.servedThroughRsd()) {
+        tm = DtxServer.builder(testmanagerd.registry()).bindAddress(b.host).port(0).start();
+      }
       shim = new RsdCheckinResponder(b.host, this::serveInstallationProxyShim, factory);
-      PeerInfo peerInfo = PeerInfo.builder()
+      PeerInfo.Builder peerInfoBuilder = PeerInfo.builder()
           .udid(b.identity.udid())
           .productType(b.identity.productType())
           .osVersion(b.identity.osVersion())
@@ -215,12 +232,14 @@ public final class MockDevice implements AutoCloseable {
           .property("DeviceName", new XpcString(b.identity.deviceName()))
           .uuid(UUID.nameUUIDFromBytes(b.identity.udid().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
           .service(RsdService.of(DTSERVICEHUB, dtx.port(), false))
-          .service(RsdService.of(InstallationProxy.SHIM_SERVICE, shim.port(), false))
-          .build();
+          .service(RsdService.of(InstallationProxy.SHIM_SERVICE, shim.port(), false));
+      if (tm != null) {
+        peerInfoBuilder.service(RsdService.of(MockTestmanagerd.RSD_SERVICE, tm.port(), false));
+      }
+      PeerInfo peerInfo = peerInfoBuilder.build();
       rsdServer = RsdServer.builder(peerInfo).bindAddress(b.host).port(b.rsdPort).start();
       try {
-        usbFace = new MockUsbFace(this, state, registry, imageMounter, Builder.majorVersion(b.identity.osVersion()),
-            b.usbmuxdSocket);
+        usbFace = new MockUsbFace(this, state, registry, imageMounter, testmanagerd, iosMajor, b.usbmuxdSocket);
       } catch (IOException | RuntimeException e) {
         rsdServer.close();
         throw e;
@@ -232,12 +251,17 @@ public final class MockDevice implements AutoCloseable {
       if (shim != null) {
         shim.close();
       }
+      if (tm != null) {
+        tm.close();
+      }
+      testmanagerd.close();
       scheduler.shutdownNow();
       serviceThreads.shutdownNow();
       throw e;
     }
     dtxServer = dtx;
     installationProxyShim = shim;
+    testmanagerdServer = tm;
   }
 
   /**
@@ -437,6 +461,27 @@ public final class MockDevice implements AutoCloseable {
    */
   public String lockdownInstrumentsService() {
     return usbFace.instrumentsService();
+  }
+
+  /** The device's state, for tests of this package. */
+  DeviceState state() {
+    return state;
+  }
+
+  /** The mock's testmanagerd, for tests of this package. */
+  MockTestmanagerd testmanagerd() {
+    return testmanagerd;
+  }
+
+  /**
+   * The testmanagerd service lockdown starts on the iOS version the device plays
+   * ({@code com.apple.testmanagerd.lockdown.secure} on 14-16, {@code com.apple.testmanagerd.lockdown} up to 13), or
+   * null on 17 and later, where RSD advertises {@code com.apple.dt.testmanagerd.remote}.
+   *
+   * @return the service name, or null
+   */
+  public String lockdownTestmanagerdService() {
+    return testmanagerd.lockdownService();
   }
 
   /**
@@ -685,6 +730,10 @@ public final class MockDevice implements AutoCloseable {
       usbFace.close();
       rsdServer.close();
       closeQuietly(installationProxyShim);
+      testmanagerd.close();
+      if (testmanagerdServer != null) {
+        testmanagerdServer.close();
+      }
     } finally {
       try {
         dtxServer.close();
@@ -719,8 +768,41 @@ public final class MockDevice implements AutoCloseable {
     private final List<Consumer<MockDevice>> overrides = new ArrayList<>();
     private boolean developerImageMounted = true;
     private java.nio.file.Path usbmuxdSocket;
+    private final Map<String, MockTestPlan> testPlans = new LinkedHashMap<>();
+    private java.time.Duration testRunnerWait = DEFAULT_TEST_RUNNER_WAIT;
 
     private Builder() {
+    }
+
+    /**
+     * The test plan a runner app plays when launched for an XCTest run (see {@link MockTestPlan}). By default
+     * {@link MockDevice#UI_TESTS_RUNNER} plays {@link MockTestPlan#passing()} and {@link MockDevice#WDA_RUNNER}
+     * {@link MockTestPlan#webDriverAgent(String)}; another bundle must also be installed ({@link #app(AppInfo)}).
+     *
+     * @param runnerBundleIdentifier the runner app, e.g. {@link MockDevice#UI_TESTS_RUNNER}
+     * @param plan what it runs
+     * @return this builder
+     */
+    public Builder testPlan(String runnerBundleIdentifier, MockTestPlan plan) {
+      testPlans.put(Objects.requireNonNull(runnerBundleIdentifier, "runnerBundleIdentifier"),
+          Objects.requireNonNull(plan, "plan"));
+      return this;
+    }
+
+    /**
+     * How long a test runner waits for the IDE at each step (its test session and authorization, the start of its
+     * plan, the end of the session) before it gives up and exits; {@value #DEFAULT_TEST_RUNNER_WAIT_SECONDS} s by
+     * default.
+     *
+     * @param wait the bound, more than zero
+     * @return this builder
+     */
+    public Builder testRunnerWait(java.time.Duration wait) {
+      if (wait.isNegative() || wait.isZero()) {
+        throw new IllegalArgumentException("testRunnerWait must be more than zero: " + wait);
+      }
+      this.testRunnerWait = wait;
+      return this;
     }
 
     /**
