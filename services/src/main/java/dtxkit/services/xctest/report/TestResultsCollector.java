@@ -1,5 +1,6 @@
 package dtxkit.services.xctest.report;
 
+import dtxkit.services.xctest.XcTestEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -164,6 +165,51 @@ public final class TestResultsCollector {
         ? (open.isEmpty() ? runOutput : open.peek().output)
         : last(running).output;
     target.append(line.endsWith("\n") ? line : line + "\n");
+  }
+
+  /**
+   * Takes one event of a run ({@link dtxkit.services.xctest.XcTestRun#poll}, or a request's listener): suites,
+   * cases, failures with their file and line, the end of the plan, and log lines (the runner's messages and its
+   * process output; XCTest's own debug lines are left out).
+   *
+   * @param event the event
+   */
+  public void accept(XcTestEvent event) {
+    if (event instanceof XcTestEvent.SuiteStarted s) {
+      suiteStarted(s.suite(), instant(s.startedAt()));
+    } else if (event instanceof XcTestEvent.SuiteFinished s) {
+      suiteFinished(s.suite(), seconds(s.totalDuration()));
+    } else if (event instanceof XcTestEvent.CaseStarted c) {
+      caseStarted(c.testClass(), c.method());
+    } else if (event instanceof XcTestEvent.CaseFailed f) {
+      caseFailed(f.testClass(), f.method(),
+          new TestFailure(f.message(), f.file(), (int) Math.max(0, Math.min(Integer.MAX_VALUE, f.line()))));
+    } else if (event instanceof XcTestEvent.CaseFinished c) {
+      caseFinished(c.testClass(), c.method(), TestStatus.fromXcTest(c.status()), seconds(c.seconds()));
+    } else if (event instanceof XcTestEvent.PlanFinished) {
+      planFinished();
+    } else if (event instanceof XcTestEvent.Log l && l.source() != XcTestEvent.Log.Source.DEBUG) {
+      log(l.message());
+    }
+  }
+
+  private static final java.time.format.DateTimeFormatter XCTEST_DATE =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss xx", java.util.Locale.ROOT);
+
+  /** A runner's timestamp ({@code 2020-05-12 21:09:59 +0000}), or null when it is not one. */
+  static Instant instant(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(text.strip(), XCTEST_DATE).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static Duration seconds(double seconds) {
+    return Double.isFinite(seconds) && seconds >= 0 ? Duration.ofNanos(Math.round(seconds * 1e9)) : Duration.ZERO;
   }
 
   /** The plan ran to its end ({@code _XCT_didFinishExecutingTestPlan}). */
