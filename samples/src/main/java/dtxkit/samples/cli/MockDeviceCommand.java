@@ -1,6 +1,7 @@
 package dtxkit.samples.cli;
 
 import dtxkit.services.mock.MockDevice;
+import dtxkit.services.mock.MockTestPlan;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -39,6 +40,24 @@ final class MockDeviceCommand implements Callable<Integer> {
           "14-16 (e.g. 15.8): Instruments through lockdown's DVTSecureSocketProxy, TLS kept;"
               + " 13 and earlier (e.g. 13.7): remoteserver, TLS handshake then plain DTX."})
   String ios;
+
+  @Option(names = "--xctest-plan", paramLabel = "PLAN",
+      description = {"What the installed UI-test runner com.example.UITests.xctrunner runs under 'dtxkit xctest run':",
+          "passing (default: three passing tests) or failing (and one that fails at LoginTests.swift:42)."})
+  String xctestPlan;
+
+  /** The plan {@code --xctest-plan} names, or null for the default. */
+  static MockTestPlan plan(CommandLine.Model.CommandSpec spec, String name) {
+    if (name == null) {
+      return null;
+    }
+    return switch (name) {
+      case "passing" -> MockTestPlan.passing();
+      case "failing" -> MockTestPlan.failing();
+      default -> throw new CommandLine.ParameterException(spec.commandLine(),
+          "--xctest-plan is passing or failing, not '" + name + "'");
+    };
+  }
 
   /**
    * An address other machines can use to reach this one: the first non-loopback address of an interface that is up
@@ -87,8 +106,9 @@ final class MockDeviceCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--ios: " + e.getMessage());
       }
     }
+    MockTestPlan plan = plan(spec, xctestPlan);
     CountDownLatch stopped = new CountDownLatch(1);
-    MockDevice mock = MockSessions.startDevice(address, rsdPort, ios);
+    MockDevice mock = MockSessions.startDevice(address, rsdPort, ios, plan);
     Thread hook = new Thread(() -> {
       mock.close();
       stopped.countDown();

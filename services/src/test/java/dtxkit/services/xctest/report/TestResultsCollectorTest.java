@@ -97,4 +97,31 @@ class TestResultsCollectorTest {
     assertEquals("case\n", r.cases().get(0).output());
     assertEquals(Duration.ofMillis(3), r.suites().get(0).duration(), "the sum of its cases while it runs");
   }
+
+  @Test
+  void xcTestEventsFeedTheSameResults() {
+    TestResultsCollector c = new TestResultsCollector();
+    for (dtxkit.services.xctest.XcTestEvent e : List.of(
+        new dtxkit.services.xctest.XcTestEvent.SuiteStarted("All tests", "2020-05-12 21:09:59 +0000"),
+        new dtxkit.services.xctest.XcTestEvent.SuiteStarted("LoginTests", "2020-05-12 21:09:59 +0000"),
+        new dtxkit.services.xctest.XcTestEvent.CaseStarted("UITests.LoginTests", "testLogin"),
+        new dtxkit.services.xctest.XcTestEvent.Log("tapping\n", dtxkit.services.xctest.XcTestEvent.Log.Source.MESSAGE),
+        new dtxkit.services.xctest.XcTestEvent.Log("XCTest's own line\n",
+            dtxkit.services.xctest.XcTestEvent.Log.Source.DEBUG),
+        new dtxkit.services.xctest.XcTestEvent.CaseFailed("UITests.LoginTests", "testLogin", "boom", "Login.swift", 42),
+        new dtxkit.services.xctest.XcTestEvent.CaseFinished("UITests.LoginTests", "testLogin", "failed", 0.5),
+        new dtxkit.services.xctest.XcTestEvent.SuiteFinished("LoginTests", "2020-05-12 21:10:00 +0000", 1, 0, 1, 0,
+            0.5, 0.75),
+        new dtxkit.services.xctest.XcTestEvent.PlanFinished())) {
+      c.accept(e);
+    }
+    TestResults r = c.results();
+    assertTrue(r.finished());
+    TestCaseResult only = r.cases().get(0);
+    assertEquals(TestStatus.FAILED, only.status());
+    assertEquals("Login.swift:42", only.failures().get(0).location());
+    assertEquals("tapping\n", only.output(), "debug lines are left out");
+    assertEquals(Instant.parse("2020-05-12T21:09:59Z"), r.suites().get(0).startedAt());
+    assertEquals(Duration.ofMillis(750), r.suites().get(0).duration());
+  }
 }
