@@ -27,7 +27,7 @@ say "mock device: $mock13"
 
 status=0
 (cd "$here" && DTXKIT_MOCK_DEVICE_15="$mock15" DTXKIT_MOCK_DEVICE_13="$mock13" timeout --kill-after=10 600 \
-  node --test --test-force-exit --test-timeout=120000 --test-reporter=spec test/usbmuxd.test.js) \
+  node --test --test-force-exit --test-timeout=120000 --test-reporter=spec test/usbmuxd.test.js test/xctest.test.js) \
   || status=$?
 interop_mocks_alive || status=1
 exit "$status"
