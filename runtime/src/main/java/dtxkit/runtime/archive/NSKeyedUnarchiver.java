@@ -7,7 +7,6 @@ import com.dd.plist.NSDictionary;
 import com.dd.plist.NSNumber;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
-import com.dd.plist.PropertyListParser;
 import com.dd.plist.UID;
 import dtxkit.runtime.DtxLimitExceededException;
 import dtxkit.runtime.DtxProtocolException;
@@ -201,7 +200,7 @@ public final class NSKeyedUnarchiver {
     }
     NSObject parsed;
     try {
-      parsed = PropertyListParser.parse(isXml(data) ? realsAsReals(data) : data);
+      parsed = dtxkit.runtime.internal.QuietPlists.parse(isXml(data) ? realsAsReals(data) : data);
     } catch (Exception | StackOverflowError e) {
       throw new ArchiveFormatException("plist", "not a property list (" + e + ")", e);
     }

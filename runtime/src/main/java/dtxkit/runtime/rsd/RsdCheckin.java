@@ -3,7 +3,6 @@ package dtxkit.runtime.rsd;
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
-import com.dd.plist.PropertyListParser;
 import dtxkit.runtime.DtxLimitExceededException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -123,7 +122,7 @@ public final class RsdCheckin {
     }
     NSObject parsed;
     try {
-      parsed = PropertyListParser.parse(bytes);
+      parsed = dtxkit.runtime.internal.QuietPlists.parse(bytes);
     } catch (Exception e) {
       throw new RsdProtocolException("RSDCheckin plist", "a property list", e.toString());
     }

@@ -5,7 +5,6 @@ import com.dd.plist.NSDictionary;
 import com.dd.plist.NSNumber;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
-import com.dd.plist.PropertyListParser;
 import dtxkit.runtime.DtxProtocolException;
 import java.nio.charset.StandardCharsets;
 
@@ -28,7 +27,7 @@ public final class Plists {
   public static NSDictionary parseDictionary(byte[] bytes, String what, long offset) throws DtxProtocolException {
     NSObject parsed;
     try {
-      parsed = PropertyListParser.parse(bytes);
+      parsed = dtxkit.runtime.internal.QuietPlists.parse(bytes);
     } catch (Exception | StackOverflowError e) {
       throw new DtxProtocolException(what, what + ": not a property list (" + bytes.length + " bytes: "
           + preview(bytes) + "): " + e, offset, true, null);

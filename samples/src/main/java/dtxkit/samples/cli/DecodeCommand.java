@@ -46,6 +46,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Decode a raw DTX byte stream (a message or a recorded conversation) to JSON lines, one per message.",
+      "A recording from dtxkit proxy gives every connection's messages, each with connection, direction (toDevice,"
+          + " fromDevice) and time, and the connections' open and close events.",
       "Aux kinds: string, object (an archived value), buffer (bytes that are not an archive), int32, int64,"
           + " double, null, dictionary."
     })
@@ -74,9 +76,48 @@ final class DecodeCommand implements Callable<Integer> {
       return 2;
     }
     JsonFactory factory = new JsonFactory();
+    try (InputStream raw = open()) {
+      java.io.BufferedInputStream peek = new java.io.BufferedInputStream(raw, CHUNK);
+      peek.mark(16);
+      byte[] head = peek.readNBytes(8);
+      peek.reset();
+      if (dtxkit.samples.proxy.Recording.isRecording(head)) {
+        return decodeRecording(peek, out, err);
+      }
+      return decodeStream(peek, out, err, factory);
+    }
+  }
+
+  /** A recording from {@code dtxkit proxy}: every connection's messages, with connection and direction. */
+  private int decodeRecording(InputStream in, PrintWriter out, PrintWriter err) throws IOException {
+    RecordingLines lines = new RecordingLines(out);
+    try (dtxkit.samples.proxy.RecordingDecoder decoder = new dtxkit.samples.proxy.RecordingDecoder(lines)) {
+      dtxkit.samples.proxy.Recording.Reader reader = new dtxkit.samples.proxy.Recording.Reader(in);
+      dtxkit.samples.proxy.Recording.Entry entry;
+      while ((entry = reader.next()) != null) {
+        decoder.accept(entry);
+      }
+    } catch (DtxProtocolException e) {
+      printError(new JsonFactory(), out, e);
+      out.flush();
+      err.println("dtxkit decode: the recording is malformed: " + e.getMessage() + " (" + lines.messages()
+          + " message(s) decoded before it)");
+      return 1;
+    }
+    out.flush();
+    if (lines.errors() > 0) {
+      err.println("dtxkit decode: " + lines.errors() + " DTX stream(s) in the recording are malformed (see the"
+          + " \"error\" lines); " + lines.messages() + " message(s) decoded");
+      return 1;
+    }
+    return 0;
+  }
+
+  private int decodeStream(InputStream in0, PrintWriter out, PrintWriter err, JsonFactory factory)
+      throws IOException {
     long decoded = 0;
     long fed = 0;
-    try (InputStream in = open(); DtxMessageDecoder decoder = new DtxMessageDecoder()) {
+    try (InputStream in = in0; DtxMessageDecoder decoder = new DtxMessageDecoder()) {
       byte[] chunk = new byte[CHUNK];
       DtxProtocolException[] payloadError = {null};
       // Lines of the messages completed by the current chunk; printed even when the chunk then fails.

@@ -17,7 +17,7 @@ class CliBasicsTest {
     CliRunner.Result r = CliRunner.run("--help");
     assertEquals(0, r.exitCode());
     for (String c : List.of("rsd", "ps", "launch", "kill", "screenshot", "sysmon", "location", "conditions", "apps",
-        "netstat", "notifications", "energy", "decode", "xctest", "wda", "mock-device", "demo")) {
+        "netstat", "notifications", "energy", "decode", "xctest", "wda", "mock-device", "demo", "stubs", "proxy")) {
       assertTrue(r.out().matches("(?s).*\\n  " + c + " .*"), c + " missing from:\n" + r.out());
     }
   }

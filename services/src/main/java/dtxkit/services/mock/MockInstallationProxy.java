@@ -4,7 +4,6 @@ import com.dd.plist.NSArray;
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
-import com.dd.plist.PropertyListParser;
 import dtxkit.services.applications.AppInfo;
 import dtxkit.services.lockdown.ServiceConnection;
 import java.io.ByteArrayInputStream;
@@ -273,7 +272,7 @@ final class MockInstallationProxy {
         if (INFO_PLIST.matcher(e.getName()).matches()) {
           byte[] bytes = readBounded(zip, MAX_INFO_PLIST);
           try {
-            if (PropertyListParser.parse(bytes) instanceof NSDictionary d) {
+            if (dtxkit.runtime.internal.QuietPlists.parse(bytes) instanceof NSDictionary d) {
               return d;
             }
           } catch (Exception ex) {
