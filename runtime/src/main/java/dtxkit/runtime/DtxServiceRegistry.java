@@ -115,7 +115,7 @@ public final class DtxServiceRegistry {
     register(binding.identifier(), channel -> {
       T implementation = Objects.requireNonNull(factory.apply(channel), "the factory returned null");
       handle.attach(channel);
-      return binding.newDispatcher(implementation);
+      return Dispatchers.of(binding, implementation);
     });
     return handle;
   }
@@ -175,7 +175,7 @@ public final class DtxServiceRegistry {
       L implementation = Objects.requireNonNull(factory.apply(channel, remoteBinding.newClient(channel)),
           "the factory returned null");
       handle.attach(channel);
-      return localBinding.newDispatcher(implementation);
+      return Dispatchers.of(localBinding, implementation);
     });
     return handle;
   }

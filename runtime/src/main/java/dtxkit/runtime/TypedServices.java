@@ -64,7 +64,8 @@ final class TypedServices {
     DtxServiceBinding<L, ?> localBinding = DtxProxyHandle.proxyBinding(local);
     String identifier = DtxProxyHandle.identifier(localBinding, remoteBinding);
     DtxClientHandle.Events events = new DtxClientHandle.Events(null, identifier);
-    DtxChannel channel = connection.openChannel(identifier, events, localBinding.newDispatcher(implementation));
+    DtxChannel channel = connection.openChannel(identifier, events,
+        Dispatchers.of(localBinding, implementation));
     return new DtxProxyHandle<>(remoteBinding, localBinding, channel, implementation, events);
   }
 

@@ -2,6 +2,9 @@ package dtxkit.services.xctest;
 
 import dtxkit.runtime.DtxChannel;
 import dtxkit.runtime.DtxConnection;
+import dtxkit.runtime.DtxFallbackHandler;
+import dtxkit.runtime.DtxInvocation;
+import dtxkit.runtime.DtxUnrecognizedSelectorException;
 import dtxkit.runtime.archive.NSError;
 import dtxkit.runtime.archive.NSURL;
 import dtxkit.runtime.archive.XCActivityRecord;
@@ -70,6 +73,10 @@ public final class XcTestRun implements AutoCloseable {
   private volatile int pid = -1;
   private volatile ProcessControl processControl;
   private volatile boolean closing;
+  private final AtomicLong unknownCallbacks = new AtomicLong();
+  private final java.util.Set<String> unknownSelectors = new java.util.LinkedHashSet<>();
+  /** How many distinct unknown selectors {@link #unknownSelectors()} names. */
+  static final int MAX_UNKNOWN_NAMES = 32;
 
   private record LogWatch(Pattern pattern, CompletableFuture<String> future) {}
 
@@ -156,6 +163,21 @@ public final class XcTestRun implements AutoCloseable {
       return null;
     }
     return m.groupCount() > 0 && m.group(1) != null ? m.group(1) : m.group();
+  }
+
+  /**
+   * {@code _XCT_*} callbacks the runner sent that {@link XCTestManagerIdeInterface} does not declare (a newer iOS):
+   * acknowledged with OK as Xcode does, and counted here.
+   */
+  public long unknownCallbacks() {
+    return unknownCallbacks.get();
+  }
+
+  /** The first {@value #MAX_UNKNOWN_NAMES} distinct selectors among {@link #unknownCallbacks()}. */
+  public java.util.Set<String> unknownSelectors() {
+    synchronized (unknownSelectors) {
+      return java.util.Set.copyOf(unknownSelectors);
+    }
   }
 
   /** Stops the run: kills the runner and closes the connections; an unfinished summary is cancelled. */
@@ -325,7 +347,28 @@ public final class XcTestRun implements AutoCloseable {
   }
 
   /** The IDE side of the run: what testmanagerd and the runner call, turned into events. */
-  private final class HostIde implements XCTestManagerIdeInterface {
+  private final class HostIde implements XCTestManagerIdeInterface, DtxFallbackHandler {
+
+    /**
+     * A {@code _XCT_*} callback nobody declared yet (a newer runner): acknowledged as Xcode does, counted, and named
+     * in one log line per selector (at most {@link #MAX_UNKNOWN_NAMES}).
+     */
+    @Override
+    public Object handleUnknown(DtxInvocation invocation) {
+      String selector = invocation.selector();
+      if (!selector.startsWith("_XCT_")) {
+        throw DtxUnrecognizedSelectorException.forSelector(selector, "XCTestManager_IDEInterface");
+      }
+      unknownCallbacks.incrementAndGet();
+      boolean first;
+      synchronized (unknownSelectors) {
+        first = unknownSelectors.size() < MAX_UNKNOWN_NAMES && unknownSelectors.add(selector);
+      }
+      if (first) {
+        LOG.info("the runner sent {}, which dtxkit does not know; acknowledged and counted", selector);
+      }
+      return null;
+    }
 
     @Override
     public void logMessage(String message) {

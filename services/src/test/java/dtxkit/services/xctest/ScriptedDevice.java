@@ -62,6 +62,8 @@ final class ScriptedDevice implements XcTestDevice, AutoCloseable {
     return t;
   });
   private volatile DtxConnection session;
+  /** The runner's driver channel, once it opened it (for sending what no interface declares). */
+  volatile dtxkit.runtime.DtxChannel runnerChannel;
   private volatile ProcessControl.Events processEvents;
   private int testManagers;
 
@@ -210,6 +212,7 @@ final class ScriptedDevice implements XcTestDevice, AutoCloseable {
         CompletableFuture<Long> started = new CompletableFuture<>();
         DtxProxyHandle<XCTestManagerIdeInterface, XCTestDriverInterface> driver = session.openProxy(
             XCTestManagerIdeInterface.class, XCTestDriverInterface.class, started::complete);
+        runnerChannel = driver.channel();
         XCTestManagerIdeInterface ide = driver.remote();
         ide.testBundleReadyWithProtocolVersion(36, 7);
         configurationReceived.complete(ide.testRunnerReadyWithCapabilities(

@@ -193,6 +193,26 @@ class XcTestRunnerFlowsTest {
   }
 
   @Test
+  void callbacksNobodyDeclaredYetAreAcknowledgedAndCounted() throws Exception {
+    try (ScriptedDevice device = new ScriptedDevice("18.2")) {
+      device.plan = ide -> {
+        ide.didBeginExecutingTestPlan();
+        assertNull(device.runnerChannel.invoke("_XCT_reportSomethingNew:", dtxkit.runtime.DtxArgument.object(1)));
+        assertNull(device.runnerChannel.invoke("_XCT_reportSomethingNew:", dtxkit.runtime.DtxArgument.object(2)));
+        dtxkit.runtime.DtxRemoteException notXct = assertThrows(dtxkit.runtime.DtxRemoteException.class,
+            () -> device.runnerChannel.invoke("somethingElse"));
+        assertTrue(notXct.getMessage().contains("does not respond to the selector"), notXct.getMessage());
+        ide.didFinishExecutingTestPlan();
+      };
+      try (XcTestRun run = XcTestRunner.on(device).start(request().build())) {
+        assertTrue(run.summary().get(20, TimeUnit.SECONDS).allPassed());
+        assertEquals(2, run.unknownCallbacks());
+        assertEquals(java.util.Set.of("_XCT_reportSomethingNew:"), run.unknownSelectors());
+      }
+    }
+  }
+
+  @Test
   void aWebDriverAgentRunIsReadyStaysUpAndClosingItKillsTheRunner() throws Exception {
     try (ScriptedDevice device = new ScriptedDevice("16.7")) {
       device.plan = ide -> {

@@ -2,6 +2,7 @@ package dtxkit.runtime.internal.behaviour;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -190,6 +191,36 @@ class ProxyChannelsLoopbackTest {
     DtxUnrecognizedSelectorException e = assertThrows(DtxUnrecognizedSelectorException.class,
         () -> raw.invoke("_XCT_noSuchCallback"));
     assertTrue(e.getMessage().contains("_XCT_noSuchCallback"), e.getMessage());
+  }
+
+  /** An IDE that also answers selectors its protocol does not declare. */
+  static final class LenientIde extends RecordingIdeBase implements dtxkit.runtime.DtxFallbackHandler {
+    @Override
+    public Object handleUnknown(dtxkit.runtime.DtxInvocation invocation) {
+      calls.add("unknown " + invocation.selector() + " " + invocation.arguments());
+      return invocation.selector().equals("_XCT_answer") ? 42 : null;
+    }
+  }
+
+  /** Ide with default methods only, recording nothing but what a subclass adds. */
+  static class RecordingIdeBase implements Ide {
+    final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+  }
+
+  @Test
+  void anImplementationThatIsAFallbackHandlerAnswersUndeclaredSelectors() throws Exception {
+    LenientIde ide = new LenientIde();
+    DtxServiceRegistry host = new DtxServiceRegistry();
+    host.registerProxy(Ide.class, Driver.class, (channel, driver) -> ide);
+    DtxConnection[] pair = connect(host, new DtxServiceRegistry());
+    DtxChannel raw = pair[1].openChannel("dtxproxy:Test_DriverInterface:Test_IDEInterface");
+    assertEquals(null, raw.invoke("_XCT_somethingNew:", dtxkit.runtime.DtxArgument.object("x")));
+    assertEquals(42, raw.invoke("_XCT_answer"));
+    // Declared selectors still go to the dispatcher.
+    raw.invoke("_XCT_logDebugMessage:", dtxkit.runtime.DtxArgument.object("hello"));
+    assertEquals("unknown _XCT_somethingNew: [x]", ide.calls.poll(20, TimeUnit.SECONDS));
+    assertEquals("unknown _XCT_answer []", ide.calls.poll(20, TimeUnit.SECONDS));
+    assertNull(ide.calls.poll(100, TimeUnit.MILLISECONDS), "the declared call reached the default method");
   }
 
   @Test
