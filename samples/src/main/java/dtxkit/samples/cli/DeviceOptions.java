@@ -21,9 +21,11 @@ import picocli.CommandLine;
 
 /**
  * Device selection shared by every command that talks to a device (a picocli mixin): {@code --usb} (usbmuxd and
- * lockdown), {@code --rsd HOST PORT}, {@code --tunneld [URL]}, {@code --go-ios [URL]}, {@code --mock}, and
- * {@code --udid} to pick one device. With none of them, dtxkit picks: a usbmuxd device on iOS 16 or earlier through
- * lockdown, else a tunnel from tunneld at its default address; it says which on standard error.
+ * lockdown, and on iOS 17.4+ the CoreDeviceProxy tunnel), {@code --rsd HOST PORT}, {@code --tunneld [URL]},
+ * {@code --go-ios [URL]}, {@code --mock}, and {@code --udid} to pick one device. With none of them, dtxkit picks: a
+ * usbmuxd device on iOS 16 or earlier through lockdown; on iOS 17.4+ a tunnel from tunneld when one runs for it,
+ * else the device's CoreDeviceProxy tunnel; otherwise a tunnel from tunneld at its default address; it says which
+ * on standard error.
  */
 final class DeviceOptions {
   /** What the tool says whenever it finds no device to talk to. */
@@ -60,8 +62,9 @@ final class DeviceOptions {
     boolean mock;
 
     @Option(names = "--usb",
-        description = "Reach the device through usbmuxd and lockdown (a phone on a cable; Instruments up to iOS 16);"
-            + " USBMUXD_SOCKET_ADDRESS names another usbmuxd.")
+        description = "Reach the device through usbmuxd and lockdown (a phone on a cable; Instruments up to iOS 16,"
+            + " and on iOS 17.4+ through the device's CoreDeviceProxy tunnel); USBMUXD_SOCKET_ADDRESS names another"
+            + " usbmuxd.")
     boolean usb;
   }
 
@@ -117,11 +120,18 @@ final class DeviceOptions {
     return UsbmuxClient.create(address, UsbmuxClient.Options.DEFAULT);
   }
 
-  /** Through usbmuxd and lockdown. */
+  /**
+   * Through usbmuxd and lockdown; on iOS 17.4+ Instruments through the CoreDeviceProxy tunnel that lockdown offers
+   * (dtxkit's own userspace TCP: no root, no daemon).
+   */
   private DeviceSession openUsb(CommandLine.Model.CommandSpec spec) {
     UsbmuxClient usbmux = usbmux(spec);
     UsbmuxDevice device = UsbLink.pick(usbmux, UsbLink.devices(usbmux), udid);
-    return new DeviceSession(UsbLink.open(usbmux, device, LockdownClient.Options.DEFAULT), null);
+    UsbLink link = UsbLink.open(usbmux, device, LockdownClient.Options.DEFAULT);
+    if (Instruments.lockdownServiceFor(link.osVersion()) == null && TunnelLink.offersTunnel(link.osVersion())) {
+      return new DeviceSession(new TunnelLink(usbmux, device, link, LockdownClient.Options.DEFAULT), null);
+    }
+    return new DeviceSession(link, null);
   }
 
   /**
@@ -149,6 +159,21 @@ final class DeviceOptions {
         return new DeviceSession(link, null);
       }
       usbNote = device.udid() + " on usbmuxd runs iOS " + values[1] + ", which needs a tunnel";
+      if (TunnelLink.offersTunnel(values[1])) {
+        // A tunnel daemon's tunnel when one runs for this device; else the device's own CoreDeviceProxy.
+        try {
+          DeviceSession session = openRsd(spec, usbNote);
+          note(spec, "using " + session.link().udid() + " through " + session.link().description()
+              + " from tunneld");
+          return session;
+        } catch (CliException e) {
+          UsbLink usb = UsbLink.open(usbmux, device, LockdownClient.Options.DEFAULT);
+          TunnelLink link = new TunnelLink(usbmux, device, usb, LockdownClient.Options.DEFAULT);
+          note(spec, "using " + device.udid() + " through " + link.description() + " (no tunnel daemon: "
+              + e.getMessage() + ")");
+          return new DeviceSession(link, null);
+        }
+      }
     }
     DeviceSession session = openRsd(spec, usbNote);
     note(spec, "using " + session.link().udid() + " through " + session.link().description() + " from tunneld"

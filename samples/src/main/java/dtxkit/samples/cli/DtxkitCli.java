@@ -19,13 +19,14 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = DtxkitCli.Version.class,
     description = "Talk DTX (Instruments) and RemoteXPC to iOS devices, or to dtxkit's mock device.",
-    subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RsdCommand.class, PsCommand.class,
+    subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RsdCommand.class, TunnelCommand.class,
+        PsCommand.class,
         LaunchCommand.class, KillCommand.class, ScreenshotCommand.class, LocationCommand.class,
         ConditionsCommand.class, AppsCommand.class, NotificationsCommand.class, EnergyCommand.class,
         SysmonCommand.class, TopCommand.class, GraphicsCommand.class, NetstatCommand.class, SyslogCommand.class,
         InstallCommand.class, UninstallCommand.class, MountCommand.class, DevicesCommand.class, PairCommand.class,
-        XcTestCommand.class, WdaCommand.class, MockDeviceCommand.class, DemoCommand.class, StubsCommand.class,
-        ProxyCommand.class})
+        XcTestCommand.class, WdaCommand.class, MockDeviceCommand.class, TunneldCommand.class, DemoCommand.class,
+        StubsCommand.class, ProxyCommand.class})
 public final class DtxkitCli implements Runnable {
   /** slf4j-simple's level property; set before the first logger exists. */
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -95,6 +95,11 @@ final class UsbLink implements DeviceLink {
     }
   }
 
+  /** The pair record found for the device. */
+  PairRecord record() {
+    return record;
+  }
+
   @Override
   public String udid() {
     return device.udid();

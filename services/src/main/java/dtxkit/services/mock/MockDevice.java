@@ -896,7 +896,8 @@ public final class MockDevice implements AutoCloseable {
      * The iOS version the device plays, which decides how Instruments is reached through lockdown: 17 and later
      * only through RSD (lockdown answers {@code InvalidService}, as a device does); 14 to 16
      * {@code com.apple.instruments.remoteserver.DVTSecureSocketProxy} with TLS for the whole connection; 13 and
-     * earlier {@code com.apple.instruments.remoteserver}, a TLS handshake then plain DTX. Sets the identity's
+     * earlier {@code com.apple.instruments.remoteserver}, a TLS handshake then plain DTX. From 17.4 lockdown also
+     * offers CoreDeviceProxy, the tunnel to RSD and DTX ({@code dtxkit.runtime.tunnel.CoreDeviceTunnel}). Sets the identity's
      * version, build and product type to a device of that era (keeping the UDID and name).
      *
      * @param version e.g. {@code 15.8}, {@code 13.7}, {@code 17.4}

@@ -17,6 +17,13 @@ import dtxkit.runtime.usbmux.UsbmuxClient;
 import dtxkit.runtime.usbmux.UsbmuxDevice;
 import dtxkit.runtime.usbmux.UsbmuxDeviceTable;
 import dtxkit.runtime.usbmux.UsbmuxServer;
+import dtxkit.runtime.tunnel.CoreDeviceTunnel;
+import dtxkit.runtime.tunnel.PortForwarder;
+import dtxkit.runtime.tunnel.TunnelParameters;
+import dtxkit.runtime.tunnel.tcp.TcpStack;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.security.SecureRandom;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -38,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * The mock device reached as a phone on a cable: a usbmuxd (Unix socket and loopback TCP) listing the device and
  * answering {@code ReadPairRecord} with a pairing it generated, and behind {@code Connect} to 62078 a lockdownd
  * whose {@code StartService} hands out single-use ports for Instruments (in the TLS mode of the iOS version the mock
- * plays), installation_proxy, syslog_relay and mobile_image_mounter.
+ * plays), installation_proxy, syslog_relay and mobile_image_mounter, and on iOS 17.4+ for
+ * {@value CoreDeviceTunnel#SERVICE}: the CDTunnel handshake, then a userspace TCP at the tunnel's device address
+ * whose RSD port and service ports lead to the mock's RSD and DTX servers.
  */
 final class MockUsbFace implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MockUsbFace.class);
@@ -68,6 +77,8 @@ final class MockUsbFace implements AutoCloseable {
   private final Map<Integer, String> pendingPorts = new ConcurrentHashMap<>();
   private final Set<DtxConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger nextPort = new AtomicInteger(49152);
+  private final Set<TcpStack> tunnels = ConcurrentHashMap.newKeySet();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   MockUsbFace(MockDevice device, DeviceState state, DtxServiceRegistry registry, MockImageMounter imageMounter,
       MockTestmanagerd testmanagerd, int iosMajor, Path socketPath) throws IOException {
@@ -217,9 +228,36 @@ final class MockUsbFace implements AutoCloseable {
     return v == null ? null : NSObject.fromJavaObject(v);
   }
 
+  /** Whether lockdown offers CoreDeviceProxy: iOS 17.4 and later. */
+  boolean offersTunnel() {
+    return versionAtLeast(state.identity.osVersion(), 17, 4);
+  }
+
+  static boolean versionAtLeast(String version, int major, int minor) {
+    String[] parts = version.strip().split("\\.");
+    try {
+      int ma = Integer.parseInt(parts[0]);
+      int mi = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+      return ma > major || (ma == major && mi >= minor);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** The tunnels (device-side TCP stacks) running now. */
+  int openTunnels() {
+    tunnels.removeIf(TcpStack::isClosed);
+    return tunnels.size();
+  }
+
   private ServiceInfo startService(String service, NSDictionary request) throws LockdownException {
     boolean ssl;
-    if (service.equals(DVT_SECURE_SOCKET_PROXY) || service.equals(REMOTESERVER)) {
+    if (service.equals(CoreDeviceTunnel.SERVICE)) {
+      if (!offersTunnel()) {
+        throw new LockdownException.InvalidServiceException("StartService");
+      }
+      ssl = true;
+    } else if (service.equals(DVT_SECURE_SOCKET_PROXY) || service.equals(REMOTESERVER)) {
       if (!service.equals(instrumentsService()) || !imageMounter.developerImageMounted()) {
         throw new LockdownException.InvalidServiceException("StartService");
       }
@@ -266,8 +304,50 @@ final class MockUsbFace implements AutoCloseable {
     connection.closeFuture().thenRun(() -> connections.remove(connection));
   }
 
+  /**
+   * CoreDeviceProxy's device side: TLS, the handshake announcing a fresh ULA /64 (device ::1, host ::2, the mock's
+   * RSD port), and a userspace TCP whose RSD and advertised service ports are forwarded to the mock's servers.
+   */
+  private void serveTunnel(DtxTransport raw) throws IOException {
+    TlsIdentity identity;
+    synchronized (this) {
+      identity = deviceIdentity;
+    }
+    DtxTransport stream = DeviceTls.server(raw, identity, TlsMode.KEEP, TlsOptions.DEFAULT,
+        CoreDeviceTunnel.SERVICE + " TLS handshake");
+    byte[] prefix = new byte[16];
+    RANDOM.nextBytes(prefix);
+    prefix[0] = (byte) 0xfd;
+    for (int i = 6; i < 16; i++) {
+      prefix[i] = 0;
+    }
+    prefix[15] = 1;
+    Inet6Address server = (Inet6Address) InetAddress.getByAddress(prefix);
+    prefix[15] = 2;
+    Inet6Address client = (Inet6Address) InetAddress.getByAddress(prefix);
+    TunnelParameters parameters = new TunnelParameters(client, 64, 16000, server, device.rsdPort());
+    InetAddress target = InetAddress.getByName(device.rsdHost());
+    TcpStack stack = CoreDeviceTunnel.serve(stream, parameters, CoreDeviceTunnel.Options.DEFAULT,
+        s -> new PortForwarder(s.listen(this::tunnelPort), port -> new InetSocketAddress(target, port),
+            MockDevice.MAX_SERVICE_CONNECTIONS));
+    tunnels.add(stack);
+    tunnels.removeIf(TcpStack::isClosed);
+  }
+
+  /** The ports reachable inside the tunnel: RSD's and every service RSD advertises. */
+  private boolean tunnelPort(int port) {
+    if (port == device.rsdPort()) {
+      return true;
+    }
+    return device.peerInfo().services().values().stream().anyMatch(s -> s.port() == port);
+  }
+
   @Override
   public void close() {
+    for (TcpStack t : tunnels) {
+      t.close();
+    }
+    tunnels.clear();
     try {
       usbmuxd.close();
     } catch (IOException e) {
@@ -334,6 +414,9 @@ final class MockUsbFace implements AutoCloseable {
       }
       if (MockDevice.lockdownServiceNames().contains(service)) {
         return stream -> device.serveLockdownService(service, stream);
+      }
+      if (service.equals(CoreDeviceTunnel.SERVICE)) {
+        return MockUsbFace.this::serveTunnel;
       }
       return stream -> serveInstruments(service, stream);
     }

@@ -20,6 +20,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Consumer;
+import javax.net.SocketFactory;
 
 /**
  * A connection to a device's RemoteServiceDiscovery port: the RemoteXPC handshake, the {@code Handshake} message with
@@ -47,21 +48,28 @@ public final class RsdClient implements AutoCloseable {
    * @param peerInfoTimeout how long to wait for the peer info after the handshake
    * @param checkinLabel the {@code Label} sent in RSDCheckin
    * @param xpc RemoteXPC tuning
+   * @param socketFactory makes the sockets to RSD and to the services (null: the kernel's TCP)
    */
   public record Options(UUID hostUuid, Duration connectTimeout, Duration peerInfoTimeout, String checkinLabel,
-      RemoteXpcConnection.Options xpc) {
-    /** Persisted host UUID, 10 s timeouts, label {@code dtxkit}, devicectl's windows. */
+      RemoteXpcConnection.Options xpc, SocketFactory socketFactory) {
+    /** Persisted host UUID, 10 s timeouts, label {@code dtxkit}, devicectl's windows, kernel sockets. */
     public static final Options DEFAULT = new Options(null, Duration.ofSeconds(10), Duration.ofSeconds(10), "dtxkit",
         RemoteXpcConnection.Options.DEFAULT);
 
+    /** The first five settings, with kernel sockets. */
+    public Options(UUID hostUuid, Duration connectTimeout, Duration peerInfoTimeout, String checkinLabel,
+        RemoteXpcConnection.Options xpc) {
+      this(hostUuid, connectTimeout, peerInfoTimeout, checkinLabel, xpc, null);
+    }
+
     /** These options with another host UUID. */
     public Options withHostUuid(UUID uuid) {
-      return new Options(uuid, connectTimeout, peerInfoTimeout, checkinLabel, xpc);
+      return new Options(uuid, connectTimeout, peerInfoTimeout, checkinLabel, xpc, socketFactory);
     }
 
     /** These options with other RemoteXPC options. */
     public Options withXpc(RemoteXpcConnection.Options xpc) {
-      return new Options(hostUuid, connectTimeout, peerInfoTimeout, checkinLabel, xpc);
+      return new Options(hostUuid, connectTimeout, peerInfoTimeout, checkinLabel, xpc, socketFactory);
     }
 
     /**
@@ -70,6 +78,19 @@ public final class RsdClient implements AutoCloseable {
      */
     public Options withThreadFactory(java.util.concurrent.ThreadFactory threadFactory) {
       return withXpc(xpc.withThreadFactory(threadFactory));
+    }
+
+    /**
+     * These options with the RSD connection and every service connection made by {@code factory} (its
+     * {@code createSocket()}, then {@code connect}): e.g. a CoreDeviceProxy tunnel's userspace TCP
+     * ({@code dtxkit.runtime.tunnel.CoreDeviceTunnel#socketFactory()}); null for the kernel's sockets.
+     */
+    public Options withSocketFactory(SocketFactory factory) {
+      return new Options(hostUuid, connectTimeout, peerInfoTimeout, checkinLabel, xpc, factory);
+    }
+
+    Socket newSocket() throws IOException {
+      return socketFactory == null ? new Socket() : socketFactory.createSocket();
     }
   }
 
@@ -102,7 +123,7 @@ public final class RsdClient implements AutoCloseable {
     InetAddress address = resolve(host);
     UUID hostUuid = options.hostUuid() != null ? options.hostUuid()
         : HostUuidStore.loadOrFallback(HostUuidStore.defaultFile());
-    Socket socket = new Socket();
+    Socket socket = options.newSocket();
     try {
       socket.connect(new InetSocketAddress(address, port), (int) options.connectTimeout().toMillis());
     } catch (IOException e) {
@@ -184,7 +205,7 @@ public final class RsdClient implements AutoCloseable {
     if (service == null) {
       throw new ServiceNotAdvertisedException(peerInfo.udid(), serviceName, peerInfo.services().keySet());
     }
-    Socket socket = new Socket();
+    Socket socket = options.newSocket();
     try {
       socket.connect(new InetSocketAddress(address, service.port()), (int) options.connectTimeout().toMillis());
       socket.setTcpNoDelay(true);
