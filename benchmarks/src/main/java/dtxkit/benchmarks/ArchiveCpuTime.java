@@ -11,7 +11,8 @@ import java.util.Arrays;
  * sysmontap-sized archive, against a copy of its bytes, measured alternately in slices. On a machine shared with
  * other work a JMH average-time score counts the time the thread waited for a core; thread CPU time does not, so this
  * shows what {@code ArchiveBenchmark} would show on a quiet machine. Not a replacement for JMH: a companion for loaded
- * machines. Prints the median and quartiles of the per-op CPU time of each.
+ * machines. Prints the median and quartiles of the per-op CPU time of each, and the bytes each decode and encode
+ * allocates.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dtxkit.benchmarks.ArchiveCpuTime [slices] [processes]
  * [warm-up rounds]} (defaults 40, 300, 1000).
@@ -60,6 +61,20 @@ public final class ArchiveCpuTime {
     print("copy", copy);
     print("decode", decode);
     print("encode", encode);
+    // Bytes allocated per op (the thread's allocation counter: exact, whatever the load).
+    com.sun.management.ThreadMXBean counters = (com.sun.management.ThreadMXBean) threads;
+    long id = Thread.currentThread().getId();
+    long a0 = counters.getThreadAllocatedBytes(id);
+    for (int i = 0; i < 100; i++) {
+      sink = NSKeyedUnarchiver.unarchive(archive);
+    }
+    long a1 = counters.getThreadAllocatedBytes(id);
+    for (int i = 0; i < 100; i++) {
+      sink = NSKeyedArchiver.archive(sample);
+    }
+    long a2 = counters.getThreadAllocatedBytes(id);
+    System.out.printf("allocated per op: decode %.1f KB, encode %.1f KB%n", (a1 - a0) / 100 / 1e3,
+        (a2 - a1) / 100 / 1e3);
   }
 
   private static void print(String what, double[] v) {

@@ -119,6 +119,17 @@ public class DecodeBenchmark {
     return payloadTarget;
   }
 
+  /**
+   * Decode with the stream fed in 64 KiB reads, and take the payload over as a DATA message's listener gets it
+   * ({@link DtxMessage#payloadBytesHandedOver()}: the array a large message is reassembled into, not a copy).
+   */
+  @Benchmark
+  public byte[] decodeIn64KiBReadsHandedOver() throws DtxProtocolException {
+    byte[][] out = new byte[1][];
+    feedInReads(m -> out[0] = m.payloadBytesHandedOver());
+    return out[0];
+  }
+
   private void feedInReads(java.util.function.Consumer<DtxMessage> use) throws DtxProtocolException {
     try (DtxMessageDecoder decoder = new DtxMessageDecoder(DtxLimits.defaults(), alloc)) {
       int length = wire.readableBytes();

@@ -76,7 +76,8 @@ final class InboundRouter {
             refusals.unknownChannel(message, local, "DATA");
             return;
           }
-          byte[] data = message.payloadBytes();
+          // Taken over: the message is released below and not read again.
+          byte[] data = message.payloadBytesHandedOver();
           deliver(queuer, channel, () -> channel.deliverData(data), message, "DATA");
         }
         case BARRIER -> {

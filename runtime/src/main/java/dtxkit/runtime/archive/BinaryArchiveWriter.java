@@ -66,9 +66,9 @@ final class BinaryArchiveWriter {
   private static final byte K_ARRAY = 7;
   private static final byte K_DICT = 8;
 
-  private byte[] kinds = new byte[64];
-  private Object[] payloads = new Object[64];
-  private long[] numbers = new long[64];
+  private byte[] kinds;
+  private Object[] payloads;
+  private long[] numbers;
   private int count;
 
   private final Map<String, Integer> strings = new HashMap<>();
@@ -93,6 +93,12 @@ final class BinaryArchiveWriter {
 
   private BinaryArchiveWriter(List<Object> objects, Map<String, Integer> entryStrings, boolean inlineNumbers) {
     this.objects = objects;
+    // Sized for what an archive usually holds: about one plist object per entry and one UID per referenced entry,
+    // plus the keys; grown when more come.
+    int expected = Math.max(64, 2 * objects.size() + 16);
+    this.kinds = new byte[expected];
+    this.payloads = new Object[expected];
+    this.numbers = new long[expected];
     this.entryStrings = entryStrings;
     this.entryStringIds = new int[objects.size()];
     this.inlineNumbers = inlineNumbers;

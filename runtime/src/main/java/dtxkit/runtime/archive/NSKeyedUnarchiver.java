@@ -127,6 +127,12 @@ public final class NSKeyedUnarchiver {
    */
   public Object decode(byte[] data, int offset, int length) throws DtxProtocolException {
     Objects.checkFromIndexSize(offset, length, data.length);
+    if (length <= limits.maxInputBytes() && limits.maxObjects() >= SingleValueArchives.OBJECT_COUNT) {
+      Object single = SingleValueArchives.decode(data, offset, length);
+      if (single != SingleValueArchives.NO_MATCH) {
+        return single;
+      }
+    }
     return rootOf(decodeTop(data, offset, length));
   }
 

@@ -88,7 +88,7 @@ final class SingleValueArchives {
   }
 
   private static byte[] encodeString(String s) {
-    if (FIXED_STRINGS.contains(s)) {
+    if (s.length() <= 15 && FIXED_STRINGS.contains(s)) {
       return null;
     }
     int n = s.length();
@@ -104,8 +104,7 @@ final class SingleValueArchives {
       }
     }
     if (ascii) {
-      byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
-      return archive(0x5, n, bytes, 0, bytes.length);
+      return archive(0x5, n, null, s, n);
     }
     byte[] bytes = s.getBytes(StandardCharsets.UTF_16BE);
     return archive(0x6, n, bytes, 0, bytes.length);
@@ -137,6 +136,16 @@ final class SingleValueArchives {
 
   /** An archive whose value is a length-prefixed object: {@code type} NSData (4), ASCII (5) or UTF-16 (6). */
   private static byte[] archive(int type, int count, byte[] body, int from, int length) {
+    return archive(type, count, body, null, from, length);
+  }
+
+  /** {@link #archive(int, int, byte[], int, int)} of an ASCII string's chars (each below 0x80: one byte each). */
+  private static byte[] archive(int type, int count, byte[] body, String ascii, int length) {
+    return archive(type, count, body, ascii, 0, length);
+  }
+
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, as wanted
+  private static byte[] archive(int type, int count, byte[] body, String ascii, int from, int length) {
     byte[] header;
     if (count < 15) {
       header = new byte[] {(byte) (type << 4 | count)};
@@ -158,7 +167,11 @@ final class SingleValueArchives {
     byte[] out = new byte[(int) total];
     System.arraycopy(PREFIX, 0, out, 0, PREFIX.length);
     System.arraycopy(header, 0, out, PREFIX.length, header.length);
-    System.arraycopy(body, from, out, PREFIX.length + header.length, length);
+    if (ascii != null) {
+      ascii.getBytes(0, length, out, PREFIX.length + header.length);
+    } else {
+      System.arraycopy(body, from, out, PREFIX.length + header.length, length);
+    }
     writeTail(out, (int) tableOffset, offsetSize);
     return out;
   }
@@ -175,7 +188,12 @@ final class SingleValueArchives {
 
   /** The offset table and trailer, after the value, as dd-plist writes them. */
   private static void writeTail(byte[] out, int tableOffset, int offsetSize) {
-    int p = tableOffset;
+    writeTail(out, tableOffset, tableOffset, offsetSize);
+  }
+
+  /** {@link #writeTail(byte[], int, int)} at {@code at} in {@code out}. */
+  private static void writeTail(byte[] out, int at, int tableOffset, int offsetSize) {
+    int p = at;
     for (int offset : OFFSETS) {
       putLong(out, p, offset, offsetSize);
       p += offsetSize;
@@ -216,8 +234,15 @@ final class SingleValueArchives {
    * @return a String, Integer (Long when it does not fit), Double, Boolean or byte[], as the general path decodes it
    */
   static Object decode(byte[] data) {
-    int at = PREFIX.length;
-    if (data.length < at + 1 + OBJECT_COUNT + TRAILER || !Arrays.equals(data, 0, at, PREFIX, 0, at)) {
+    return decode(data, 0, data.length);
+  }
+
+  /** {@link #decode(byte[])} of {@code data[base..base+length)}, read in place. */
+  static Object decode(byte[] data, int base, int length) {
+    int end = base + length;
+    int at = base + PREFIX.length;
+    if (length < PREFIX.length + 1 + OBJECT_COUNT + TRAILER
+        || !Arrays.equals(data, base, at, PREFIX, 0, PREFIX.length)) {
       return NO_MATCH;
     }
     int marker = data[at] & 0xFF;
@@ -230,11 +255,11 @@ final class SingleValueArchives {
           if (width > 8) {
             yield NO_MATCH;
           }
-          long v = getLong(data, at + 1, width);
+          long v = getLong(data, end, at + 1, width);
           yield v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v);
         }
-        case 0x2 -> marker == 0x23 ? (Object) Double.longBitsToDouble(getLong(data, at + 1, 8)) : NO_MATCH;
-        case 0x4, 0x5, 0x6 -> lengthPrefixed(data, at, marker);
+        case 0x2 -> marker == 0x23 ? (Object) Double.longBitsToDouble(getLong(data, end, at + 1, 8)) : NO_MATCH;
+        case 0x4, 0x5, 0x6 -> lengthPrefixed(data, end, at, marker);
         default -> NO_MATCH;
       };
     } catch (IndexOutOfBoundsException e) {
@@ -243,40 +268,123 @@ final class SingleValueArchives {
     if (candidate == NO_MATCH) {
       return NO_MATCH;
     }
-    byte[] again = encode(candidate);
-    return again != null && Arrays.equals(again, data) ? candidate : NO_MATCH;
+    return isEncodingOf(candidate, data, base, end) ? candidate : NO_MATCH;
   }
 
-  private static Object lengthPrefixed(byte[] data, int at, int marker) {
+  /**
+   * Whether {@code data[base..end)} is exactly what {@link #encode} writes for {@code value}: what comparing with
+   * {@code encode(value)} would say, checked in place, so that a large string or data reply is not encoded a second
+   * time to be recognised.
+   */
+  private static boolean isEncodingOf(Object value, byte[] data, int base, int end) {
+    int at = base + PREFIX.length;
+    int marker = data[at] & 0xFF;
+    int valueEnd;
+    if (value instanceof byte[] bytes) {
+      valueEnd = canonicalCount(data, end, at, bytes.length);
+    } else if (value instanceof String s) {
+      int n = s.length();
+      if (n <= 15 && FIXED_STRINGS.contains(s)) {
+        return false;
+      }
+      valueEnd = canonicalCount(data, end, at, n);
+      if (valueEnd < 0) {
+        return false;
+      }
+      if (marker >>> 4 == 0x5) {
+        // Written as ASCII only when every char is below 0x80.
+        for (int i = valueEnd - n; i < valueEnd; i++) {
+          if (data[i] < 0) {
+            return false;
+          }
+        }
+      } else {
+        // Written as UTF-16 only when some char is 0x80 or above and none is a surrogate.
+        boolean wide = false;
+        for (int i = 0; i < n; i++) {
+          char c = s.charAt(i);
+          if (Character.isSurrogate(c)) {
+            return false;
+          }
+          wide |= c >= 0x80;
+        }
+        if (!wide) {
+          return false;
+        }
+      }
+    } else {
+      // A number or boolean: the whole archive is small, compare it as a whole.
+      byte[] archive = encode(value);
+      return archive != null && Arrays.equals(archive, 0, archive.length, data, base, end);
+    }
+    if (valueEnd < 0) {
+      return false;
+    }
+    int tableOffset = valueEnd - base;
+    int offsetSize = offsetSize(tableOffset);
+    if ((long) tableOffset + (long) OBJECT_COUNT * offsetSize + TRAILER != end - base) {
+      return false;
+    }
+    byte[] tail = new byte[OBJECT_COUNT * offsetSize + TRAILER];
+    writeTail(tail, 0, tableOffset, offsetSize);
+    return Arrays.equals(tail, 0, tail.length, data, valueEnd, end);
+  }
+
+  /**
+   * The end of the length-prefixed object at {@code at} holding {@code count} elements when its count is written as
+   * {@link #archive} writes it (inline below 15, else an integer of 1, 2 or 4 bytes, the narrowest that holds it),
+   * else -1.
+   */
+  private static int canonicalCount(byte[] data, int end, int at, int count) {
+    int marker = data[at] & 0xFF;
+    int unit = marker >>> 4 == 0x6 ? 2 : 1;
+    int header;
+    if (count < 15) {
+      header = (marker & 0xF) == count ? 1 : -1;
+    } else if ((marker & 0xF) != 0xF || at + 1 >= end) {
+      header = -1;
+    } else {
+      int intMarker = data[at + 1] & 0xFF;
+      int expected = count < 0x100 ? 0x10 : count < 0x10000 ? 0x11 : 0x12;
+      header = intMarker == expected ? 2 + (1 << (intMarker & 0xF)) : -1;
+    }
+    return header < 0 ? -1 : at + header + unit * count;
+  }
+
+  private static Object lengthPrefixed(byte[] data, int end, int at, int marker) {
     int count = marker & 0xF;
     int body = at + 1;
     if (count == 0xF) {
+      if (body >= end) {
+        return NO_MATCH;
+      }
       int intMarker = data[body] & 0xFF;
       int width = 1 << (intMarker & 0xF);
       if (intMarker >>> 4 != 0x1 || width > 4) {
         return NO_MATCH;
       }
-      long c = getLong(data, body + 1, width);
-      if (c > data.length) {
+      long c = getLong(data, end, body + 1, width);
+      if (c > end - at) {
         return NO_MATCH;
       }
       count = (int) c;
       body += 1 + width;
     }
     int type = marker >>> 4;
-    int length = type == 0x6 ? count * 2 : count;
-    if (length < 0 || body + length > data.length) {
+    long length = type == 0x6 ? count * 2L : count;
+    if (length < 0 || body + length > end) {
       return NO_MATCH;
     }
+    int n = (int) length;
     return switch (type) {
-      case 0x4 -> Arrays.copyOfRange(data, body, body + length);
-      case 0x5 -> new String(data, body, length, StandardCharsets.ISO_8859_1);
-      default -> new String(data, body, length, StandardCharsets.UTF_16BE);
+      case 0x4 -> Arrays.copyOfRange(data, body, body + n);
+      case 0x5 -> new String(data, body, n, StandardCharsets.ISO_8859_1);
+      default -> new String(data, body, n, StandardCharsets.UTF_16BE);
     };
   }
 
-  private static long getLong(byte[] data, int at, int width) {
-    if (at + width > data.length) {
+  private static long getLong(byte[] data, int end, int at, int width) {
+    if (at + width > end) {
       throw new IndexOutOfBoundsException(at + width);
     }
     long v = 0;

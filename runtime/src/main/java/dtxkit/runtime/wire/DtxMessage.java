@@ -40,6 +40,8 @@ public final class DtxMessage extends AbstractReferenceCounted {
   private final ByteBuf payload;
   private final long streamOffset;
   private final List<DtxFragmentInfo> fragments;
+  /** Whether {@link #payload} wraps an array of its own that no one else holds (set by the decoder only). */
+  private final boolean payloadArrayOwned;
 
   private DtxMessage(Builder b, long streamOffset, List<DtxFragmentInfo> fragments) {
     this.type = b.type;
@@ -54,6 +56,7 @@ public final class DtxMessage extends AbstractReferenceCounted {
     this.payload = b.payload == null ? Unpooled.EMPTY_BUFFER : b.payload;
     this.streamOffset = streamOffset;
     this.fragments = List.copyOf(fragments);
+    this.payloadArrayOwned = b.payloadArrayOwned;
   }
 
   /**
@@ -133,6 +136,20 @@ public final class DtxMessage extends AbstractReferenceCounted {
   /** A copy of the payload bytes. */
   public byte[] payloadBytes() {
     return ByteBufUtil.getBytes(payload());
+  }
+
+  /**
+   * The payload bytes for a caller that takes them over and reads this message no more: the array a large message was
+   * reassembled into when the payload fills it (the decoder gave it to no one else), else a copy as
+   * {@link #payloadBytes()}. Saves copying a message of many megabytes once more while its bytes are held twice.
+   */
+  public byte[] payloadBytesHandedOver() {
+    ByteBuf p = payload();
+    if (payloadArrayOwned && p.hasArray() && p.arrayOffset() == 0 && p.readerIndex() == 0
+        && p.readableBytes() == p.array().length) {
+      return p.array();
+    }
+    return payloadBytes();
   }
 
   /** The stream offset of the message's first fragment header, or {@link #NO_OFFSET} for a built message. */
@@ -216,6 +233,7 @@ public final class DtxMessage extends AbstractReferenceCounted {
     private boolean compressed;
     private ByteBuf aux;
     private ByteBuf payload;
+    private boolean payloadArrayOwned;
     private boolean built;
 
     private Builder(DtxMessageType type) {
@@ -306,6 +324,12 @@ public final class DtxMessage extends AbstractReferenceCounted {
      */
     public DtxMessage build() {
       return build(NO_OFFSET, List.of());
+    }
+
+    /** The payload wraps an array of its own, whole, that nothing else holds: it may be handed over uncopied. */
+    Builder payloadArrayOwned() {
+      this.payloadArrayOwned = true;
+      return this;
     }
 
     DtxMessage build(long streamOffset, List<DtxFragmentInfo> fragments) {

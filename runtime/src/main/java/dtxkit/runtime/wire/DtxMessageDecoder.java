@@ -5,6 +5,7 @@ import dtxkit.runtime.DtxProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -301,8 +302,9 @@ public final class DtxMessageDecoder implements AutoCloseable {
       return;
     }
     Partial partial = partials.get(Key.of(h));
+    int n = body.readableBytes();
     partial.add(body, info, bodyOffset);
-    bufferedBytes += body.readableBytes();
+    bufferedBytes += n;
     if (h.index() < h.count() - 1) {
       return;
     }
@@ -310,6 +312,23 @@ public final class DtxMessageDecoder implements AutoCloseable {
     bufferedBytes -= partial.received;
     budget.release(partial.received);
     reserved -= partial.received;
+    if (partial.payloadArray != null) {
+      // Reassembled into the payload's own array (a large message): no composite to assemble.
+      ByteBuf head = partial.head;
+      partial.head = null;
+      budget.release(partial.arrayReserved);
+      try {
+        if (partial.received != partial.declared) {
+          throw new DtxProtocolException("message length", partial.declared + " (declared by fragment 0 at offset "
+              + partial.streamOffset + ")", partial.received + " bytes in " + (h.count() - 1) + " body fragments",
+              partial.streamOffset + 12);
+        }
+        out.accept(assembleArray(partial, head));
+      } finally {
+        head.release();
+      }
+      return;
+    }
     CompositeByteBuf whole = partial.parts;
     partial.parts = null;
     if (partial.received != partial.declared) {
@@ -379,6 +398,28 @@ public final class DtxMessageDecoder implements AutoCloseable {
     } finally {
       body.release();
     }
+  }
+
+  /**
+   * The message of a large partial reassembled into its payload array (see {@link Partial#add}): its payload header
+   * and aux were checked when the first body fragment came.
+   *
+   * @param head the payload header and aux; not released
+   */
+  private DtxMessage assembleArray(Partial partial, ByteBuf head) {
+    DtxPayloadHeader ph = partial.payloadHeader;
+    DtxFragmentHeader h = partial.first;
+    return DtxMessage.builder(DtxMessageType.fromCode(ph.typeCode()))
+        .identifier(h.identifier())
+        .conversationIndex(h.conversationIndex())
+        .channelCode(h.channelCode())
+        .expectsReply(h.expectsReply())
+        .payloadFlags(ph.flagsA(), ph.flagsB())
+        .compressed(false)
+        .payload(Unpooled.wrappedBuffer(partial.payloadArray))
+        .payloadArrayOwned()
+        .aux(head.retainedSlice(head.readerIndex() + DtxPayloadHeader.SIZE, (int) ph.auxLength()))
+        .build(partial.streamOffset, partial.fragments);
   }
 
   private static String describe(DtxFragmentHeader h) {
@@ -461,6 +502,10 @@ public final class DtxMessageDecoder implements AutoCloseable {
       if (partial.parts != null) {
         partial.parts.release();
       }
+      if (partial.head != null) {
+        partial.head.release();
+        budget.release(partial.arrayReserved);
+      }
     }
     partials.clear();
     if (bodyParts != null) {
@@ -481,6 +526,12 @@ public final class DtxMessageDecoder implements AutoCloseable {
   }
 
   /** A multi-fragment message being reassembled. */
+  /**
+   * Messages of at least this many bytes, in several fragments, are reassembled into their payload's own array (see
+   * {@link Partial#startArray}).
+   */
+  static final long ARRAY_REASSEMBLY_BYTES = 1 << 20;
+
   private final class Partial {
     final DtxFragmentHeader first;
     final int count;
@@ -500,17 +551,92 @@ public final class DtxMessageDecoder implements AutoCloseable {
       fragments.add(new DtxFragmentInfo(0, first.count(), first.length()));
     }
 
+    /** Array mode: the payload header and aux (heap), and the payload's own array, filled up to {@link #filled}. */
+    ByteBuf head;
+    byte[] payloadArray;
+    int filled;
+    DtxPayloadHeader payloadHeader;
+    /** Bytes reserved in the budget for {@link #payloadArray}, beyond the fragments' own reservations. */
+    long arrayReserved;
+
     /** Adds a body fragment; {@code body} is taken over. */
     void add(ByteBuf body, DtxFragmentInfo info, long bodyOffset) {
-      if (parts == null) {
-        // No component limit, so no consolidation: the body stays zero-copy.
-        parts = alloc.compositeBuffer(Integer.MAX_VALUE);
-        firstBodyOffset = bodyOffset;
+      int n = body.readableBytes();
+      if (payloadArray != null) {
+        body.readBytes(payloadArray, filled, n);
+        body.release();
+        filled += n;
+      } else {
+        if (parts == null) {
+          firstBodyOffset = bodyOffset;
+          if (declared >= ARRAY_REASSEMBLY_BYTES && startArray(body)) {
+            received += n;
+            fragments.add(info);
+            nextIndex++;
+            return;
+          }
+          // No component limit, so no consolidation: the body stays zero-copy.
+          parts = alloc.compositeBuffer(Integer.MAX_VALUE);
+        }
+        parts.addFlattenedComponents(true, body);
       }
-      received += body.readableBytes();
-      parts.addFlattenedComponents(true, body);
+      received += n;
       fragments.add(info);
       nextIndex++;
+    }
+
+    /**
+     * Starts reassembling a large message into an array of its payload's exact size, so that the payload can be
+     * handed over without a copy ({@link DtxMessage#payloadBytesHandedOver()}) and each read buffer is released as
+     * soon as its bytes are copied: the heap held while receiving is then the payload plus a read buffer, instead of
+     * the read buffers of the whole message plus a copy. Only for a first body fragment that holds a well-formed,
+     * uncompressed payload header and the whole aux, and when the memory budget allows the array; anything else is
+     * reassembled as before (and reported, if malformed, as before).
+     *
+     * @param body the first body fragment; taken over when this returns true
+     */
+    private boolean startArray(ByteBuf body) {
+      int start = body.readerIndex();
+      int n = body.readableBytes();
+      if (n < DtxPayloadHeader.SIZE) {
+        return false;
+      }
+      long expectedTotal = declared - DtxPayloadHeader.SIZE;
+      long total = body.getLongLE(start + 8);
+      if (total != expectedTotal && body.getUnsignedIntLE(start + 8) != expectedTotal) {
+        return false;
+      }
+      long aux = body.getUnsignedIntLE(start + 4);
+      if (aux > expectedTotal || DtxPayloadHeader.SIZE + aux > n) {
+        return false;
+      }
+      DtxPayloadHeader ph = new DtxPayloadHeader(body.getUnsignedByte(start), body.getUnsignedByte(start + 1),
+          body.getUnsignedByte(start + 2), body.getUnsignedByte(start + 3), aux, expectedTotal);
+      if (DtxMessageType.fromCode(ph.typeCode()) == null || ph.hasCompressedTypeWord()
+          || ph.payloadLength() > Integer.MAX_VALUE - 8) {
+        return false;
+      }
+      int headLength = DtxPayloadHeader.SIZE + (int) aux;
+      if (ph.compressionBits() != 0) {
+        // As assemble decides it: compressed when the payload's first 8 bytes look like an LZ4 block stream.
+        if (n < headLength + 8 || Lz4BlockStream.looksCompressed(body.slice(start + headLength, 8))) {
+          return false;
+        }
+      }
+      long payloadLength = ph.payloadLength();
+      if (!budget.tryReserve(payloadLength)) {
+        return false;
+      }
+      arrayReserved = payloadLength;
+      head = alloc.heapBuffer(headLength, headLength);
+      body.readBytes(head, headLength);
+      payloadArray = new byte[(int) payloadLength];
+      int rest = body.readableBytes();
+      body.readBytes(payloadArray, 0, rest);
+      filled = rest;
+      payloadHeader = ph;
+      body.release();
+      return true;
     }
   }
 }

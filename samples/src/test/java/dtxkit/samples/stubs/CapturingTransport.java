@@ -76,6 +76,30 @@ final class CapturingTransport implements DtxTransport {
     return "capturing " + delegate.description();
   }
 
+  /**
+   * Waits (at most {@code timeout}) until the bytes received so far contain {@code text} (in ASCII, as a selector or
+   * an archived string is on the wire).
+   *
+   * @return true when they do
+   */
+  boolean awaitReceived(String text, java.time.Duration timeout) throws InterruptedException {
+    byte[] wanted = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    do {
+      byte[] now;
+      synchronized (received) {
+        now = received.toByteArray();
+      }
+      for (int i = 0; i + wanted.length <= now.length; i++) {
+        if (java.util.Arrays.equals(now, i, i + wanted.length, wanted, 0, wanted.length)) {
+          return true;
+        }
+      }
+      Thread.sleep(10);
+    } while (System.nanoTime() < deadline);
+    return false;
+  }
+
   /** The bytes sent so far. */
   byte[] sent() {
     synchronized (sent) {

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxTransport;
-import dtxkit.services.DeviceStream;
 import dtxkit.services.Instruments;
-import dtxkit.services.ProcessEvent;
 import dtxkit.services.mock.MockDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,17 +28,12 @@ class CatalogueStubsTest {
         Instruments instruments = Instruments.over(connection)) {
       int pid = instruments.processes().get(0).pid();
       instruments.execname(pid);
-      try (DeviceStream.Iterator<ProcessEvent> events = instruments.processEvents().iterator()) {
-        int safari = instruments.launch("com.apple.mobilesafari");
-        // The mock writes a launched app's first lines just after the launch reply; a signal sent sooner (a fast
-        // machine) ends it before it wrote anything, and the recording would hold no outputReceived:.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        ProcessEvent event;
-        do {
-          event = events.poll(java.time.Duration.ofMillis(100));
-        } while (!(event instanceof ProcessEvent.Output o && o.pid() == safari) && System.nanoTime() < deadline);
-        instruments.signal(15, safari);
-      }
+      int safari = instruments.launch("com.apple.mobilesafari");
+      // The mock sends the app's output 20 ms after launching it; killing it first (as a loaded machine may) would
+      // leave no outputReceived: in the recording to generate a callback from. Wait for it, bounded.
+      assertTrue(transport.awaitReceived("outputReceived:", java.time.Duration.ofSeconds(20)),
+          "the mock sent the launched app's output");
+      instruments.signal(15, safari);
       instruments.kill(instruments.launch("com.apple.Preferences"));
       instruments.screenshot();
       instruments.setLocation(48.8566, 2.3522);
