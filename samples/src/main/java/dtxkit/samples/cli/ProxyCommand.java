@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
         + " boundaries) that dtxkit decode and dtxkit stubs read.",
         "RSD face (--rsd, --mock): an RSD port serving the device's peer info with the proxy's own service ports."
             + " usbmuxd face (--usbmuxd, --mock): a usbmuxd socket forwarding to the real usbmuxd.",
-        "The first line on standard output is a JSON object: recording, rsdHost, rsdPort, usbmuxd."})
+        "The first line on standard output is a JSON object: recording, rsdHost, rsdPort, udid, services (name to"
+            + " the proxy's port), usbmuxd; the same shape as dtxkit mock-device's, so tools that take one take both."})
 final class ProxyCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -153,7 +154,14 @@ final class ProxyCommand implements Callable<Integer> {
       if (proxy.rsdPort() >= 0) {
         first.append(",\"rsdHost\":").append(json(proxy.rsdAddress().getHostAddress()))
             .append(",\"rsdPort\":").append(proxy.rsdPort())
-            .append(",\"services\":").append(proxy.served().services().size());
+            .append(",\"udid\":").append(json(String.valueOf(proxy.served().udid())))
+            .append(",\"services\":{");
+        boolean firstService = true;
+        for (dtxkit.runtime.rsd.RsdService service : proxy.served().services().values()) {
+          first.append(firstService ? "" : ",").append(json(service.name())).append(':').append(service.port());
+          firstService = false;
+        }
+        first.append('}');
       }
       if (proxy.usbmuxd() != null) {
         UsbmuxAddress u = proxy.usbmuxd();

@@ -60,7 +60,9 @@ final class Examples {
       s.append('"');
     } else if (value instanceof byte[] bytes) {
       s.append("<").append(bytes.length).append(" bytes>");
-    } else if (value instanceof Map<?, ?> map) {
+    } else if (value instanceof Map<?, ?> unsorted) {
+      Map<?, ?> map = unsorted.keySet().stream().allMatch(k -> k instanceof String)
+          ? new java.util.TreeMap<>(unsorted) : unsorted;
       s.append('{');
       boolean first = true;
       for (Map.Entry<?, ?> e : map.entrySet()) {

@@ -24,9 +24,10 @@ import java.util.List;
  * @param selector the selector of a DISPATCH, else null
  * @param args the aux arguments in order
  * @param payload a reply's payload decoded (an archive's value, or its bytes when it is no archive), else null
+ * @param payloadLength the payload's length in bytes (DATA messages keep only this: tap streams are large)
  */
 record Observed(int side, int identifier, int conversation, int channelCode, boolean expectsReply,
-    DtxMessageType type, String selector, List<Arg> args, Object payload) {
+    DtxMessageType type, String selector, List<Arg> args, Object payload, int payloadLength) {
 
   /** How an aux argument travelled. */
   enum ArgKind { STRING, INT32, INT64, DOUBLE, OBJECT, BUFFER, NULL, DICTIONARY }
@@ -50,7 +51,10 @@ record Observed(int side, int identifier, int conversation, int channelCode, boo
     }
     String selector = null;
     Object payload = null;
-    if (m.payload().isReadable()) {
+    int payloadLength = m.payload().readableBytes();
+    if (m.type() == DtxMessageType.DATA) {
+      // Only the length: the stub generator needs no more of a tap stream's bytes.
+    } else if (m.payload().isReadable()) {
       byte[] bytes = ByteBufUtil.getBytes(m.payload());
       if (m.type() == DtxMessageType.DISPATCH) {
         Object value = isArchive(bytes) ? NSKeyedUnarchiver.unarchive(bytes) : null;
@@ -60,7 +64,7 @@ record Observed(int side, int identifier, int conversation, int channelCode, boo
       }
     }
     return new Observed(side, m.identifier(), m.conversationIndex(), m.channelCode(), m.expectsReply(), m.type(),
-        selector, List.copyOf(args), payload);
+        selector, List.copyOf(args), payload, payloadLength);
   }
 
   private static Arg arg(AuxValue v) {

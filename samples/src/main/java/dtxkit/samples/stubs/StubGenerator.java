@@ -119,7 +119,6 @@ final class StubGenerator {
         events.addMethod(method(call, type, nested, eventNames, eventClashes, true));
       }
       if (service.dataMessages > 0) {
-        eventNames.add("data");
         events.addMethod(MethodSpec.methodBuilder(unique("data", eventNames))
             .addModifiers(Modifier.PUBLIC, Modifier.DEFAULT)
             .addAnnotation(ON_DATA)

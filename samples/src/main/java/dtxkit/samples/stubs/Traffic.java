@@ -122,7 +122,7 @@ final class Traffic {
         Service s = service(identifier, false);
         s.dataMessages++;
         if (s.dataMessages == 1) {
-          s.dataExampleLength = m.payload() instanceof byte[] b ? b.length : 0;
+          s.dataExampleLength = m.payloadLength();
         }
         continue;
       }

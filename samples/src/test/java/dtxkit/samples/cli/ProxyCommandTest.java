@@ -51,6 +51,8 @@ class ProxyCommandTest {
     assertTrue(first != null, "no first line; stderr: " + err);
     assertEquals(recording.toString(), first.get("recording").asText());
     assertTrue(first.get("usbmuxd").asText().startsWith("127.0.0.1:"), first.toString());
+    assertTrue(first.get("services").get("com.apple.instruments.dtservicehub").asInt() > 0, first.toString());
+    assertTrue(!first.get("udid").asText().isEmpty() && !"null".equals(first.get("udid").asText()), first.toString());
     try (Instruments instruments = Instruments.connect(first.get("rsdHost").asText(), first.get("rsdPort").asInt())) {
       assertTrue(instruments.processes().size() > 1);
     }

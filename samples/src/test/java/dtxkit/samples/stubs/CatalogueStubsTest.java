@@ -41,6 +41,9 @@ class CatalogueStubsTest {
       instruments.conditions();
       instruments.apps();
       instruments.energy(List.of(pid));
+      // The device tells of a process's end on its own, after the replies: wait for it before closing.
+      assertTrue(transport.awaitReceived("processWithPID:terminatedWithExitCode:orCrashingSignal:",
+          java.time.Duration.ofSeconds(20)), "the mock told of the killed process's end");
     }
     Path sent = Files.write(dir.resolve("to-device.bin"), transport.sent());
     Path received = Files.write(dir.resolve("from-device.bin"), transport.received());
