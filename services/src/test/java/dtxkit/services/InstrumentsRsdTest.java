@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RsdService;
 import dtxkit.runtime.rsd.server.RsdServer;
+import dtxkit.services.lockdown.InstallationProxy;
 import dtxkit.services.mock.MockDevice;
+import dtxkit.services.xctest.XcTestDevice;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -28,10 +30,9 @@ class InstrumentsRsdTest {
       assertEquals(device.udid(), info.udid());
       assertEquals(device.identity().productType(), info.productType());
       assertEquals(device.identity().osVersion(), info.osVersion());
-      assertEquals(Map.of(MockDevice.DTSERVICEHUB, device.dtxPort()),
-          Map.of(info.services().keySet().iterator().next(),
-              info.service(MockDevice.DTSERVICEHUB).port()));
-      assertEquals(1, info.services().size(), "advertises only what it serves");
+      assertEquals(device.dtxPort(), info.service(MockDevice.DTSERVICEHUB).port());
+      assertEquals(Set.of(MockDevice.DTSERVICEHUB, InstallationProxy.SHIM_SERVICE, XcTestDevice.TESTMANAGERD_REMOTE),
+          info.services().keySet(), "advertises only what it serves");
       assertFalse(info.service(MockDevice.DTSERVICEHUB).needsCheckin());
       assertEquals(1, instruments.processes().stream().filter(p -> p.name().equals("launchd")).count());
       assertTrue(instruments.connection().isOpen());
@@ -44,7 +45,11 @@ class InstrumentsRsdTest {
       assertEquals("{\"rsdHost\": \"127.0.0.1\", \"rsdPort\": " + device.rsdPort() + ", \"udid\": \""
           + device.udid() + "\", \"osVersion\": \"17.4\", \"usbmuxd\": \"" + device.usbmuxdSocket()
           + "\", \"usbmuxdTcp\": \"127.0.0.1:" + device.usbmuxdTcp().getPort()
-          + "\", \"services\": {\"com.apple.instruments.dtservicehub\": " + device.dtxPort() + "}}",
+          + "\", \"services\": {\"com.apple.instruments.dtservicehub\": " + device.dtxPort()
+          + ", \"com.apple.mobile.installation_proxy.shim.remote\": "
+          + device.peerInfo().service(InstallationProxy.SHIM_SERVICE).port()
+          + ", \"com.apple.dt.testmanagerd.remote\": "
+          + device.peerInfo().service(XcTestDevice.TESTMANAGERD_REMOTE).port() + "}}",
           device.toJson());
       assertFalse(device.toJson().contains("\n"));
     }

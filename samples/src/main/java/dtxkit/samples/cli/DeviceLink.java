@@ -3,6 +3,7 @@ package dtxkit.samples.cli;
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.lockdown.ServiceConnection;
+import dtxkit.services.xctest.XcTestDevice;
 
 /**
  * How one command reached its device: through RSD (a tunnel, iOS 17+) or through usbmuxd and lockdown (a cable,
@@ -40,6 +41,9 @@ interface DeviceLink extends AutoCloseable {
 
   /** The RSD port when reached through RSD, else 0. */
   int rsdPort();
+
+  /** The device as an XCTest run needs it (testmanagerd, Instruments, installation_proxy, house_arrest). */
+  XcTestDevice xcTestDevice();
 
   @Override
   void close();

@@ -25,7 +25,8 @@ import picocli.CommandLine.ScopeType;
         ConditionsCommand.class, AppsCommand.class, NotificationsCommand.class, EnergyCommand.class,
         SysmonCommand.class, TopCommand.class, GraphicsCommand.class, NetstatCommand.class, SyslogCommand.class,
         InstallCommand.class, UninstallCommand.class, MountCommand.class, DevicesCommand.class, PairCommand.class,
-        MockDeviceCommand.class, TunneldCommand.class, DemoCommand.class, StubsCommand.class, ProxyCommand.class})
+        XcTestCommand.class, WdaCommand.class, MockDeviceCommand.class, TunneldCommand.class, DemoCommand.class,
+        StubsCommand.class, ProxyCommand.class})
 public final class DtxkitCli implements Runnable {
   /** slf4j-simple's level property; set before the first logger exists. */
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -1,6 +1,7 @@
 package dtxkit.samples.cli;
 
 import dtxkit.services.mock.MockDevice;
+import dtxkit.services.mock.MockTestPlan;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -70,6 +71,24 @@ final class MockDeviceCommand implements Callable<Integer> {
     return n * unit;
   }
 
+  @Option(names = "--xctest-plan", paramLabel = "PLAN",
+      description = {"What the installed UI-test runner com.example.UITests.xctrunner runs under 'dtxkit xctest run':",
+          "passing (default: three passing tests) or failing (and one that fails at LoginTests.swift:42)."})
+  String xctestPlan;
+
+  /** The plan {@code --xctest-plan} names, or null for the default. */
+  static MockTestPlan plan(CommandLine.Model.CommandSpec spec, String name) {
+    if (name == null) {
+      return null;
+    }
+    return switch (name) {
+      case "passing" -> MockTestPlan.passing();
+      case "failing" -> MockTestPlan.failing();
+      default -> throw new CommandLine.ParameterException(spec.commandLine(),
+          "--xctest-plan is passing or failing, not '" + name + "'");
+    };
+  }
+
   /**
    * An address other machines can use to reach this one: the first non-loopback address of an interface that is up
    * (IPv4 preferred unless {@code ipv6}), or null when there is none.
@@ -132,10 +151,14 @@ final class MockDeviceCommand implements Callable<Integer> {
     }
     long memory = budget;
     java.time.Duration idle = java.time.Duration.ofSeconds(idleTimeoutSeconds);
+    MockTestPlan plan = plan(spec, xctestPlan);
     CountDownLatch stopped = new CountDownLatch(1);
     MockDevice mock = MockSessions.startDevice(address, rsdPort, b -> {
       if (ios != null) {
         b.ios(ios);
+      }
+      if (plan != null) {
+        b.testPlan(MockDevice.UI_TESTS_RUNNER, plan);
       }
       if (memory > 0) {
         b.memoryBudget(memory);

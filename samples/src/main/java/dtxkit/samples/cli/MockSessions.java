@@ -2,6 +2,7 @@ package dtxkit.samples.cli;
 
 import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.mock.MockDevice;
+import dtxkit.services.mock.MockTestPlan;
 import java.io.IOException;
 import java.net.InetAddress;
 
@@ -26,15 +27,11 @@ final class MockSessions {
    * @throws CliException when a server cannot bind
    */
   static MockDevice startDevice(InetAddress address, int rsdPort, String ios) {
-    return startDevice(address, rsdPort, b -> {
-      if (ios != null) {
-        b.ios(ios);
-      }
-    });
+    return startDevice(address, rsdPort, ios, null);
   }
 
   /**
-   * Starts a mock device configured further by {@code options} (iOS version, budgets, timeouts).
+   * Starts a mock device configured by {@code options} (iOS version, test plan, budgets, timeouts).
    *
    * @throws CliException when a server cannot bind
    */
@@ -43,6 +40,29 @@ final class MockSessions {
     try {
       MockDevice.Builder builder = MockDevice.builder().host(address).rsdPort(rsdPort);
       options.accept(builder);
+      return builder.start();
+    } catch (IOException e) {
+      throw new CliException("cannot start the mock device on " + address.getHostAddress() + " port " + rsdPort
+          + ": " + DeviceOptions.rootMessage(e) + (rsdPort == 0 ? "" : " (try another --rsd-port, or 0 for any)"), e);
+    }
+  }
+
+  /**
+   * Starts a mock device playing an iOS version, its UI-test runner playing a plan.
+   *
+   * @param ios e.g. {@code 15.8}, or null for the default (an iOS 17 device)
+   * @param xcTestPlan what {@link MockDevice#UI_TESTS_RUNNER} runs, or null for {@link MockTestPlan#passing()}
+   * @throws CliException when a server cannot bind
+   */
+  static MockDevice startDevice(InetAddress address, int rsdPort, String ios, MockTestPlan xcTestPlan) {
+    try {
+      MockDevice.Builder builder = MockDevice.builder().host(address).rsdPort(rsdPort);
+      if (ios != null) {
+        builder.ios(ios);
+      }
+      if (xcTestPlan != null) {
+        builder.testPlan(MockDevice.UI_TESTS_RUNNER, xcTestPlan);
+      }
       return builder.start();
     } catch (IOException e) {
       throw new CliException("cannot start the mock device on " + address.getHostAddress() + " port " + rsdPort

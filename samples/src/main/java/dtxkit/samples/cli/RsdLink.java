@@ -6,6 +6,7 @@ import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.client.RsdClient;
 import dtxkit.services.lockdown.ServiceConnection;
+import dtxkit.services.xctest.XcTestDevice;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -55,6 +56,11 @@ final class RsdLink implements DeviceLink {
   @Override
   public RsdClient rsd() {
     return rsd;
+  }
+
+  @Override
+  public XcTestDevice xcTestDevice() {
+    return new RsdXcTestDevice(rsd, this);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dtxkit.runtime.tunnel.CoreDeviceTunnel;
 import dtxkit.runtime.usbmux.UsbmuxClient;
 import dtxkit.runtime.usbmux.UsbmuxDevice;
 import dtxkit.services.lockdown.ServiceConnection;
+import dtxkit.services.xctest.XcTestDevice;
 import java.io.IOException;
 
 /**
@@ -107,6 +108,11 @@ final class TunnelLink implements DeviceLink {
   @Override
   public RsdClient rsd() {
     return rsdLink().rsd();
+  }
+
+  @Override
+  public XcTestDevice xcTestDevice() {
+    return new RsdXcTestDevice(rsd(), this);
   }
 
   @Override

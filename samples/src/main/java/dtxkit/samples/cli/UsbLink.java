@@ -12,6 +12,7 @@ import dtxkit.runtime.usbmux.UsbmuxDevice;
 import dtxkit.services.Instruments;
 import dtxkit.services.InstrumentsUnavailableException;
 import dtxkit.services.lockdown.ServiceConnection;
+import dtxkit.services.xctest.XcTestDevice;
 import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -159,6 +160,11 @@ final class UsbLink implements DeviceLink {
   @Override
   public RsdClient rsd() {
     return null;
+  }
+
+  @Override
+  public XcTestDevice xcTestDevice() {
+    return XcTestDevice.lockdown(usbmux, device, record, options);
   }
 
   @Override

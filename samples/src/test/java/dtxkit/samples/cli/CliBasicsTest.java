@@ -10,14 +10,14 @@ import picocli.CommandLine;
 /** The tool's shape: every command registered and documented, shared options everywhere, usage errors exit 2. */
 class CliBasicsTest {
   static final List<String> DEVICE_COMMANDS = List.of("ps", "launch", "kill", "screenshot", "sysmon", "apps",
-      "netstat", "notifications", "energy");
+      "netstat", "notifications", "energy", "wda");
 
   @Test
   void helpListsEveryCommand() {
     CliRunner.Result r = CliRunner.run("--help");
     assertEquals(0, r.exitCode());
     for (String c : List.of("rsd", "ps", "launch", "kill", "screenshot", "sysmon", "location", "conditions", "apps",
-        "netstat", "notifications", "energy", "decode", "mock-device", "demo", "stubs", "proxy")) {
+        "netstat", "notifications", "energy", "decode", "xctest", "wda", "mock-device", "demo", "stubs", "proxy")) {
       assertTrue(r.out().matches("(?s).*\\n  " + c + " .*"), c + " missing from:\n" + r.out());
     }
   }
@@ -31,6 +31,7 @@ class CliBasicsTest {
     }
     commands.add(cli.getSubcommands().get("rsd").getSubcommands().get("info"));
     commands.add(cli.getSubcommands().get("location").getSubcommands().get("set"));
+    commands.add(cli.getSubcommands().get("xctest").getSubcommands().get("run"));
     commands.add(cli.getSubcommands().get("location").getSubcommands().get("clear"));
     for (String sub : List.of("list", "enable", "disable")) {
       commands.add(cli.getSubcommands().get("conditions").getSubcommands().get(sub));

@@ -34,6 +34,8 @@ public record AfcPacket(long number, long operation, byte[] header, byte[] data)
   public static final long READ_DIR = 0x03;
   /** Remove a path. */
   public static final long REMOVE_PATH = 0x08;
+  /** {@code RemovePathAndContents}: a file, or a directory with everything in it. */
+  public static final long REMOVE_PATH_AND_CONTENTS = 0x22;
   /** Make a directory (path). */
   public static final long MAKE_DIR = 0x09;
   /** Describe a path (path); the reply is {@code key\0value\0...}. */

@@ -6,8 +6,11 @@ import com.dd.plist.NSNumber;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
 import dtxkit.runtime.DtxProtocolException;
+import dtxkit.runtime.rsd.client.RsdClient;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +30,15 @@ public final class InstallationProxy implements Closeable {
   /** The lockdown service name. */
   public static final String SERVICE = "com.apple.mobile.installation_proxy";
 
+  /**
+   * The same service through RSD on iOS 17 and later (the "lockdown shim"): {@code RSDCheckin}, then the same plist
+   * messages as behind lockdown. {@link #connect(RsdClient)} opens it.
+   */
+  public static final String SHIM_SERVICE = "com.apple.mobile.installation_proxy.shim.remote";
+
+  /** How long {@link #connect(RsdClient)} lets one read wait by default. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
   /** The attributes asked for by default: enough for a listing with paths and containers. */
   public static final List<String> DEFAULT_ATTRIBUTES = List.of("CFBundleIdentifier", "CFBundleDisplayName",
       "CFBundleName", "CFBundleShortVersionString", "CFBundleVersion", "CFBundleExecutable", "ApplicationType",
@@ -39,6 +51,45 @@ public final class InstallationProxy implements Closeable {
    */
   public InstallationProxy(ServiceConnection connection) {
     this.connection = Objects.requireNonNull(connection, "connection");
+  }
+
+  /**
+   * Opens {@value #SHIM_SERVICE} on a device found through RSD (iOS 17+: what Xcode uses to find a test runner's
+   * bundle path), each read bounded by {@link #DEFAULT_READ_TIMEOUT}.
+   *
+   * <pre>{@code
+   * try (RsdClient rsd = RsdClient.connect(host, rsdPort);
+   *      InstallationProxy apps = InstallationProxy.connect(rsd)) {
+   *   InstalledApp runner = apps.lookup(null, List.of("com.example.UITests.xctrunner")).get(...);
+   * }
+   * }</pre>
+   *
+   * @param rsd the device's RSD connection (the service connection outlives it)
+   * @return a client owning its own TCP connection
+   * @throws dtxkit.runtime.rsd.client.ServiceNotAdvertisedException the device does not advertise the shim
+   * @throws IOException the port cannot be reached or the checkin is refused
+   */
+  public static InstallationProxy connect(RsdClient rsd) throws IOException {
+    return connect(rsd, DEFAULT_READ_TIMEOUT);
+  }
+
+  /**
+   * {@link #connect(RsdClient)} with another bound on each read.
+   *
+   * @param rsd the device's RSD connection
+   * @param readTimeout the longest one read may wait
+   * @return a client owning its own TCP connection
+   * @throws IOException the port cannot be reached or the checkin is refused
+   */
+  public static InstallationProxy connect(RsdClient rsd, Duration readTimeout) throws IOException {
+    Objects.requireNonNull(readTimeout, "readTimeout");
+    Socket socket = rsd.openService(SHIM_SERVICE);
+    try {
+      return new InstallationProxy(ServiceConnection.of(socket, readTimeout));
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
   }
 
   /**

@@ -62,6 +62,16 @@ public record InstalledApp(String bundleIdentifier, String name, String version,
         string(entry, "Path"), string(entry, "Container"), attributes);
   }
 
+  /**
+   * The bundle's executable, {@code CFBundleExecutable} (the name a test runner runs as, e.g.
+   * {@code WebDriverAgentRunner-Runner}).
+   *
+   * @return the executable name, or null when the device did not send it
+   */
+  public String executable() {
+    return attributes.get("CFBundleExecutable") instanceof String s ? s : null;
+  }
+
   static String string(NSDictionary d, String key) {
     NSObject value = d.get(key);
     return value instanceof NSString s ? s.getContent() : null;

@@ -274,6 +274,63 @@ final class DeviceState {
     return content == null ? null : content.clone();
   }
 
+  /**
+   * The names of the files and directories directly in a directory, sorted, or null when it is no directory.
+   */
+  synchronized List<String> list(String path) {
+    String dir = trimSlashes(mediaPath(path));
+    if (!directories.contains(dir)) {
+      return null;
+    }
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (String key : files.keySet()) {
+      if (key.startsWith(prefix) && key.indexOf('/', prefix.length()) < 0) {
+        names.add(key.substring(prefix.length()));
+      }
+    }
+    for (String d : directories) {
+      if (d.startsWith(prefix) && d.length() > prefix.length() && d.indexOf('/', prefix.length()) < 0) {
+        names.add(d.substring(prefix.length()));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * Removes a file, or a directory with everything in it.
+   *
+   * @return whether anything was there
+   */
+  synchronized boolean remove(String path) {
+    String p = trimSlashes(mediaPath(path));
+    byte[] gone = files.remove(p);
+    if (gone != null) {
+      fileBytes -= gone.length;
+      return true;
+    }
+    if (p.isEmpty() || !directories.remove(p)) {
+      return false;
+    }
+    String prefix = p + "/";
+    for (java.util.Iterator<Map.Entry<String, byte[]>> i = files.entrySet().iterator(); i.hasNext(); ) {
+      Map.Entry<String, byte[]> e = i.next();
+      if (e.getKey().startsWith(prefix)) {
+        fileBytes -= e.getValue().length;
+        i.remove();
+      }
+    }
+    directories.removeIf(d -> d.startsWith(prefix));
+    return true;
+  }
+
+  private static String trimSlashes(String p) {
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+
   // ---- system log --------------------------------------------------------------------------------------------
 
   /** The device's system log: what syslog_relay streams. */

@@ -18,6 +18,8 @@ import java.util.Map;
 final class MockAfc {
   /** The largest packet accepted from a client. */
   static final int MAX_PACKET = 16 << 20;
+  /** AFC's status for removing a directory that holds something. */
+  static final int DIRECTORY_NOT_EMPTY = 33;
   /** The most files open at once on one connection. */
   static final int MAX_OPEN = 64;
 
@@ -93,7 +95,17 @@ final class MockAfc {
             status(out, p, AfcPacket.NO_SPACE_LEFT);
           } else {
             f.written.write(p.data());
-            status(out, p, AfcPacket.OK);
+            int code = AfcPacket.OK;
+            if (!root.isEmpty()) {
+              // In an app's container the bytes are in the file as soon as written, as on a device: a client may
+              // launch the app that reads them before it closes the file (appium-ios-device does).
+              try {
+                state.putFile(f.path, f.written.toByteArray());
+              } catch (IllegalStateException full) {
+                code = AfcPacket.NO_SPACE_LEFT;
+              }
+            }
+            status(out, p, code);
           }
         } else if (op == AfcPacket.FILE_READ) {
           Open f = open.get(longAt(p, 0));
@@ -121,6 +133,23 @@ final class MockAfc {
             }
             status(out, p, code);
           }
+        } else if (op == AfcPacket.READ_DIR) {
+          java.util.List<String> names = state.list(rooted(root, path(p, 0)));
+          if (names == null) {
+            status(out, p, AfcPacket.OBJECT_NOT_FOUND);
+          } else {
+            java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(".", ".."));
+            all.addAll(names);
+            info(out, p, all.toArray(new String[0]));
+          }
+        } else if (op == AfcPacket.REMOVE_PATH || op == AfcPacket.REMOVE_PATH_AND_CONTENTS) {
+          String path = rooted(root, path(p, 0));
+          java.util.List<String> inside = state.list(path);
+          if (op == AfcPacket.REMOVE_PATH && inside != null && !inside.isEmpty()) {
+            status(out, p, DIRECTORY_NOT_EMPTY);
+          } else {
+            status(out, p, state.remove(path) ? AfcPacket.OK : AfcPacket.OBJECT_NOT_FOUND);
+          }
         } else if (op == AfcPacket.GET_FILE_INFO) {
           String path = rooted(root, path(p, 0));
           byte[] content = state.file(path);
@@ -140,16 +169,26 @@ final class MockAfc {
     }
   }
 
-  /** {@code path} inside {@code root} (a folder ending in '/', or empty for the media area). */
-  private static String rooted(String root, String path) {
+  /**
+   * {@code path} inside {@code root} (a folder ending in '/', or empty for the media area); ".." stops at the root, so
+   * nothing outside an app's container can be named.
+   */
+  static String rooted(String root, String path) {
     if (root.isEmpty()) {
       return path;
     }
-    String p = path;
-    while (p.startsWith("/")) {
-      p = p.substring(1);
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (String part : path.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        parts.pollLast();
+      } else {
+        parts.addLast(part);
+      }
     }
-    return root + p;
+    return root + String.join("/", parts);
   }
 
   private static String path(AfcPacket p, int from) {

@@ -50,6 +50,24 @@ final class MockApplicationListing implements ApplicationListing {
     return fields;
   }
 
+  /**
+   * The user apps every mock device has installed, as Xcode leaves them: an app under test and two UI-test runners
+   * (a plain one and WebDriverAgent's), each runner with its {@code .xctest} bundle under {@code PlugIns}.
+   */
+  static List<AppInfo> testApps() {
+    String[][] apps = {
+      {MockDevice.EXAMPLE_APP, "Example", "Example"},
+      {MockDevice.UI_TESTS_RUNNER, "UITests-Runner", "UITests-Runner"},
+      {MockDevice.WDA_RUNNER, "WebDriverAgentRunner-Runner", "WebDriverAgentRunner-Runner"},
+    };
+    List<AppInfo> list = new ArrayList<>();
+    for (String[] a : apps) {
+      list.add(new AppInfo(a[0], a[1], a[2], MockInstallationProxy.bundlePath(a[0], a[2]), "1.0", "User", false,
+          false, null, null));
+    }
+    return list;
+  }
+
   /** The system apps of an iOS 17 iPhone, and one extension. */
   static List<AppInfo> defaultCatalogue() {
     String[][] apps = {

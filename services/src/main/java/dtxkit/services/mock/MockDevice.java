@@ -10,6 +10,7 @@ import dtxkit.runtime.DtxServiceRegistry;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.rsd.RsdService;
 import dtxkit.runtime.rsd.client.RsdClient;
+import dtxkit.runtime.rsd.server.RsdCheckinResponder;
 import dtxkit.runtime.rsd.server.RsdServer;
 import dtxkit.runtime.xpc.XpcString;
 import dtxkit.services.Instruments;
@@ -79,6 +80,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class MockDevice implements AutoCloseable {
 
+  /**
+   * The bundle identifier of the UI-test runner app every mock device has installed (a user app, as Xcode installs
+   * it): {@code UITests-Runner.app} with {@code PlugIns/UITests.xctest}, testing {@link #EXAMPLE_APP}.
+   */
+  public static final String UI_TESTS_RUNNER = "com.example.UITests.xctrunner";
+  /** WebDriverAgent's runner app, installed on every mock device: its test plan never finishes. */
+  public static final String WDA_RUNNER = "com.facebook.WebDriverAgentRunner.xctrunner";
+  /** The app {@link #UI_TESTS_RUNNER} tests, installed on every mock device. */
+  public static final String EXAMPLE_APP = "com.example.app";
+
   /** The service that {@link #rsdPort()} advertises, where the DTX server listens. */
   public static final String DTSERVICEHUB = "com.apple.instruments.dtservicehub";
 
@@ -136,6 +147,11 @@ public final class MockDevice implements AutoCloseable {
   private static final AtomicInteger DEVICES = new AtomicInteger();
   private static final Logger LOG = LoggerFactory.getLogger(MockDevice.class);
 
+  /** {@link Builder#testRunnerWait(java.time.Duration)}'s default, in seconds. */
+  public static final int DEFAULT_TEST_RUNNER_WAIT_SECONDS = 300;
+  static final java.time.Duration DEFAULT_TEST_RUNNER_WAIT = java.time.Duration.ofSeconds(
+      DEFAULT_TEST_RUNNER_WAIT_SECONDS);
+
   /** The most lockdown service connections (installation_proxy, syslog_relay, ...) served at once. */
   public static final int MAX_SERVICE_CONNECTIONS = 64;
 
@@ -156,6 +172,9 @@ public final class MockDevice implements AutoCloseable {
   private final MockHouseArrest houseArrest;
   private final ThreadPoolExecutor serviceThreads;
   private final MockUsbFace usbFace;
+  private final RsdCheckinResponder installationProxyShim;
+  private final MockTestmanagerd testmanagerd;
+  private final DtxServer testmanagerdServer;
 
   private MockDevice(Builder b) throws IOException {
     int number = DEVICES.incrementAndGet();
@@ -169,6 +188,7 @@ public final class MockDevice implements AutoCloseable {
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     List<AppInfo> catalogue = new ArrayList<>(MockApplicationListing.defaultCatalogue());
+    catalogue.addAll(MockApplicationListing.testApps());
     catalogue.addAll(b.extraApps);
     state = new DeviceState(b.identity, catalogue, scheduler);
     energy = new MockEnergy(state);
@@ -185,11 +205,19 @@ public final class MockDevice implements AutoCloseable {
         });
     registry = new DtxServiceRegistry();
     registerCatalogue();
+    int iosMajor = Builder.majorVersion(b.identity.osVersion());
+    Map<String, MockTestPlan> plans = new LinkedHashMap<>();
+    plans.put(UI_TESTS_RUNNER, MockTestPlan.passing());
+    plans.put(WDA_RUNNER, MockTestPlan.webDriverAgent(MockTestPlan.WDA_URL));
+    plans.putAll(b.testPlans);
+    testmanagerd = new MockTestmanagerd(state, iosMajor, plans, b.testRunnerWait, factory);
     handles = new LinkedHashMap<>();
     for (Consumer<MockDevice> override : b.overrides) {
       override.accept(this);
     }
     DtxServer dtx = null;
+    DtxServer tm = null;
+    RsdCheckinResponder shim = null;
     try {
       DtxServer.Builder dtxBuilder = DtxServer.builder(registry).bindAddress(b.host).port(b.dtxPort)
           .idleTimeout(b.idleTimeout);
@@ -199,7 +227,11 @@ public final class MockDevice implements AutoCloseable {
       dtx = dtxBuilder.start();
       dtxBudget = dtx.memoryBudget();
       dtxIdle = dtx.idleTimeout();
-      PeerInfo peerInfo = PeerInfo.builder()
+      if (testmanagerd.servedThroughRsd()) {
+        tm = DtxServer.builder(testmanagerd.registry()).bindAddress(b.host).port(0).start();
+      }
+      shim = new RsdCheckinResponder(b.host, this::serveInstallationProxyShim, factory);
+      PeerInfo.Builder peerInfoBuilder = PeerInfo.builder()
           .udid(b.identity.udid())
           .productType(b.identity.productType())
           .osVersion(b.identity.osVersion())
@@ -210,11 +242,14 @@ public final class MockDevice implements AutoCloseable {
           .property("DeviceName", new XpcString(b.identity.deviceName()))
           .uuid(UUID.nameUUIDFromBytes(b.identity.udid().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
           .service(RsdService.of(DTSERVICEHUB, dtx.port(), false))
-          .build();
+          .service(RsdService.of(InstallationProxy.SHIM_SERVICE, shim.port(), false));
+      if (tm != null) {
+        peerInfoBuilder.service(RsdService.of(MockTestmanagerd.RSD_SERVICE, tm.port(), false));
+      }
+      PeerInfo peerInfo = peerInfoBuilder.build();
       rsdServer = RsdServer.builder(peerInfo).bindAddress(b.host).port(b.rsdPort).start();
       try {
-        usbFace = new MockUsbFace(this, state, registry, imageMounter, Builder.majorVersion(b.identity.osVersion()),
-            b.usbmuxdSocket);
+        usbFace = new MockUsbFace(this, state, registry, imageMounter, testmanagerd, iosMajor, b.usbmuxdSocket);
       } catch (IOException | RuntimeException e) {
         rsdServer.close();
         throw e;
@@ -223,11 +258,31 @@ public final class MockDevice implements AutoCloseable {
       if (dtx != null) {
         dtx.close();
       }
+      if (shim != null) {
+        shim.close();
+      }
+      if (tm != null) {
+        tm.close();
+      }
+      testmanagerd.close();
       scheduler.shutdownNow();
       serviceThreads.shutdownNow();
       throw e;
     }
     dtxServer = dtx;
+    installationProxyShim = shim;
+    testmanagerdServer = tm;
+  }
+
+  /**
+   * One client of {@value InstallationProxy#SHIM_SERVICE} after its {@code RSDCheckin}: installation_proxy's plist
+   * messages, as behind lockdown, on the checkin thread until the client closes.
+   */
+  private void serveInstallationProxyShim(java.net.Socket socket, String label) throws IOException {
+    DtxTransport transport = DtxTransport.of(socket);
+    try (ServiceConnection connection = ServiceConnection.over(transport)) {
+      installationProxy.serve(connection);
+    }
   }
 
   /** The whole catalogue; services that push to their client get one implementation per channel. */
@@ -426,6 +481,27 @@ public final class MockDevice implements AutoCloseable {
    */
   public String lockdownInstrumentsService() {
     return usbFace.instrumentsService();
+  }
+
+  /** The device's state, for tests of this package. */
+  DeviceState state() {
+    return state;
+  }
+
+  /** The mock's testmanagerd, for tests of this package. */
+  MockTestmanagerd testmanagerd() {
+    return testmanagerd;
+  }
+
+  /**
+   * The testmanagerd service lockdown starts on the iOS version the device plays
+   * ({@code com.apple.testmanagerd.lockdown.secure} on 14-16, {@code com.apple.testmanagerd.lockdown} up to 13), or
+   * null on 17 and later, where RSD advertises {@code com.apple.dt.testmanagerd.remote}.
+   *
+   * @return the service name, or null
+   */
+  public String lockdownTestmanagerdService() {
+    return testmanagerd.lockdownService();
   }
 
   /**
@@ -673,6 +749,11 @@ public final class MockDevice implements AutoCloseable {
     try {
       usbFace.close();
       rsdServer.close();
+      closeQuietly(installationProxyShim);
+      testmanagerd.close();
+      if (testmanagerdServer != null) {
+        testmanagerdServer.close();
+      }
     } finally {
       try {
         dtxServer.close();
@@ -680,6 +761,14 @@ public final class MockDevice implements AutoCloseable {
         scheduler.shutdownNow();
         serviceThreads.shutdownNow();
       }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.debug("closing {}", closeable, e);
     }
   }
 
@@ -701,8 +790,41 @@ public final class MockDevice implements AutoCloseable {
     private java.nio.file.Path usbmuxdSocket;
     private long memoryBudgetBytes;
     private java.time.Duration idleTimeout = DtxServer.Builder.DEFAULT_IDLE_TIMEOUT;
+    private final Map<String, MockTestPlan> testPlans = new LinkedHashMap<>();
+    private java.time.Duration testRunnerWait = DEFAULT_TEST_RUNNER_WAIT;
 
     private Builder() {
+    }
+
+    /**
+     * The test plan a runner app plays when launched for an XCTest run (see {@link MockTestPlan}). By default
+     * {@link MockDevice#UI_TESTS_RUNNER} plays {@link MockTestPlan#passing()} and {@link MockDevice#WDA_RUNNER}
+     * {@link MockTestPlan#webDriverAgent(String)}; another bundle must also be installed ({@link #app(AppInfo)}).
+     *
+     * @param runnerBundleIdentifier the runner app, e.g. {@link MockDevice#UI_TESTS_RUNNER}
+     * @param plan what it runs
+     * @return this builder
+     */
+    public Builder testPlan(String runnerBundleIdentifier, MockTestPlan plan) {
+      testPlans.put(Objects.requireNonNull(runnerBundleIdentifier, "runnerBundleIdentifier"),
+          Objects.requireNonNull(plan, "plan"));
+      return this;
+    }
+
+    /**
+     * How long a test runner waits for the IDE at each step (its test session and authorization, the start of its
+     * plan, the end of the session) before it gives up and exits; {@value #DEFAULT_TEST_RUNNER_WAIT_SECONDS} s by
+     * default.
+     *
+     * @param wait the bound, more than zero
+     * @return this builder
+     */
+    public Builder testRunnerWait(java.time.Duration wait) {
+      if (wait.isNegative() || wait.isZero()) {
+        throw new IllegalArgumentException("testRunnerWait must be more than zero: " + wait);
+      }
+      this.testRunnerWait = wait;
+      return this;
     }
 
     /**

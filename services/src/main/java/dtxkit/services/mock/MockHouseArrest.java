@@ -39,9 +39,13 @@ final class MockHouseArrest {
       connection.send(reply);
       return;
     }
+    String container = MockInstallationProxy.container(bundleIdentifier) + "/";
+    // A container has its folders from the app's first launch on: a client lists tmp before writing there.
+    for (String folder : new String[] {"", "Documents", "Library", "Library/Caches", "tmp"}) {
+      state.makeDirectory(container + folder);
+    }
     reply.put("Status", "Complete");
     connection.send(reply);
-    String container = MockInstallationProxy.container(bundleIdentifier) + "/";
     afc.serve(connection, "VendDocuments".equals(command) ? container + "Documents/" : container);
   }
 

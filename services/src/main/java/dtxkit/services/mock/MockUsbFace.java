@@ -65,6 +65,7 @@ final class MockUsbFace implements AutoCloseable {
   private final DeviceState state;
   private final DtxServiceRegistry registry;
   private final MockImageMounter imageMounter;
+  private final MockTestmanagerd testmanagerd;
   private final int iosMajor;
   private PairRecordGenerator.MockPairing pairing;
   private TlsIdentity deviceIdentity;
@@ -80,8 +81,9 @@ final class MockUsbFace implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   MockUsbFace(MockDevice device, DeviceState state, DtxServiceRegistry registry, MockImageMounter imageMounter,
-      int iosMajor, Path socketPath) throws IOException {
+      MockTestmanagerd testmanagerd, int iosMajor, Path socketPath) throws IOException {
     this.device = device;
+    this.testmanagerd = testmanagerd;
     this.state = state;
     this.registry = registry;
     this.imageMounter = imageMounter;
@@ -260,6 +262,11 @@ final class MockUsbFace implements AutoCloseable {
         throw new LockdownException.InvalidServiceException("StartService");
       }
       ssl = true;
+    } else if (service.equals(MockTestmanagerd.LOCKDOWN_SECURE) || service.equals(MockTestmanagerd.LOCKDOWN)) {
+      if (!service.equals(testmanagerd.lockdownService()) || !imageMounter.developerImageMounted()) {
+        throw new LockdownException.InvalidServiceException("StartService");
+      }
+      ssl = true;
     } else if (MockDevice.lockdownServiceNames().contains(service)) {
       ssl = false;
     } else {
@@ -273,8 +280,12 @@ final class MockUsbFace implements AutoCloseable {
     return new ServiceInfo(service, port, ssl);
   }
 
+  /** Instruments or testmanagerd through lockdown: TLS (kept, or only the handshake), then DTX. */
   private void serveInstruments(String service, DtxTransport raw) throws IOException {
-    TlsMode mode = REMOTESERVER.equals(service) ? TlsMode.HANDSHAKE_ONLY : TlsMode.KEEP;
+    boolean testmanagerd = service.startsWith("com.apple.testmanagerd.");
+    DtxServiceRegistry served = testmanagerd ? this.testmanagerd.registry() : registry;
+    TlsMode mode = REMOTESERVER.equals(service) || MockTestmanagerd.LOCKDOWN.equals(service)
+        ? TlsMode.HANDSHAKE_ONLY : TlsMode.KEEP;
     // A handshake-only client reads plaintext right after the handshake: no TLS 1.3 tickets may follow it. The
     // client must present a certificate, that of any host it paired with (dtxkit pair adds hosts).
     TlsOptions options = TlsOptions.DEFAULT.withTls13(mode == TlsMode.KEEP);
@@ -283,8 +294,11 @@ final class MockUsbFace implements AutoCloseable {
       identity = deviceIdentity;
     }
     DtxTransport stream = DeviceTls.server(raw, identity, mode, options, service + " TLS handshake");
-    DtxConnection connection = DtxConnection.builder(stream).registry(registry)
-        .capabilities(registry.publishedCapabilities()).awaitPeerCapabilities(false)
+    if (mode == TlsMode.HANDSHAKE_ONLY) {
+      stream = new SpeakWhenSpokenTo(stream);
+    }
+    DtxConnection connection = DtxConnection.builder(stream).registry(served)
+        .capabilities(served.publishedCapabilities()).awaitPeerCapabilities(false)
         .name("mock-" + service + "-" + stream.description())
         // The same budget and idle timeout as the device's DTX server: one bound for all of its connections.
         .memoryBudget(device.dtxMemoryBudget()).idleTimeout(device.dtxIdleTimeout()).connect();

@@ -57,7 +57,9 @@ class LockdownServicesTest {
       assertEquals("/Applications/MobileSafari.app", safari.path());
       assertEquals("Safari", safari.name());
       assertNull(safari.container(), "system apps have no data container");
-      assertTrue(proxy.browse("User").isEmpty(), "no user app is installed yet");
+      assertEquals(List.of(MockDevice.EXAMPLE_APP, MockDevice.UI_TESTS_RUNNER, MockDevice.WDA_RUNNER),
+          proxy.browse("User").stream().map(InstalledApp::bundleIdentifier).toList(),
+          "the user apps: the app under test and the two test runners");
     }
   }
 
