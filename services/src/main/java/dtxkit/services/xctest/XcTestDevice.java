@@ -65,6 +65,49 @@ public interface XcTestDevice {
   void writeToAppContainer(String bundleIdentifier, String path, byte[] content) throws IOException;
 
   /**
+   * An iOS 17+ device reached through RSD (a tunnel, or dtxkit's CoreDeviceProxy link): testmanagerd at
+   * {@value #TESTMANAGERD_REMOTE} (raw DTX), Instruments at {@value Instruments#DTSERVICEHUB}, the runner's installed
+   * path through the installation_proxy shim ({@link InstallationProxy#connect(RsdClient)}). iOS 17 takes the test
+   * configuration as the reply to {@code _XCT_testRunnerReadyWithCapabilities:}, so nothing is written into the
+   * runner's container. The RSD client stays the caller's to close.
+   *
+   * @param rsd a connected RSD client
+   * @return the device
+   */
+  static XcTestDevice rsd(RsdClient rsd) {
+    Objects.requireNonNull(rsd, "rsd");
+    return new XcTestDevice() {
+      @Override
+      public String productVersion() {
+        return rsd.peerInfo().osVersion();
+      }
+
+      @Override
+      public DtxConnection connectTestManager(DtxServiceRegistry registry, String name) throws IOException {
+        return rsd.openDtx(TESTMANAGERD_REMOTE, b -> b.registry(registry).name(name + "@" + rsd.peerInfo().udid()));
+      }
+
+      @Override
+      public DtxConnection connectInstruments() throws IOException {
+        return rsd.openDtx(Instruments.DTSERVICEHUB);
+      }
+
+      @Override
+      public InstalledApp lookupApp(String bundleIdentifier) throws IOException {
+        try (InstallationProxy apps = InstallationProxy.connect(rsd)) {
+          return apps.lookup(null, List.of(bundleIdentifier)).get(bundleIdentifier);
+        }
+      }
+
+      @Override
+      public void writeToAppContainer(String bundleIdentifier, String path, byte[] content) throws IOException {
+        throw new IOException("an iOS " + productVersion() + " device reached through RSD reads no configuration"
+            + " file; nothing is written into " + bundleIdentifier + "'s container");
+      }
+    };
+  }
+
+  /**
    * A device on usbmuxd (iOS 16 and earlier): lockdown sessions with the pair record, then {@code StartService} of
    * testmanagerd for the version ({@value #TESTMANAGERD_SECURE} on 14-16, {@value #TESTMANAGERD_LOCKDOWN} before),
    * Instruments, installation_proxy and house_arrest.

@@ -40,38 +40,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class XcTestRunnerOnMockTest {
 
-  /** An iOS 17 device through RSD, as the command-line tool reaches one (installation_proxy through the shim). */
-  static XcTestDevice rsd(RsdClient rsd, MockDevice device) {
-    return new XcTestDevice() {
-      @Override
-      public String productVersion() {
-        return rsd.peerInfo().osVersion();
-      }
-
-      @Override
-      public DtxConnection connectTestManager(DtxServiceRegistry registry, String name) throws IOException {
-        return rsd.openDtx(TESTMANAGERD_REMOTE, b -> b.registry(registry).name(name));
-      }
-
-      @Override
-      public DtxConnection connectInstruments() throws IOException {
-        return rsd.openDtx(MockDevice.DTSERVICEHUB);
-      }
-
-      @Override
-      public InstalledApp lookupApp(String bundleIdentifier) throws IOException {
-        try (InstallationProxy apps = InstallationProxy.connect(rsd)) {
-          return apps.lookup(null, List.of(bundleIdentifier)).get(bundleIdentifier);
-        }
-      }
-
-      @Override
-      public void writeToAppContainer(String bundleIdentifier, String path, byte[] content) throws IOException {
-        throw new IOException("not on iOS 17");
-      }
-    };
-  }
-
   static XcTestDevice lockdown(MockDevice device) {
     device.pairRecord();
     UsbmuxClient usbmux = UsbmuxClient.create(UsbmuxAddress.unix(device.usbmuxdSocket()), UsbmuxClient.Options.DEFAULT);
@@ -115,7 +83,7 @@ class XcTestRunnerOnMockTest {
     try (MockDevice mock = MockDevice.builder().testPlan(MockDevice.UI_TESTS_RUNNER, MockTestPlan.failing()).start();
         RsdClient rsd = RsdClient.connect(mock.rsdHost(), mock.rsdPort(),
             RsdClient.Options.DEFAULT.withHostUuid(UUID.randomUUID()))) {
-      runFailingPlan(rsd(rsd, mock), mock, XcTestRunner.Flow.RSD);
+      runFailingPlan(XcTestDevice.rsd(rsd), mock, XcTestRunner.Flow.RSD);
     }
   }
 
