@@ -85,6 +85,12 @@ final class BinaryUnarchiving {
       throw ArchiveFormatException.wrongValue("$objects", "at least the $null entry", "an empty array");
     }
     objectRefs = plist.contentOffset(objects);
+    // Every entry of the $objects table must name an object of the plist, the ones no UID reaches too: entries are
+    // read lazily, but a table with a broken reference is a broken plist (as dd-plist and CoreFoundation, which
+    // parse it whole, find). One pass over the references, nothing decoded.
+    for (int i = 1; i < count; i++) {
+      plist.ref(objectRefs + i * refSize, "$objects");
+    }
     int first = entryOffset(0);
     if (!plist.isAscii(first, "$null")) {
       throw ArchiveFormatException.wrongValue("$objects[0]", "\"$null\"", describe(first));
