@@ -25,6 +25,16 @@ import java.util.concurrent.TimeUnit;
  * when the mock has made a call that expects one, with that call's identifier. What the mock sends is kept, in order.
  */
 final class RecordedHost implements AutoCloseable {
+  /**
+   * Runs each task on a thread of its own: the common pool has one worker on a 2-core machine, and a blocking task
+   * of an earlier test there starved these (seen on JDK 25: the device side never connected).
+   */
+  private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+    Thread thread = new Thread(task, "test-peer");
+    thread.setDaemon(true);
+    thread.start();
+  };
+
 
   /** One recorded single-fragment message. */
   record Recorded(byte[] bytes, int identifier, int conversation, int channelCode, String selector) {
@@ -89,7 +99,7 @@ final class RecordedHost implements AutoCloseable {
       } catch (IOException | InterruptedException e) {
         throw new IllegalStateException(e);
       }
-    });
+    }, OWN_THREAD);
   }
 
   private Sent nextCall() throws InterruptedException {

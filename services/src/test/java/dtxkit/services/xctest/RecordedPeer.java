@@ -25,6 +25,16 @@ import java.util.concurrent.TimeUnit;
  * is decoded into {@link Sent} records.
  */
 final class RecordedPeer implements AutoCloseable {
+  /**
+   * Runs each task on a thread of its own: the common pool has one worker on a 2-core machine, and a blocking task
+   * of an earlier test there starved these (seen on JDK 25: the device side never connected).
+   */
+  private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+    Thread thread = new Thread(task, "test-peer");
+    thread.setDaemon(true);
+    thread.start();
+  };
+
 
   /** One recorded single-fragment message: its bytes, header fields and (for a dispatch) its selector. */
   record Recorded(byte[] bytes, int identifier, int conversation, int channelCode, boolean expectsReply, int type,
@@ -87,7 +97,7 @@ final class RecordedPeer implements AutoCloseable {
       } catch (IOException | InterruptedException e) {
         throw new IllegalStateException(e);
       }
-    });
+    }, OWN_THREAD);
   }
 
   private Sent nextCall() throws InterruptedException {

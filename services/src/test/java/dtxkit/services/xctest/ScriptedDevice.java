@@ -30,6 +30,16 @@ import java.util.function.Consumer;
  * container file store.
  */
 final class ScriptedDevice implements XcTestDevice, AutoCloseable {
+  /**
+   * Runs each task on a thread of its own: the common pool has one worker on a 2-core machine, and a blocking task
+   * of an earlier test there starved these (seen on JDK 25: the device side never connected).
+   */
+  private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+    Thread thread = new Thread(task, "test-peer");
+    thread.setDaemon(true);
+    thread.start();
+  };
+
 
   static final Duration WAIT = Duration.ofSeconds(20);
   static final int RUNNER_PID = 4242;
@@ -125,7 +135,7 @@ final class ScriptedDevice implements XcTestDevice, AutoCloseable {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-    });
+    }, OWN_THREAD);
     DtxConnection host = DtxConnection.builder(pair.a()).registry(hostRegistry).callTimeout(WAIT).name(name)
         .connect();
     try {

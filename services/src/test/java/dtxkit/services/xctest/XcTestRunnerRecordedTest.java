@@ -28,6 +28,16 @@ import org.junit.jupiter.api.Test;
  * small in-process peers. The run turns the recording into typed events and a summary.
  */
 class XcTestRunnerRecordedTest {
+  /**
+   * Runs each task on a thread of its own: the common pool has one worker on a 2-core machine, and a blocking task
+   * of an earlier test there starved these (seen on JDK 25: the device side never connected).
+   */
+  private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+    Thread thread = new Thread(task, "test-peer");
+    thread.setDaemon(true);
+    thread.start();
+  };
+
 
   private static final Duration WAIT = Duration.ofSeconds(20);
   private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
@@ -52,7 +62,7 @@ class XcTestRunnerRecordedTest {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-    });
+    }, OWN_THREAD);
     DtxConnection host = DtxConnection.builder(pair.a()).registry(hostRegistry).callTimeout(WAIT).name(name)
         .connect();
     DtxConnection dev = device.get(20, TimeUnit.SECONDS);
