@@ -52,6 +52,18 @@ class SingleValueArchivesTest {
       values.add("x".repeat(n));
       values.add("é".repeat(n));
     }
+    // Long strings (checked for ASCII by copying low bytes) that are ASCII but for one char: one whose low byte is
+    // ASCII (U+0141, U+0100), one that is Latin-1 but not ASCII, U+FFFD (what a non-ASCII byte decodes to as
+    // US-ASCII), at the start, in the middle and at the end.
+    for (int n : new int[] {256, 300, 70_000}) {
+      for (char odd : new char[] {'\u0080', '\u00e9', '\u00ff', '\u0100', '\u0141', '\u7f41', '\ufffd'}) {
+        for (int at : new int[] {0, n / 2, n - 1}) {
+          char[] chars = "q?".repeat(n / 2).toCharArray();
+          chars[at] = odd;
+          values.add(new String(chars));
+        }
+      }
+    }
     values.addAll(List.of("echo:", "runningProcesses", "_requestChannelWithCode:identifier:", "a\u0000b", "\u007f",
         "h\u00e9llo", "日本語", "$nul", "root ", "NSKeyedArchiver2", "$class", "NSString"));
     long[] longs = {0, 1, 2, 14, 15, 16, 127, 128, 255, 256, 65_535, 65_536, 99_999, 100_001, 0xFFFF_FFFFL,
@@ -113,7 +125,8 @@ class SingleValueArchivesTest {
     }
     // Unpaired surrogates, null, collections and objects are not single plain values either.
     for (Object value : Arrays.asList("\ud800", "a\udc00b", "😀", null, List.of("a"), Map.of("k", 1),
-        new NSError("d", 1, Map.of()))) {
+        new NSError("d", 1, Map.of()), "?".repeat(300) + "\ud800", "\udc00" + "a".repeat(300),
+        "a".repeat(150) + "\ud83d\ude00" + "a".repeat(150))) {
       assertNull(SingleValueArchives.encode(value), () -> "fast path took " + value);
     }
   }
