@@ -190,6 +190,11 @@ final class Codec {
       }
 
       @Override
+      public void writeNext(java.io.OutputStream out) throws java.io.IOException {
+        outbound.writeNextFragment(out);
+      }
+
+      @Override
       public boolean singleFragment() {
         return outbound.fragmentCount() == 1;
       }

@@ -45,6 +45,19 @@ final class OutboundWriter {
      */
     ByteBuf next();
 
+    /**
+     * Writes the next fragment to {@code out}: the bytes {@link #next()} hands out (by default that buffer, released
+     * here); a message may write them from its own buffers instead.
+     */
+    default void writeNext(OutputStream out) throws IOException {
+      ByteBuf fragment = next();
+      try {
+        fragment.getBytes(fragment.readerIndex(), out, fragment.readableBytes());
+      } finally {
+        fragment.release();
+      }
+    }
+
     /** True when the whole message is a single fragment. */
     boolean singleFragment();
 
@@ -216,11 +229,11 @@ final class OutboundWriter {
         handToFlusher();
         return;
       }
-      ByteBuf fragment = message.next();
-      boolean done = !message.hasNext();
+      boolean done;
       try {
         writeStarted = System.nanoTime();
-        writeFragment(fragment);
+        message.writeNext(out);
+        done = !message.hasNext();
         writeStarted = 0;
         lastWritten = System.nanoTime();
       } catch (IOException e) {
@@ -290,6 +303,11 @@ final class OutboundWriter {
     }
 
     @Override
+    public void writeNext(OutputStream out) throws IOException {
+      message.writeNext(out);
+    }
+
+    @Override
     public boolean singleFragment() {
       return message.singleFragment();
     }
@@ -343,15 +361,6 @@ final class OutboundWriter {
   private synchronized void stopDraining() {
     draining = false;
     notifyAll();
-  }
-
-  /** Writes one fragment; the fragment is released here. */
-  private void writeFragment(ByteBuf fragment) throws IOException {
-    try {
-      fragment.getBytes(fragment.readerIndex(), out, fragment.readableBytes());
-    } finally {
-      fragment.release();
-    }
   }
 
   /**
