@@ -23,6 +23,14 @@ import java.util.Optional;
 public final class ArchiveClassRegistry {
   private final Map<String, ArchiveClassCodec<?>> byClassName;
   private final List<ArchiveClassCodec<?>> codecs;
+  /**
+   * {@link #encoderFor} by class: the search tries every codec with {@code isAssignableFrom}, and the archiver asks
+   * for every object it writes (20 dictionaries and their dates per {@code runningProcesses} reply). Cleared by
+   * {@link #register}; bounded, as classes are.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Class<?>, Optional<ArchiveClassCodec<?>>> encoders =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_CACHED_ENCODERS = 1024;
 
   private ArchiveClassRegistry(Map<String, ArchiveClassCodec<?>> byClassName, List<ArchiveClassCodec<?>> codecs) {
     this.byClassName = byClassName;
@@ -66,6 +74,7 @@ public final class ArchiveClassRegistry {
     }
     codecs.remove(codec);
     codecs.add(codec);
+    encoders.clear();
     return this;
   }
 
@@ -79,6 +88,18 @@ public final class ArchiveClassRegistry {
    * most recently registered one whose Java type is a supertype of it.
    */
   public Optional<ArchiveClassCodec<?>> encoderFor(Class<?> type) {
+    Optional<ArchiveClassCodec<?>> cached = encoders.get(type);
+    if (cached != null) {
+      return cached;
+    }
+    Optional<ArchiveClassCodec<?>> found = findEncoder(type);
+    if (encoders.size() < MAX_CACHED_ENCODERS) {
+      encoders.put(type, found);
+    }
+    return found;
+  }
+
+  private Optional<ArchiveClassCodec<?>> findEncoder(Class<?> type) {
     for (int i = codecs.size() - 1; i >= 0; i--) {
       if (codecs.get(i).javaType() == type) {
         return Optional.of(codecs.get(i));
