@@ -22,7 +22,6 @@ import dtxkit.services.xctest.XcTestRun;
 import dtxkit.services.xctest.XcTestRunner;
 import dtxkit.services.xctest.XcTestSummary;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +52,8 @@ class XcTestRunnerOnMockTest {
   }
 
   static XcTestSummary runFailingPlan(XcTestDevice device, MockDevice mock, XcTestRunner.Flow flow) throws Exception {
-    List<XcTestEvent> events = new ArrayList<>();
+    // Appended on the connection's delivery thread while this thread waits and reads: a list safe for both.
+    List<XcTestEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     XcTestRequest request = XcTestRequest.builder(MockDevice.UI_TESTS_RUNNER).targetApp(MockDevice.EXAMPLE_APP)
         .listener(events::add).build();
     XcTestSummary summary;
