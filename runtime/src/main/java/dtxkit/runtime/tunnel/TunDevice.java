@@ -261,6 +261,12 @@ public final class TunDevice implements PacketLink {
     // Each write is a packet.
   }
 
+  /** True: the kernel takes a written packet in at once, or drops it. */
+  @Override
+  public boolean writesNeverBlock() {
+    return true;
+  }
+
   @Override
   public String description() {
     return "TUN " + name;
