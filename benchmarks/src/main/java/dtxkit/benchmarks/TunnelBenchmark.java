@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The userspace TCP of CoreDeviceProxy's tunnel against Linux's TCP through a TUN device (the kernel plays the
  * device): 64 MiB to a kernel socket that collects them and acknowledges with one byte, against the same through a
  * plain loopback socket, in the same run (aim: at least half the raw bandwidth); and DTX round trips (16 bytes
- * echoed) through the tunnel against the same over loopback TCP.
+ * echoed) through the tunnel against the same over loopback TCP. Two more baselines say where the copy's time goes:
+ * {@code pipeCopy}, our stack at both ends with no kernel, and {@code tunRawPackets}, the same number of packets
+ * into the kernel through the TUN device with no TCP at all.
  *
  * <p>Needs Linux, {@code /dev/net/tun}, iproute2's {@code ip} and root (or CAP_NET_ADMIN); the setup fails saying
  * so elsewhere. Run: {@code java -jar benchmarks/target/benchmarks.jar TunnelBenchmark}
