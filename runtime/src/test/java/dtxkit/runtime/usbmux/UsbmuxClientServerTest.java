@@ -140,6 +140,40 @@ class UsbmuxClientServerTest {
     }
   }
 
+  /**
+   * Issue 10 item 1: when no thread can be made for a client ({@code OutOfMemoryError: unable to create native
+   * thread}), that client is closed and counted, and the server goes on accepting.
+   */
+  @Test
+  void noThreadForOneClientClosesItAndTheServerGoesOn() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ThreadFactory threads = r -> {
+      // The first thread is the TCP accept loop's, the second would serve the first client.
+      if (made.incrementAndGet() == 2) {
+        throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource"
+            + " limits reached");
+      }
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      return t;
+    };
+    try (UsbmuxServer server = UsbmuxServer.builder().deviceTable(new Table()).loopbackTcp(0).threadFactory(threads)
+        .start()) {
+      try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort())) {
+        s.setSoTimeout(10_000);
+        try {
+          assertEquals(-1, s.getInputStream().read(), "the client nobody can serve is closed");
+        } catch (java.net.SocketException reset) {
+          // Closed by the server as well.
+        }
+      }
+      assertEquals(1, server.failedConnections());
+      UsbmuxClient client = UsbmuxClient.create(server.address(), FAST);
+      assertEquals(2, client.devices().size(), "the next client is served");
+      assertEquals(1, server.failedConnections());
+    }
+  }
+
   @Test
   void fullDuplexOnTheUnixStream(@TempDir Path dir) throws Exception {
     // A read blocked on the device stream must not stop a write from another thread (Channels streams would).
