@@ -134,8 +134,12 @@ final class BinaryPlist {
           && (o + 1 >= trailer || (bytes[base + o + 1] & 0xF0) != 0x10)) {
         byte[] slice = base == 0 && bytes.length == trailer + TRAILER ? bytes
             : java.util.Arrays.copyOfRange(bytes, base, base + trailer + TRAILER);
-        throw new ArchiveFormatException(
-            "plist", "not a property list: " + dtxkit.runtime.internal.BinaryPlists.malformedLength(slice), null);
+        String why = dtxkit.runtime.internal.BinaryPlists.malformedLength(slice);
+        throw new ArchiveFormatException("plist", "not a property list: " + (why != null ? why
+            : String.format("object %d at offset %d (marker 0x%02X) declares an extended length, but %s", i, o,
+                marker, o + 1 >= trailer ? "the objects end there" : String.format(
+                    "0x%02X at offset %d is not an integer marker (0x1N)", bytes[base + o + 1] & 0xFF, o + 1))),
+            null);
       }
       out[i] = o < tableOffset ? o : -1;
     }

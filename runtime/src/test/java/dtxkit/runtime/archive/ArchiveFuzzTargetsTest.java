@@ -3,6 +3,7 @@ package dtxkit.runtime.archive;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dtxkit.runtime.DtxProtocolException;
 import dtxkit.runtime.testing.FuzzSeeds;
+import dtxkit.runtime.testing.NoStderr;
 import dtxkit.runtime.wire.DtxMessage;
 import dtxkit.runtime.wire.DtxMessageDecoder;
 import io.netty.buffer.Unpooled;
@@ -42,7 +43,12 @@ class ArchiveFuzzTargetsTest {
 
   @MethodSource("archives")
   @FuzzTest(maxDuration = "5m")
-  void nsKeyedUnarchiver(byte[] input) {
+  void nsKeyedUnarchiver(byte[] input) throws Exception {
+    NoStderr.check(() -> nsKeyedUnarchiverInput(input));
+  }
+
+  /** One input of {@link #nsKeyedUnarchiver}. */
+  private void nsKeyedUnarchiverInput(byte[] input) throws Exception {
     try {
       NSKeyedUnarchiver.unarchive(input);
     } catch (DtxProtocolException expected) {
@@ -95,7 +101,12 @@ class ArchiveFuzzTargetsTest {
    */
   @MethodSource("archivesAndCorpus")
   @FuzzTest(maxDuration = "5m")
-  void archiveReaders(byte[] input) {
+  void archiveReaders(byte[] input) throws Exception {
+    NoStderr.check(() -> archiveReadersInput(input));
+  }
+
+  /** One input of {@link #archiveReaders}. */
+  private void archiveReadersInput(byte[] input) throws Exception {
     if (!BinaryPlist.isBinary(input, 0, input.length)) {
       return;
     }

@@ -81,4 +81,38 @@ class BinaryPlistsTest {
     assertNull(BinaryPlists.malformedLength("not a plist".getBytes(StandardCharsets.US_ASCII)));
     assertNull(BinaryPlists.malformedLength(new byte[0]));
   }
+
+  /**
+   * {@link #badLength()} declaring two objects where its offset table holds one: dd-plist reads the table on (it asks
+   * for room for n+1 entries in the whole file, trailer included), parses object 0 and prints. The first version of
+   * the check skipped any plist whose trailer dtxkit itself finds out of range; the fuzz target
+   * {@code archiveReaders}, failing on output to {@code System.err}, found such inputs in its corpus.
+   */
+  static byte[] badLengthWithObjectCountPastTheTable() {
+    byte[] b = badLength();
+    b[b.length - 32 + 15] = 2;
+    return b;
+  }
+
+  @Test
+  void anObjectCountPastTheTableIsCheckedAsDdPlistReadsIt() throws Exception {
+    byte[] input = badLengthWithObjectCountPastTheTable();
+    String err = stderrOf(() -> {
+      try {
+        PropertyListParser.parse(input);
+      } catch (Exception expected) {
+        // whatever it makes of it afterwards
+      }
+    });
+    assertTrue(err.contains("Length integer has an unexpected type"), "dd-plist prints for it: " + err);
+    assertEquals("object 0 at offset 8 (marker 0x5F) declares an extended length, but 0x41 at offset 9 is not an"
+        + " integer marker (0x1N)", BinaryPlists.malformedLength(input));
+    String quiet = stderrOf(() -> {
+      Exception e = assertThrows(Exception.class, () -> QuietPlists.parse(input));
+      assertTrue(e.getMessage().contains("extended length"), e.getMessage());
+      assertThrows(dtxkit.runtime.DtxProtocolException.class,
+          () -> dtxkit.runtime.stream.Plists.parseDictionary(input, "usbmuxd reply", 0));
+    });
+    assertEquals("", quiet, "every plist a peer sends goes through the check");
+  }
 }
