@@ -146,17 +146,8 @@ class UsbmuxClientServerTest {
    */
   @Test
   void noThreadForOneClientClosesItAndTheServerGoesOn() throws Exception {
-    java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ThreadFactory threads = r -> {
-      // The first thread is the TCP accept loop's, the second would serve the first client.
-      if (made.incrementAndGet() == 2) {
-        throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource"
-            + " limits reached");
-      }
-      Thread t = new Thread(r);
-      t.setDaemon(true);
-      return t;
-    };
+    // The first thread is the TCP accept loop's, the second would serve the first client.
+    dtxkit.runtime.testing.FailingThreads threads = dtxkit.runtime.testing.FailingThreads.onCall(2);
     try (UsbmuxServer server = UsbmuxServer.builder().deviceTable(new Table()).loopbackTcp(0).threadFactory(threads)
         .start()) {
       try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort())) {

@@ -2,14 +2,13 @@ package dtxkit.samples.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dtxkit.runtime.testing.FailingThreads;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,17 +21,8 @@ class PortForwarderResilienceTest {
 
   @Test
   void noThreadForOneClientClosesItAndTheNextIsForwarded() throws Exception {
-    AtomicInteger made = new AtomicInteger();
-    ThreadFactory threads = r -> {
-      // The first thread would forward the first client.
-      if (made.incrementAndGet() == 1) {
-        throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource"
-            + " limits reached");
-      }
-      Thread t = new Thread(r);
-      t.setDaemon(true);
-      return t;
-    };
+    // The first thread would forward the first client.
+    FailingThreads threads = FailingThreads.onCall(1);
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try (ServerSocket upstream = new ServerSocket(0, 4, loopback);
         RecordingWriter recording = new RecordingWriter(new ByteArrayOutputStream());
@@ -58,7 +48,7 @@ class PortForwarderResilienceTest {
         assertEquals(9, client.getInputStream().read());
       }
       assertEquals(1, forwarder.failed());
-      assertEquals(3, made.get(), "two threads for the forwarded client");
+      assertEquals(3, threads.calls(), "two threads for the forwarded client");
     }
   }
 }
