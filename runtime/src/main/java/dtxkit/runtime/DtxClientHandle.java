@@ -45,6 +45,12 @@ public final class DtxClientHandle<T, E> extends DtxChannelHandle<DtxClientHandl
     return this;
   }
 
+  /** {@inheritDoc} (Declared here too, so that code compiled when this class declared it still links.) */
+  @Override
+  public DtxClientHandle<T, E> onClose(Consumer<? super Throwable> callback) {
+    return super.onClose(callback);
+  }
+
   /** The typed client; its calls go over {@link #channel()}. */
   public T client() {
     return client;

@@ -3,6 +3,7 @@ package dtxkit.runtime;
 import dtxkit.runtime.internal.DtxBindings;
 import dtxkit.runtime.internal.DtxServiceBinding;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A {@code dtxproxy:} channel this side opened ({@link DtxConnection#openProxy}): one channel carrying two
@@ -46,6 +47,12 @@ public final class DtxProxyHandle<R, L> extends DtxChannelHandle<DtxProxyHandle<
   @Override
   DtxProxyHandle<R, L> self() {
     return this;
+  }
+
+  /** {@inheritDoc} (Declared here too, so that code compiled when this class declared it still links.) */
+  @Override
+  public DtxProxyHandle<R, L> onClose(Consumer<? super Throwable> callback) {
+    return super.onClose(callback);
   }
 
   /**
