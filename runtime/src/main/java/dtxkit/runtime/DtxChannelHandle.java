@@ -33,9 +33,6 @@ public abstract sealed class DtxChannelHandle<H extends DtxChannelHandle<H>> imp
     return events;
   }
 
-  /** This handle, as its own type. */
-  abstract H self();
-
   /** Whether the channel is open. */
   public boolean isOpen() {
     return channel.isOpen();
@@ -48,9 +45,10 @@ public abstract sealed class DtxChannelHandle<H extends DtxChannelHandle<H>> imp
    *
    * @return this handle
    */
+  @SuppressWarnings("unchecked") // H is the subclass's own type (the class is sealed: DtxClientHandle, DtxProxyHandle)
   public H onClose(Consumer<? super Throwable> callback) {
     events.onClose(Objects.requireNonNull(callback, "callback"));
-    return self();
+    return (H) this;
   }
 
   /**

@@ -40,11 +40,6 @@ public final class DtxClientHandle<T, E> extends DtxChannelHandle<DtxClientHandl
     this.client = binding.newClient(channel);
   }
 
-  @Override
-  DtxClientHandle<T, E> self() {
-    return this;
-  }
-
   /** {@inheritDoc} (Declared here too, so that code compiled when this class declared it still links.) */
   @Override
   public DtxClientHandle<T, E> onClose(Consumer<? super Throwable> callback) {

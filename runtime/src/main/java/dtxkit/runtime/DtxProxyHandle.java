@@ -44,11 +44,6 @@ public final class DtxProxyHandle<R, L> extends DtxChannelHandle<DtxProxyHandle<
     this.remote = remoteBinding.newClient(channel);
   }
 
-  @Override
-  DtxProxyHandle<R, L> self() {
-    return this;
-  }
-
   /** {@inheritDoc} (Declared here too, so that code compiled when this class declared it still links.) */
   @Override
   public DtxProxyHandle<R, L> onClose(Consumer<? super Throwable> callback) {
