@@ -123,25 +123,25 @@ final class BinaryPlist {
             | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
         default -> offset = readUnsigned(at - base, offsetSize);
       }
-      if (offset < 8 || offset >= trailer) {
+      // The object check covers every offset dd-plist would read (it takes the low 32 bits), the header's too, so
+      // that both readers refuse the same plists for it (BinaryPlists.malformedLength).
+      int o = (int) offset;
+      if (o >= 0 && o < trailer) {
+        int marker = bytes[base + o] & 0xFF;
+        int type = marker >> 4;
+        if ((marker & 0x0F) == 0x0F && (type >= 0x4 && type <= 0x7 || type >= 0xA && type <= 0xD)
+            && (o + 1 >= trailer || (bytes[base + o + 1] & 0xF0) != 0x10)) {
+          byte[] slice = base == 0 && bytes.length == trailer + TRAILER ? bytes
+              : java.util.Arrays.copyOfRange(bytes, base, base + trailer + TRAILER);
+          throw new ArchiveFormatException(
+              "plist", "not a property list: " + dtxkit.runtime.internal.BinaryPlists.malformedLength(slice), null);
+        }
+      }
+      if (offset != o || o < 8 || o >= tableOffset) {
         out[i] = -1;
         continue;
       }
-      int o = (int) offset;
-      int marker = bytes[base + o] & 0xFF;
-      int type = marker >> 4;
-      if ((marker & 0x0F) == 0x0F && (type >= 0x4 && type <= 0x7 || type >= 0xA && type <= 0xD)
-          && (o + 1 >= trailer || (bytes[base + o + 1] & 0xF0) != 0x10)) {
-        byte[] slice = base == 0 && bytes.length == trailer + TRAILER ? bytes
-            : java.util.Arrays.copyOfRange(bytes, base, base + trailer + TRAILER);
-        String why = dtxkit.runtime.internal.BinaryPlists.malformedLength(slice);
-        throw new ArchiveFormatException("plist", "not a property list: " + (why != null ? why
-            : String.format("object %d at offset %d (marker 0x%02X) declares an extended length, but %s", i, o,
-                marker, o + 1 >= trailer ? "the objects end there" : String.format(
-                    "0x%02X at offset %d is not an integer marker (0x1N)", bytes[base + o + 1] & 0xFF, o + 1))),
-            null);
-      }
-      out[i] = o < tableOffset ? o : -1;
+      out[i] = o;
     }
     return out;
   }
