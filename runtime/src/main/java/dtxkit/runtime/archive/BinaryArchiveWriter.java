@@ -13,8 +13,8 @@ import java.util.Map;
  * containers never merged (archive-level sharing is by identity already).
  *
  * <p>Entries are: a {@code String}, {@code Integer}, {@code Long}, {@code Double}, {@code Boolean} or {@code byte[]};
- * an {@link Instance} (keys and field values: {@link Ref}, an inline plain value, or a {@code Ref[]} array); a
- * {@link ClassEntry}.
+ * an {@link Instance} (keys and field values: {@link Ref}, an inline plain value, or an {@code int[]} of entry
+ * indices: an array of references); a {@link ClassEntry}.
  */
 final class BinaryArchiveWriter {
   /** A UID: a reference to {@code $objects[index]}. */
@@ -94,8 +94,8 @@ final class BinaryArchiveWriter {
   private BinaryArchiveWriter(List<Object> objects, Map<String, Integer> entryStrings, boolean inlineNumbers) {
     this.objects = objects;
     // Sized for what an archive usually holds: about one plist object per entry and one UID per referenced entry,
-    // plus the keys; grown when more come.
-    int expected = Math.max(64, 2 * objects.size() + 16);
+    // plus the arrays of references and the keys; grown when more come.
+    int expected = Math.max(64, objects.size() * 9 / 4 + 64);
     this.kinds = new byte[expected];
     this.payloads = new Object[expected];
     this.numbers = new long[expected];
@@ -194,11 +194,11 @@ final class BinaryArchiveWriter {
     if (v instanceof Ref r) {
       return uid(r.index);
     }
-    if (v instanceof Ref[] refs) {
+    if (v instanceof int[] refs) {
       int[] elements = new int[refs.length];
       int id = add(K_ARRAY, elements, 0);
       for (int i = 0; i < refs.length; i++) {
-        elements[i] = uid(refs[i].index);
+        elements[i] = uid(refs[i]);
       }
       return id;
     }

@@ -27,6 +27,11 @@ final class LongIntMap {
     return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
   }
 
+  /** The number of keys. */
+  int size() {
+    return size;
+  }
+
   /** The value of {@code key}, or -1. */
   int get(long key) {
     for (int i = slot(key, shift); ; i = (i + 1) & mask) {

@@ -30,6 +30,15 @@ public final class NSKeyedArchiver {
   private final ArchiveClassRegistry registry;
   private final boolean mutableCollections;
   private final int maxDepth;
+  /**
+   * Sizes of the previous general encode (entries, integer entries, string entries, objects), so that the next one's
+   * tables start at the size they will reach instead of doubling their way there (a sysmon stream archives samples of
+   * the same shape again and again). A hint only: read and written without ordering, it changes allocation, never the
+   * bytes written.
+   */
+  private volatile Sizes sizes = new Sizes(64, 64, 16, 16);
+
+  private record Sizes(int entries, int integers, int strings, int objects) {}
 
   private NSKeyedArchiver(Builder b) {
     this.registry = b.registry.copy();
@@ -73,6 +82,7 @@ public final class NSKeyedArchiver {
   byte[] encodeGeneral(Object root) {
     Encoding e = new Encoding();
     int ref = e.elementRef(root, 0);
+    e.remember();
     return BinaryArchiveWriter.write(new String[] {"root"}, new int[] {ref}, e.objects, e.stringRefs, e.inlineNumbers);
   }
 
@@ -89,6 +99,7 @@ public final class NSKeyedArchiver {
       keys[i] = Objects.requireNonNull(entry.getKey(), "top key");
       refs[i++] = e.ref(entry.getValue(), 0);
     }
+    e.remember();
     return BinaryArchiveWriter.write(keys, refs, e.objects, e.stringRefs, e.inlineNumbers);
   }
 
@@ -102,21 +113,34 @@ public final class NSKeyedArchiver {
    * {@link BinaryArchiveWriter.ClassEntry}s), objects found again by identity, strings and numbers by value.
    */
   private final class Encoding {
-    final List<Object> objects = new ArrayList<>();
-    private final Map<Object, Integer> identityRefs = new IdentityHashMap<>();
-    final Map<String, Integer> stringRefs = new HashMap<>();
-    private final LongIntMap integerRefs = new LongIntMap(64);
+    final List<Object> objects;
+    private final Map<Object, Integer> identityRefs;
+    final Map<String, Integer> stringRefs;
+    private final LongIntMap integerRefs;
     private final LongIntMap realRefs = new LongIntMap(16);
     private final int[] booleanRefs = {-1, -1};
     private final Map<List<String>, Integer> classRefs = new HashMap<>();
     private final Map<Class<?>, ArchiveClassCodec<?>> codecCache = new HashMap<>();
-    private BinaryArchiveWriter.Ref[] uids = new BinaryArchiveWriter.Ref[64];
+    private BinaryArchiveWriter.Ref[] uids;
     private int nullRef;
     /** Whether a field holds an inline number (see {@link BinaryArchiveWriter#write}). */
     boolean inlineNumbers;
 
     Encoding() {
+      Sizes hint = sizes;
+      objects = new ArrayList<>(hint.entries());
+      identityRefs = new IdentityHashMap<>(hint.objects());
+      stringRefs = new HashMap<>((int) (hint.strings() / 0.75f) + 1);
+      integerRefs = new LongIntMap(hint.integers());
+      uids = new BinaryArchiveWriter.Ref[hint.entries()];
       objects.add("$null");
+    }
+
+    /** Leaves this encode's sizes as the next one's hint (capped, so that one huge archive is not kept as one). */
+    void remember() {
+      int cap = 1 << 16;
+      sizes = new Sizes(Math.min(cap, Math.max(16, objects.size())), Math.min(cap, integerRefs.size()),
+          Math.min(cap, stringRefs.size()), Math.min(cap, identityRefs.size()));
     }
 
     /** One Ref instance per index. */
@@ -152,7 +176,9 @@ public final class NSKeyedArchiver {
         if (known >= 0) {
           return known;
         }
-        objects.add(v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v));
+        // The caller's own Integer or Long is the entry (no second box); narrower integers are widened.
+        objects.add(value instanceof Integer || value instanceof Long ? value
+            : (Object) Integer.valueOf((int) v));
         integerRefs.put(v, objects.size() - 1);
         return objects.size() - 1;
       }
@@ -303,10 +329,10 @@ public final class NSKeyedArchiver {
 
       @Override
       public void encodeReferences(String key, Collection<?> values) {
-        BinaryArchiveWriter.Ref[] refs = new BinaryArchiveWriter.Ref[values.size()];
+        int[] refs = new int[values.size()];
         int i = 0;
         for (Object v : values) {
-          refs[i++] = uidOf(elementRef(v, depth));
+          refs[i++] = elementRef(v, depth);
         }
         fields.put(checkKey(key), refs);
       }
