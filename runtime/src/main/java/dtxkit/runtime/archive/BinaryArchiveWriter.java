@@ -74,7 +74,7 @@ final class BinaryArchiveWriter {
   private final Map<String, Integer> strings = new HashMap<>();
   private final LongIntMap ints = new LongIntMap(64);
   private final LongIntMap reals = new LongIntMap(16);
-  private int[] uids = new int[16];
+  private int[] uids;
   private final int[] bools = {-1, -1};
 
   private final List<Object> objects;
@@ -101,6 +101,7 @@ final class BinaryArchiveWriter {
     this.numbers = new long[expected];
     this.entryStrings = entryStrings;
     this.entryStringIds = new int[objects.size()];
+    this.uids = new int[objects.size()];
     this.inlineNumbers = inlineNumbers;
   }
 
@@ -247,6 +248,24 @@ final class BinaryArchiveWriter {
    * their value).
    */
   private int string(String s) {
+    // Keys are constants of the codecs, met again and again: the last few are recognised by identity first.
+    for (int k = 0; k < recentKeys.length; k++) {
+      if (recentKeys[k] == s) {
+        return recentIds[k];
+      }
+    }
+    int id = stringId(s);
+    recentKeys[recentNext] = s;
+    recentIds[recentNext] = id;
+    recentNext = (recentNext + 1) & (recentKeys.length - 1);
+    return id;
+  }
+
+  private final String[] recentKeys = new String[4];
+  private final int[] recentIds = new int[4];
+  private int recentNext;
+
+  private int stringId(String s) {
     Integer known = strings.get(s);
     if (known != null) {
       return known;

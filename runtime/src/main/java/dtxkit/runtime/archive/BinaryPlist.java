@@ -175,14 +175,30 @@ final class BinaryPlist {
     return v;
   }
 
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_INT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
   /** Unsigned big-endian integer of {@code size} (1..8) bytes at {@code at}; the caller checked the bounds. */
   private long readUnsigned(int at, int size) {
-    long v = 0;
     int p = base + at;
-    for (int i = 0; i < size; i++) {
-      v = (v << 8) | (bytes[p + i] & 0xFF);
+    switch (size) {
+      case 1:
+        return bytes[p] & 0xFF;
+      case 2:
+        return (bytes[p] & 0xFF) << 8 | (bytes[p + 1] & 0xFF);
+      case 4:
+        return (int) BIG_ENDIAN_INT.get(bytes, p) & 0xFFFF_FFFFL;
+      case 8:
+        return (long) BIG_ENDIAN_LONG.get(bytes, p);
+      default:
+        long v = 0;
+        for (int i = 0; i < size; i++) {
+          v = (v << 8) | (bytes[p + i] & 0xFF);
+        }
+        return v;
     }
-    return v;
   }
 
   /** The byte offset of object {@code index}; {@code index} is below {@link #objectCount}. */

@@ -31,14 +31,14 @@ public final class NSKeyedArchiver {
   private final boolean mutableCollections;
   private final int maxDepth;
   /**
-   * Sizes of the previous general encode (entries, integer entries, string entries, objects), so that the next one's
+   * Sizes of the previous encode (entries, integer, real and string entries, objects), so that the next one's
    * tables start at the size they will reach instead of doubling their way there (a sysmon stream archives samples of
    * the same shape again and again). A hint only: read and written without ordering, it changes allocation, never the
    * bytes written.
    */
-  private volatile Sizes sizes = new Sizes(64, 64, 16, 16);
+  private volatile Sizes sizes = new Sizes(64, 64, 16, 16, 16);
 
-  private record Sizes(int entries, int integers, int strings, int objects) {}
+  private record Sizes(int entries, int integers, int reals, int strings, int objects) {}
 
   private NSKeyedArchiver(Builder b) {
     this.registry = b.registry.copy();
@@ -117,7 +117,7 @@ public final class NSKeyedArchiver {
     private final Map<Object, Integer> identityRefs;
     final Map<String, Integer> stringRefs;
     private final LongIntMap integerRefs;
-    private final LongIntMap realRefs = new LongIntMap(16);
+    private final LongIntMap realRefs;
     private final int[] booleanRefs = {-1, -1};
     private final Map<List<String>, Integer> classRefs = new HashMap<>();
     private final Map<Class<?>, ArchiveClassCodec<?>> codecCache = new HashMap<>();
@@ -132,6 +132,7 @@ public final class NSKeyedArchiver {
       identityRefs = new IdentityHashMap<>(hint.objects());
       stringRefs = new HashMap<>((int) (hint.strings() / 0.75f) + 1);
       integerRefs = new LongIntMap(hint.integers());
+      realRefs = new LongIntMap(hint.reals());
       uids = new BinaryArchiveWriter.Ref[hint.entries()];
       objects.add("$null");
     }
@@ -140,7 +141,7 @@ public final class NSKeyedArchiver {
     void remember() {
       int cap = 1 << 16;
       sizes = new Sizes(Math.min(cap, Math.max(16, objects.size())), Math.min(cap, integerRefs.size()),
-          Math.min(cap, stringRefs.size()), Math.min(cap, identityRefs.size()));
+          Math.min(cap, realRefs.size()), Math.min(cap, stringRefs.size()), Math.min(cap, identityRefs.size()));
     }
 
     /** One Ref instance per index. */
@@ -284,14 +285,26 @@ public final class NSKeyedArchiver {
       codec.encode((T) value, out);
     }
 
+    /** The last chain asked for and its entry: codecs hand out constant lists, so most lookups end here. */
+    private List<String> lastChain;
+    private int lastChainRef;
+
     int classRef(List<String> chain) {
-      Integer known = classRefs.get(chain);
-      if (known != null) {
-        return known;
+      if (chain == lastChain) {
+        return lastChainRef;
       }
-      objects.add(new BinaryArchiveWriter.ClassEntry(List.copyOf(chain)));
-      classRefs.put(chain, objects.size() - 1);
-      return objects.size() - 1;
+      Integer known = classRefs.get(chain);
+      int ref;
+      if (known != null) {
+        ref = known;
+      } else {
+        objects.add(new BinaryArchiveWriter.ClassEntry(List.copyOf(chain)));
+        ref = objects.size() - 1;
+        classRefs.put(chain, ref);
+      }
+      lastChain = chain;
+      lastChainRef = ref;
+      return ref;
     }
 
     private final class Writer implements ArchiveWriter {
