@@ -168,6 +168,8 @@ final class BinaryUnarchiving {
   }
 
   private final EntryName entryName = new EntryName();
+  private String lastKeyChecked;
+  private boolean lastKeyAscii;
 
   /** The plist object of each {@code $objects} entry, read (and checked) once up front; entry 0 is not filled. */
   private int[] entryRefs;
@@ -516,8 +518,23 @@ final class BinaryUnarchiving {
       if (type != BinaryPlist.ASCII) {
         throw notAStringKey(offset);
       }
+      int info = plist.marker(offset) & 0x0F;
+      if (info != 0x0F && info != key.length() && offset + 1 + info <= plist.objectsEnd) {
+        // One char per byte: a short ASCII string (whole, so reading it would raise nothing) of another length cannot
+        // equal the key.
+        return false;
+      }
       // An "ASCII" key with bytes above 0x7F decodes with replacement characters; such a key (from keys()) matches.
-      return !isAscii(key) && plist.stringValue(offset, this).equals(key);
+      return !asciiKey(key) && plist.stringValue(offset, this).equals(key);
+    }
+
+    /** {@link #isAscii} of {@code key}, remembered for the last key asked about (codecs ask for constants). */
+    private boolean asciiKey(String key) {
+      if (key != lastKeyChecked) {
+        lastKeyAscii = isAscii(key);
+        lastKeyChecked = key;
+      }
+      return lastKeyAscii;
     }
 
     private ArchiveFormatException notAStringKey(int offset) {

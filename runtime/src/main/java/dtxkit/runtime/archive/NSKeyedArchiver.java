@@ -3,7 +3,6 @@ package dtxkit.runtime.archive;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -114,8 +113,8 @@ public final class NSKeyedArchiver {
    */
   private final class Encoding {
     final List<Object> objects;
-    private final Map<Object, Integer> identityRefs;
-    final Map<String, Integer> stringRefs;
+    private final IdentityIntMap identityRefs;
+    final StringIntMap stringRefs;
     private final LongIntMap integerRefs;
     private final LongIntMap realRefs;
     private final int[] booleanRefs = {-1, -1};
@@ -129,8 +128,8 @@ public final class NSKeyedArchiver {
     Encoding() {
       Sizes hint = sizes;
       objects = new ArrayList<>(hint.entries());
-      identityRefs = new IdentityHashMap<>(hint.objects());
-      stringRefs = new HashMap<>((int) (hint.strings() / 0.75f) + 1);
+      identityRefs = new IdentityIntMap(hint.objects());
+      stringRefs = new StringIntMap(hint.strings());
       integerRefs = new LongIntMap(hint.integers());
       realRefs = new LongIntMap(hint.reals());
       uids = new BinaryArchiveWriter.Ref[hint.entries()];
@@ -163,35 +162,32 @@ public final class NSKeyedArchiver {
      */
     private int plainRef(Object value) {
       if (value instanceof String s) {
-        Integer known = stringRefs.get(s);
-        if (known != null) {
+        int known = stringRefs.putIfAbsent(s, objects.size());
+        if (known >= 0) {
           return known;
         }
         objects.add(s);
-        stringRefs.put(s, objects.size() - 1);
         return objects.size() - 1;
       }
       if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
         long v = ((Number) value).longValue();
-        int known = integerRefs.get(v);
+        int known = integerRefs.putIfAbsent(v, objects.size());
         if (known >= 0) {
           return known;
         }
         // The caller's own Integer or Long is the entry (no second box); narrower integers are widened.
         objects.add(value instanceof Integer || value instanceof Long ? value
             : (Object) Integer.valueOf((int) v));
-        integerRefs.put(v, objects.size() - 1);
         return objects.size() - 1;
       }
       if (value instanceof Double || value instanceof Float) {
         double d = ((Number) value).doubleValue();
         long bits = Double.doubleToLongBits(d);
-        int known = realRefs.get(bits);
+        int known = realRefs.putIfAbsent(bits, objects.size());
         if (known >= 0) {
           return known;
         }
-        objects.add(d);
-        realRefs.put(bits, objects.size() - 1);
+        objects.add(value instanceof Double ? value : (Object) d);
         return objects.size() - 1;
       }
       if (value instanceof Boolean b) {
@@ -227,14 +223,15 @@ public final class NSKeyedArchiver {
       if (plain >= 0) {
         return plain;
       }
-      Integer known = identityRefs.get(value);
-      if (known != null) {
+      // Found again by identity, or given the next entry's index now (before its fields, so that a cycle finds it).
+      int index = objects.size();
+      int known = identityRefs.putIfAbsent(value, index);
+      if (known >= 0) {
         return known;
       }
       if (value instanceof byte[] bytes) {
         objects.add(bytes);
-        identityRefs.put(value, objects.size() - 1);
-        return objects.size() - 1;
+        return index;
       }
       if (depth >= maxDepth) {
         throw new IllegalArgumentException("value nests deeper than " + maxDepth + " objects");
@@ -255,10 +252,8 @@ public final class NSKeyedArchiver {
           chain = BuiltInCodecs.mutableChainFor(chain);
         }
       }
-      int index = objects.size();
       BinaryArchiveWriter.Instance fields = new BinaryArchiveWriter.Instance();
       objects.add(fields);
-      identityRefs.put(value, index);
       Writer writer = new Writer(fields, depth + 1);
       encodeWith(codec, target, writer);
       fields.put("$class", uidOf(classRef(chain)));
