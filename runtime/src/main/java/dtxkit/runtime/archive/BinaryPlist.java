@@ -131,30 +131,35 @@ final class BinaryPlist {
             | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
         default -> offset = readUnsigned(at - base, offsetSize);
       }
-      if (offset < 8 || offset >= trailer) {
+      // The object check covers every offset dd-plist would read (it takes the low 32 bits), the header's too, so
+      // that both readers refuse the same plists for it (BinaryPlists.malformedLength).
+      int o = (int) offset;
+      if (o >= 0 && o < trailer) {
+        int marker = bytes[base + o] & 0xFF;
+        int type = marker >> 4;
+        if ((marker & 0x0F) == 0x0F && (type >= 0x4 && type <= 0x7 || type >= 0xA && type <= 0xD)
+            && (o + 1 >= trailer || (bytes[base + o + 1] & 0xF0) != 0x10)) {
+          byte[] slice = base == 0 && bytes.length == trailer + TRAILER ? bytes
+              : java.util.Arrays.copyOfRange(bytes, base, base + trailer + TRAILER);
+          throw new ArchiveFormatException(
+              "plist", "not a property list: " + dtxkit.runtime.internal.BinaryPlists.malformedLength(slice), null);
+        }
+      }
+      if (offset != o || o < 8 || o >= tableOffset) {
         out[i] = -1;
         uidValues[i] = -1;
         continue;
       }
-      int o = (int) offset;
-      int marker = bytes[base + o] & 0xFF;
       // A UID of 1 or 2 bytes whose content lies before the offset table (as uidValue reads it).
-      if (marker == 0x80 && o + 2 <= tableOffset) {
+      int m = bytes[base + o] & 0xFF;
+      if (m == 0x80 && o + 2 <= tableOffset) {
         uidValues[i] = bytes[base + o + 1] & 0xFF;
-      } else if (marker == 0x81 && o + 3 <= tableOffset) {
+      } else if (m == 0x81 && o + 3 <= tableOffset) {
         uidValues[i] = (bytes[base + o + 1] & 0xFF) << 8 | (bytes[base + o + 2] & 0xFF);
       } else {
         uidValues[i] = -1;
       }
-      int type = marker >> 4;
-      if ((marker & 0x0F) == 0x0F && (type >= 0x4 && type <= 0x7 || type >= 0xA && type <= 0xD)
-          && (o + 1 >= trailer || (bytes[base + o + 1] & 0xF0) != 0x10)) {
-        byte[] slice = base == 0 && bytes.length == trailer + TRAILER ? bytes
-            : java.util.Arrays.copyOfRange(bytes, base, base + trailer + TRAILER);
-        throw new ArchiveFormatException(
-            "plist", "not a property list: " + dtxkit.runtime.internal.BinaryPlists.malformedLength(slice), null);
-      }
-      out[i] = o < tableOffset ? o : -1;
+      out[i] = o;
     }
     return out;
   }

@@ -1,10 +1,14 @@
 package dtxkit.runtime.internal;
 
 /**
- * Checks a binary property list for the one malformation dd-plist reports by printing to {@code System.err} instead
- * of throwing ("BinaryPropertyListParser: Length integer has an unexpected type"): an object whose length is marked
- * extended ({@code 0x?F}) but is not followed by an integer. Callers reject such input with their own protocol error
- * before handing it to dd-plist, so a peer cannot make the library write to the process's standard error.
+ * Checks a binary property list for what dd-plist reports by printing to {@code System.err} instead of throwing
+ * ("BinaryPropertyListParser: Length integer has an unexpected type"): an object whose length is marked extended
+ * ({@code 0x?F}) but is not followed by an integer. dd-plist reaches such an object through any offset its offset
+ * table gives up to the table itself, and through a trailer that does not fit the plist (an offset table running
+ * into the trailer is read on, bytes past the end as zeros). So a plist is refused when its trailer is out of range in any way Apple's CoreFoundation
+ * refuses too, or when any object its offset table names before the trailer has such a length. Callers (and {@link QuietPlists},
+ * through which every peer's plist goes) reject such input with their own protocol error before handing it to
+ * dd-plist, so a peer cannot make the library write to the process's standard error.
  */
 public final class BinaryPlists {
   private static final int TRAILER = 32;
@@ -12,9 +16,9 @@ public final class BinaryPlists {
   private BinaryPlists() {}
 
   /**
-   * Describes the first object whose extended length is not an integer, or returns null when there is none (or the
-   * input is not a binary plist whose structure dd-plist would get as far as the objects of: dd-plist rejects that
-   * itself).
+   * Describes the first reason to refuse the plist (a trailer field out of range, or the first object whose extended
+   * length is not an integer), or returns null when there is none or the input is no binary plist of at least a
+   * header and a trailer.
    */
   public static String malformedLength(byte[] data) {
     int length = data.length;
@@ -24,28 +28,62 @@ public final class BinaryPlists {
     }
     int trailer = length - TRAILER;
     int offsetSize = data[trailer + 6] & 0xFF;
+    int refSize = data[trailer + 7] & 0xFF;
     long objects = readLong(data, trailer + 8);
+    long top = readLong(data, trailer + 16);
     long tableOffset = readLong(data, trailer + 24);
-    if (offsetSize < 1 || offsetSize > 8 || objects <= 0 || tableOffset < 8 || tableOffset >= trailer
-        || objects > (trailer - tableOffset) / offsetSize) {
-      return null;
+    if (offsetSize < 1 || offsetSize > 8) {
+      return "the trailer's offset size " + offsetSize + " is not 1 to 8";
+    }
+    if (refSize < 1 || refSize > 8) {
+      return "the trailer's reference size " + refSize + " is not 1 to 8";
+    }
+    if (tableOffset < 9 || tableOffset >= trailer) {
+      return "the trailer's offset table offset " + Long.toUnsignedString(tableOffset) + " is not 9.." + (trailer - 1);
+    }
+    if (objects < 1 || objects > (trailer - tableOffset) / offsetSize) {
+      return "the trailer's object count " + Long.toUnsignedString(objects) + " is not 1.."
+          + (trailer - tableOffset) / offsetSize + " (what the offset table's " + (trailer - tableOffset)
+          + " bytes before the trailer hold)";
+    }
+    if (top < 0 || top >= objects) {
+      return "the trailer's top object " + Long.toUnsignedString(top) + " is not 0.." + (objects - 1);
     }
     for (int i = 0; i < objects; i++) {
-      long offset = readUnsigned(data, (int) tableOffset + i * offsetSize, offsetSize);
-      if (offset < 8 || offset >= trailer) {
-        continue;
+      // dd-plist takes the offset as an int (the low 32 bits of a wider one) and reads the object there when it is
+      // not past the offset table; every such object before the trailer is checked (those between the table and
+      // the trailer too, and the header's, which dd-plist's header check keeps free of such markers anyway, as
+      // dtxkit's own reader checks them).
+      int offset = (int) readUnsigned(data, (int) tableOffset + i * offsetSize, offsetSize);
+      if (offset < 0 || offset >= trailer) {
+        continue; // dd-plist refuses it, printing nothing
       }
-      int marker = data[(int) offset] & 0xFF;
-      int type = marker >> 4;
-      boolean sized = type >= 0x4 && type <= 0x7 || type >= 0xA && type <= 0xD;
-      if (sized && (marker & 0x0F) == 0x0F) {
-        int next = (int) offset + 1;
-        if (next >= trailer || (data[next] & 0xF0) != 0x10) {
-          return String.format("object %d at offset %d (marker 0x%02X) declares an extended length, but %s", i,
-              offset, marker, next >= trailer ? "the objects end there"
-                  : String.format("0x%02X at offset %d is not an integer marker (0x1N)", data[next] & 0xFF, next));
-        }
+      String bad = extendedLengthProblem(data, offset, trailer);
+      if (bad != null) {
+        return String.format("object %d at offset %d (marker 0x%02X) declares an extended length, but %s", i,
+            offset, data[offset] & 0xFF, bad);
       }
+    }
+    return null;
+  }
+
+  /**
+   * Why the object at {@code offset} (below {@code trailer}) cannot have the extended length its marker declares, or
+   * null when it declares none or an integer marker follows before the trailer.
+   */
+  public static String extendedLengthProblem(byte[] data, int offset, int trailer) {
+    int marker = data[offset] & 0xFF;
+    int type = marker >> 4;
+    boolean sized = type >= 0x4 && type <= 0x7 || type >= 0xA && type <= 0xD;
+    if (!sized || (marker & 0x0F) != 0x0F) {
+      return null;
+    }
+    int next = offset + 1;
+    if (next >= trailer) {
+      return "the objects end there";
+    }
+    if ((data[next] & 0xF0) != 0x10) {
+      return String.format("0x%02X at offset %d is not an integer marker (0x1N)", data[next] & 0xFF, next);
     }
     return null;
   }

@@ -1,6 +1,7 @@
 package dtxkit.runtime.internal;
 
 import com.dd.plist.NSObject;
+import com.dd.plist.PropertyListFormatException;
 import com.dd.plist.PropertyListParser;
 import com.dd.plist.XMLPropertyListParser;
 import java.io.ByteArrayInputStream;
@@ -13,8 +14,8 @@ import org.xml.sax.SAXParseException;
  * document to its default error handler, which prints {@code [Fatal Error] :1:2: ...} on {@code System.err} before the
  * exception is thrown, so every malformed plist a peer sends would write a line to the process's standard error.
  * Here XML goes through dd-plist's own document builder (its entity handling unchanged) with an error handler that
- * throws and prints nothing; binary and ASCII plists go to dd-plist as before (see {@link BinaryPlists} for the one
- * binary malformation dd-plist prints instead of throwing).
+ * throws and prints nothing; binary and ASCII plists go to dd-plist as before, except the binary ones dd-plist would
+ * print about instead of throwing ({@link BinaryPlists}), which are refused first.
  */
 public final class QuietPlists {
   private static final ErrorHandler THROWING = new ErrorHandler() {
@@ -45,6 +46,11 @@ public final class QuietPlists {
    */
   public static NSObject parse(byte[] data) throws Exception {
     if (isBinaryOrAscii(data)) {
+      String malformed = BinaryPlists.malformedLength(data);
+      if (malformed != null) {
+        // dd-plist would print this to System.err (and parse on): refuse it as the malformed plist it is.
+        throw new PropertyListFormatException("not a binary property list: " + malformed);
+      }
       return PropertyListParser.parse(data);
     }
     DocumentBuilder builder = XMLPropertyListParser.getDocBuilder();
