@@ -20,7 +20,8 @@ import java.util.Objects;
  * The same Java instance referenced twice is archived once; so is an equal string or number.
  *
  * <p>Caller mistakes (a value no codec encodes, nesting deeper than the configured maximum) are
- * {@link IllegalArgumentException}s. Instances are immutable and thread-safe.
+ * {@link IllegalArgumentException}s. Instances are thread-safe; besides their configuration they keep only the
+ * table sizes of the previous encode, a hint that changes allocation, never the bytes written.
  */
 public final class NSKeyedArchiver {
   private static final NSKeyedArchiver DEFAULT = builder().build();
