@@ -54,6 +54,8 @@ final class BinaryPlist {
    * a reference to a UID costs one load instead of three (offset, marker, value).
    */
   private int[] uids;
+  /** The first offset table entry outside the object area, -1 when none (set while the table is read). */
+  private int firstBadOffset = -1;
 
   /** Whether {@code bytes[base..base+length)} starts with {@code bplist0} (the binary format, major version 0). */
   static boolean isBinary(byte[] bytes, int base, int length) {
@@ -109,6 +111,11 @@ final class BinaryPlist {
     top = (int) topIndex;
     offsetTable = (int) tableOffset;
     objectsEnd = offsetTable;
+    if (firstBadOffset >= 0) {
+      // Refused up front, even where the archive never reaches the object: dd-plist parses every object the plist's
+      // top reaches (the whole $objects table) and refuses such an offset, and the two readers refuse alike.
+      offsetOf(firstBadOffset);
+    }
   }
 
   /**
@@ -148,6 +155,9 @@ final class BinaryPlist {
       if (offset != o || o < 8 || o >= tableOffset) {
         out[i] = -1;
         uidValues[i] = -1;
+        if (firstBadOffset < 0) {
+          firstBadOffset = i;
+        }
         continue;
       }
       // A UID of 1 or 2 bytes whose content lies before the offset table (as uidValue reads it).
