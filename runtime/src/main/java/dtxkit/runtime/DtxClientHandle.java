@@ -27,30 +27,28 @@ import java.util.function.Consumer;
  * @param <T> the service interface
  * @param <E> the events interface the peer's callbacks are delivered to, or {@link Void} when none is listened to
  */
-public final class DtxClientHandle<T, E> implements AutoCloseable {
+public final class DtxClientHandle<T, E> extends DtxChannelHandle<DtxClientHandle<T, E>> {
 
   private final DtxServiceBinding<T, ?> binding;
   private final Class<E> eventsType;
-  private final DtxChannel channel;
   private final T client;
-  private final Events events;
 
   DtxClientHandle(DtxServiceBinding<T, ?> binding, Class<E> eventsType, DtxChannel channel, Events events) {
+    super(channel, events);
     this.binding = binding;
     this.eventsType = eventsType;
-    this.channel = channel;
-    this.events = events;
     this.client = binding.newClient(channel);
+  }
+
+  /** {@inheritDoc} (Declared here too, so that code compiled when this class declared it still links.) */
+  @Override
+  public DtxClientHandle<T, E> onClose(Consumer<? super Throwable> callback) {
+    return super.onClose(callback);
   }
 
   /** The typed client; its calls go over {@link #channel()}. */
   public T client() {
     return client;
-  }
-
-  /** The channel the client speaks over (for untyped calls on the same channel). */
-  public DtxChannel channel() {
-    return channel;
   }
 
   /** The service interface. */
@@ -78,23 +76,6 @@ public final class DtxClientHandle<T, E> implements AutoCloseable {
     return binding.callbacks();
   }
 
-  /** Whether the channel is open. */
-  public boolean isOpen() {
-    return channel.isOpen();
-  }
-
-  /**
-   * Runs {@code callback} when the channel ends (cancelled by either side, or the connection closed), with the cause
-   * or null for an orderly end; on the channel's delivery executor, after every callback delivered before the end.
-   * When the channel has already ended, runs it now on the calling thread.
-   *
-   * @return this handle
-   */
-  public DtxClientHandle<T, E> onClose(Consumer<? super Throwable> callback) {
-    events.onClose(Objects.requireNonNull(callback, "callback"));
-    return this;
-  }
-
   /**
    * Runs {@code callback} with what a callback delivery threw (the listener itself, or a value the peer sent that
    * does not convert to the declared type), before the connection answers the peer with an error; for a consumer
@@ -103,34 +84,13 @@ public final class DtxClientHandle<T, E> implements AutoCloseable {
    * @return this handle
    */
   public DtxClientHandle<T, E> onEventFailure(Consumer<? super RuntimeException> callback) {
-    events.onEventFailure(Objects.requireNonNull(callback, "callback"));
+    events().onEventFailure(Objects.requireNonNull(callback, "callback"));
     return this;
-  }
-
-  /**
-   * Cancels the channel ({@code _channelCanceled:}) and waits for the peer to confirm, with the call timeout.
-   *
-   * @throws DtxConnectionClosedException the connection closed first
-   */
-  public void cancel() {
-    channel.cancel();
-  }
-
-  /** Cancels the channel if it and its connection are still open; never throws for a channel already gone. */
-  @Override
-  public void close() {
-    if (channel.isOpen() && channel.connection().isOpen()) {
-      try {
-        channel.cancel();
-      } catch (DtxConnectionClosedException e) {
-        // The connection went away meanwhile: the channel is gone too.
-      }
-    }
   }
 
   @Override
   public String toString() {
-    return "DtxClientHandle{" + binding.serviceType().getSimpleName() + " on " + channel + "}";
+    return "DtxClientHandle{" + binding.serviceType().getSimpleName() + " on " + channel() + "}";
   }
 
   /**

@@ -3,7 +3,6 @@ package dtxkit.runtime;
 import dtxkit.runtime.internal.DtxBindings;
 import dtxkit.runtime.internal.DtxServiceBinding;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -26,26 +25,29 @@ import java.util.function.Consumer;
  * @param <R> the protocol the peer exports and this side calls
  * @param <L> the protocol this side exports
  */
-public final class DtxProxyHandle<R, L> implements AutoCloseable {
+public final class DtxProxyHandle<R, L> extends DtxChannelHandle<DtxProxyHandle<R, L>> {
 
   /** The prefix of every proxy channel identifier. */
   public static final String PREFIX = "dtxproxy:";
 
   private final DtxServiceBinding<R, ?> remoteBinding;
   private final DtxServiceBinding<L, ?> localBinding;
-  private final DtxChannel channel;
   private final R remote;
   private final L local;
-  private final DtxClientHandle.Events events;
 
   DtxProxyHandle(DtxServiceBinding<R, ?> remoteBinding, DtxServiceBinding<L, ?> localBinding, DtxChannel channel,
       L local, DtxClientHandle.Events events) {
+    super(channel, events);
     this.remoteBinding = remoteBinding;
     this.localBinding = localBinding;
-    this.channel = channel;
     this.local = local;
-    this.events = events;
     this.remote = remoteBinding.newClient(channel);
+  }
+
+  /** {@inheritDoc} (Declared here too, so that code compiled when this class declared it still links.) */
+  @Override
+  public DtxProxyHandle<R, L> onClose(Consumer<? super Throwable> callback) {
+    return super.onClose(callback);
   }
 
   /**
@@ -84,14 +86,9 @@ public final class DtxProxyHandle<R, L> implements AutoCloseable {
     return local;
   }
 
-  /** The channel (its identifier is {@code dtxproxy:<L>:<R>}). */
-  public DtxChannel channel() {
-    return channel;
-  }
-
   /** The channel identifier, {@code dtxproxy:<L>:<R>}. */
   public String identifier() {
-    return channel.identifier();
+    return channel().identifier();
   }
 
   /** The protocol this side calls. */
@@ -114,41 +111,8 @@ public final class DtxProxyHandle<R, L> implements AutoCloseable {
     return localBinding.methods();
   }
 
-  /** Whether the channel is open. */
-  public boolean isOpen() {
-    return channel.isOpen();
-  }
-
-  /**
-   * Runs {@code callback} when the channel ends, with the cause or null for an orderly end; on the channel's
-   * delivery executor, or at once when it has ended already.
-   *
-   * @return this handle
-   */
-  public DtxProxyHandle<R, L> onClose(Consumer<? super Throwable> callback) {
-    events.onClose(Objects.requireNonNull(callback, "callback"));
-    return this;
-  }
-
-  /** Cancels the channel ({@code _channelCanceled:}) and waits for the peer to confirm, with the call timeout. */
-  public void cancel() {
-    channel.cancel();
-  }
-
-  /** Cancels the channel if still open; never throws for a channel already gone. */
-  @Override
-  public void close() {
-    if (channel.isOpen() && channel.connection().isOpen()) {
-      try {
-        channel.cancel();
-      } catch (DtxConnectionClosedException e) {
-        // The connection went away meanwhile: the channel is gone too.
-      }
-    }
-  }
-
   @Override
   public String toString() {
-    return "DtxProxyHandle{" + channel + "}";
+    return "DtxProxyHandle{" + channel() + "}";
   }
 }

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dtxkit.runtime.testing.FuzzSeeds;
+import dtxkit.runtime.testing.NoStderr;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,6 +93,11 @@ class ConnectionFuzzTargetsTest {
   @MethodSource("fromDevice")
   @FuzzTest(maxDuration = "5m")
   void dtxClientConnection(byte[] input) throws Exception {
+    NoStderr.check(() -> dtxClientConnectionInput(input));
+  }
+
+  /** One input of {@link #dtxClientConnection}. */
+  private void dtxClientConnectionInput(byte[] input) throws Exception {
     DtxTransport.Pair pair = DtxTransport.memoryPair();
     DtxConnection connection = DtxConnection.builder(pair.a()).awaitPeerCapabilities(false)
         .callTimeout(Duration.ofSeconds(BOUND_SECONDS)).registry(registry()).name("fuzz-client").connect();
@@ -125,6 +131,11 @@ class ConnectionFuzzTargetsTest {
   @MethodSource("fromHost")
   @FuzzTest(maxDuration = "5m")
   void dtxServiceConnection(byte[] input) throws Exception {
+    NoStderr.check(() -> dtxServiceConnectionInput(input));
+  }
+
+  /** One input of {@link #dtxServiceConnection}. */
+  private void dtxServiceConnectionInput(byte[] input) throws Exception {
     DtxTransport.Pair pair = DtxTransport.memoryPair();
     DtxConnection connection = DtxConnection.builder(pair.a()).awaitPeerCapabilities(false)
         .registry(registry()).name("fuzz-service").connect();
@@ -142,6 +153,11 @@ class ConnectionFuzzTargetsTest {
   @MethodSource("fromHost")
   @FuzzTest(maxDuration = "5m")
   void dtxServer(byte[] input) throws Exception {
+    NoStderr.check(() -> dtxServerInput(input));
+  }
+
+  /** One input of {@link #dtxServer}. */
+  private void dtxServerInput(byte[] input) throws Exception {
     try (SilentCloseable loopbackOnly = BugDetectors.allowNetworkConnections(
         (host, port) -> host.equals("127.0.0.1") || host.equals("localhost"))) {
       runOnServer(input);

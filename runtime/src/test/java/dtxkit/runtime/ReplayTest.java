@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dtxkit.runtime.ScriptedPeer.Recorded;
 import dtxkit.runtime.ScriptedPeer.Seen;
+import dtxkit.runtime.testing.DtxTestPeers;
+import dtxkit.runtime.testing.DtxTestPeers.Recorded;
 import dtxkit.runtime.wire.DtxMessageType;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +32,6 @@ class ReplayTest {
   private static final String DAEMON = "dtxproxy:XCTestManager_IDEInterface:XCTestManager_DaemonConnectionInterface";
   private static final String DRIVER = "dtxproxy:XCTestDriverInterface:XCTestManager_IDEInterface";
 
-  private static byte[] fixture(String name) throws Exception {
-    try (InputStream in = ReplayTest.class.getResourceAsStream("/fixtures/go-ios/dtx/" + name)) {
-      return in.readAllBytes();
-    }
-  }
-
   /** Plays the recorded peer messages; returns the identifiers (ours) each recorded reply was given. */
   private static List<Integer> play(ScriptedPeer peer, List<Recorded> script, List<Seen> others) throws Exception {
     List<Integer> answered = new ArrayList<>();
@@ -57,7 +51,7 @@ class ReplayTest {
 
   @Test
   void connIn2RepliesReachTheirCalls() throws Exception {
-    List<Recorded> script = ScriptedPeer.split(fixture("conn-in2.dump"));
+    List<Recorded> script = DtxTestPeers.split(DtxTestPeers.goIosDtx("conn-in2.dump"));
     assertEquals(8, script.size());
     DtxTransport.Pair pair = DtxTransport.memoryPair();
     try (ScriptedPeer peer = new ScriptedPeer(pair.b())) {
@@ -107,7 +101,7 @@ class ReplayTest {
 
   @Test
   void connIn4RoutesRepliesPeerOpenedChannelAndItsCalls() throws Exception {
-    List<Recorded> script = ScriptedPeer.split(fixture("conn-in4.dump"));
+    List<Recorded> script = DtxTestPeers.split(DtxTestPeers.goIosDtx("conn-in4.dump"));
     List<TestRunnerHandler> handlers = new CopyOnWriteArrayList<>();
     DtxServiceRegistry registry = new DtxServiceRegistry().register(DRIVER, channel -> {
       TestRunnerHandler h = new TestRunnerHandler(channel);

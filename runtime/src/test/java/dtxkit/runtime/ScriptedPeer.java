@@ -1,17 +1,12 @@
 package dtxkit.runtime;
 
 import dtxkit.runtime.archive.NSKeyedUnarchiver;
+import dtxkit.runtime.testing.DtxTestPeers;
 import dtxkit.runtime.wire.DtxMessage;
-import dtxkit.runtime.wire.DtxMessageDecoder;
 import dtxkit.runtime.wire.DtxMessageType;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -34,22 +29,7 @@ final class ScriptedPeer implements AutoCloseable {
   ScriptedPeer(DtxTransport transport) throws IOException {
     this.transport = transport;
     this.out = transport.output();
-    InputStream in = transport.input();
-    this.reader = new Thread(() -> read(in), "scripted-peer");
-    reader.setDaemon(true);
-    reader.start();
-  }
-
-  private void read(InputStream in) {
-    try (DtxMessageDecoder decoder = new DtxMessageDecoder()) {
-      byte[] chunk = new byte[65536];
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        decoder.decode(Unpooled.copiedBuffer(chunk, 0, n), this::take);
-      }
-    } catch (IOException e) {
-      // The connection under test closed; tests look at what was seen.
-    }
+    this.reader = DtxTestPeers.startReader(transport.input(), "scripted-peer", this::take);
   }
 
   private void take(DtxMessage m) {
@@ -68,8 +48,6 @@ final class ScriptedPeer implements AutoCloseable {
           payload, args));
     } catch (DtxProtocolException e) {
       throw new AssertionError(e);
-    } finally {
-      m.release();
     }
   }
 
@@ -116,36 +94,5 @@ final class ScriptedPeer implements AutoCloseable {
   public void close() throws Exception {
     transport.close();
     reader.join(5000);
-  }
-
-  /** One recorded fragment: its bytes and the header fields the script needs. */
-  record Recorded(byte[] bytes, int identifier, int conversation, int channelCode, boolean expectsReply, int type) {
-    /** The same bytes with another identifier (header offset 16). */
-    byte[] withIdentifier(int id) {
-      byte[] copy = bytes.clone();
-      ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(16, id);
-      return copy;
-    }
-  }
-
-  /** Splits a recorded stream of single-fragment messages into its fragments. */
-  static List<Recorded> split(byte[] dump) {
-    List<Recorded> out = new ArrayList<>();
-    ByteBuffer b = ByteBuffer.wrap(dump).order(ByteOrder.LITTLE_ENDIAN);
-    int at = 0;
-    while (at < dump.length) {
-      int headerSize = b.getInt(at + 4);
-      int count = b.getShort(at + 10) & 0xFFFF;
-      long length = b.getInt(at + 12) & 0xFFFFFFFFL;
-      if (count != 1) {
-        throw new IllegalArgumentException("the replay fixtures hold single-fragment messages only");
-      }
-      int end = at + headerSize + (int) length;
-      byte[] bytes = java.util.Arrays.copyOfRange(dump, at, end);
-      out.add(new Recorded(bytes, b.getInt(at + 16), b.getInt(at + 20), b.getInt(at + 24),
-          (b.getInt(at + 28) & 1) != 0, dump[at + headerSize] & 0xFF));
-      at = end;
-    }
-    return out;
   }
 }

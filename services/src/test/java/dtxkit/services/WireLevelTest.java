@@ -10,6 +10,7 @@ import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.auxdict.AuxValue;
 import dtxkit.runtime.rsd.client.RsdClient;
+import dtxkit.runtime.testing.WireRecording;
 import dtxkit.services.deviceinfo.DeviceInfo;
 import dtxkit.services.mock.MockDevice;
 import dtxkit.services.processcontrol.ProcessControl;

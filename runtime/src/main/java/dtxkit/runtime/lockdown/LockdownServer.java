@@ -48,7 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </table>
  *
  * <p>One {@code LockdownServer} serves any number of connections, each on the caller's thread. Malformed input ends
- * that connection with an exception from {@link #serve}; {@link #failedConnections()} counts them.
+ * that connection with an exception from {@link #serve}, and so does any {@link Error} while serving it (as an
+ * {@code IOException} with the error as its cause, so that the caller's loop logs one line and serves on);
+ * {@link #failedConnections()} counts them.
  */
 public final class LockdownServer {
 
@@ -145,8 +147,10 @@ public final class LockdownServer {
    * Serves one client connection until the client closes it; closes the stream when done.
    *
    * @param stream the client's stream
-   * @throws IOException when the client breaks the protocol, a TLS handshake fails or a step times out (the
-   *     connection is closed)
+   * @throws IOException when the client breaks the protocol, a TLS handshake fails or a step times out, or when
+   *     serving failed with an {@link Error} (the {@link ValueSource} or {@link ServiceStarter} threw one, e.g. an
+   *     {@code OutOfMemoryError} when no thread can be created: it is the cause); the connection is closed and counted
+   *     either way
    */
   public void serve(DtxTransport stream) throws IOException {
     try (DtxTransport raw = stream) {
@@ -154,6 +158,12 @@ public final class LockdownServer {
     } catch (IOException | RuntimeException e) {
       failed.incrementAndGet();
       throw e;
+    } catch (Error e) {
+      // A value source or service starter that cannot make its thread (OutOfMemoryError), a stack overflow...: this
+      // connection is closed (above) and counted, and the caller's loop gets an IOException to log in one line and
+      // serve its next client, not an Error that would end its thread.
+      failed.incrementAndGet();
+      throw new IOException("lockdown server: serving the connection failed: " + e, e);
     }
   }
 

@@ -49,7 +49,7 @@ public final class PortForwarder implements AutoCloseable {
     acceptor.start();
   }
 
-  /** Connections that could not be joined (the kernel port refused, or too many at once). */
+  /** Connections that could not be joined (the kernel port refused, too many at once, no thread for them). */
   public long failedConnections() {
     return failed.get();
   }
@@ -95,8 +95,17 @@ public final class PortForwarder implements AutoCloseable {
       open.add(s);
       open.add(k);
       AtomicInteger ended = new AtomicInteger();
-      pump(s, k, ended, "in");
-      pump(k, s, ended, "out");
+      try {
+        pump(s, k, ended, "in");
+        pump(k, s, ended, "out");
+      } catch (Throwable e) {
+        // No thread for this connection (OutOfMemoryError: unable to create native thread): close both ends, count
+        // it, and go on accepting.
+        failed.incrementAndGet();
+        LOG.warn("tunnel port {}: could not join a connection: {}", s.getLocalPort(), e.toString());
+        s.abort();
+        closeBoth(s, k);
+      }
     }
   }
 

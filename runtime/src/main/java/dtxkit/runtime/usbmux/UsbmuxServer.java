@@ -72,6 +72,7 @@ public final class UsbmuxServer implements AutoCloseable {
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong acceptErrors = new AtomicLong();
   private volatile boolean closed;
 
   private UsbmuxServer(Builder b) throws IOException {
@@ -83,9 +84,10 @@ public final class UsbmuxServer implements AutoCloseable {
       throw new IllegalStateException("neither a Unix socket path nor a TCP address to listen on");
     }
     AtomicInteger threads = new AtomicInteger();
+    java.util.concurrent.ThreadFactory factory = b.threadFactory;
     this.executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "dtxkit-usbmuxd-" + threads.incrementAndGet());
-      t.setDaemon(true);
+      Thread t = factory.newThread(r);
+      t.setName("dtxkit-usbmuxd-" + threads.incrementAndGet());
       return t;
     });
     ServerSocketChannel unix = null;
@@ -152,7 +154,10 @@ public final class UsbmuxServer implements AutoCloseable {
     return UsbmuxAddress.tcp(tcp.getAddress().getHostAddress(), tcp.getPort());
   }
 
-  /** Connections closed for malformed input or a failing handler. */
+  /**
+   * Connections closed for malformed input, a failing handler, or because no thread could be made to serve them
+   * (any {@link Error} included: the server goes on accepting).
+   */
   public long failedConnections() {
     return failed.get();
   }
@@ -214,11 +219,22 @@ public final class UsbmuxServer implements AutoCloseable {
         channel = server.accept();
       } catch (ClosedChannelException e) {
         return;
-      } catch (IOException e) {
-        if (!closed) {
-          log.warn("usbmuxd on {}: accept failed: {}", where, e.toString());
+      } catch (IOException | RuntimeException e) {
+        if (closed) {
+          return;
         }
-        return;
+        // E.g. no file descriptor left: retried after a pause, so the socket never stays bound with nobody accepting.
+        if (acceptErrors.incrementAndGet() == 1) {
+          log.warn("usbmuxd on {}: accept failed ({}); retrying", where, e.toString());
+        } else {
+          log.debug("usbmuxd on {}: accept failed again", where, e);
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+        continue;
       }
       if (active.incrementAndGet() > maxConnections) {
         active.decrementAndGet();
@@ -229,10 +245,17 @@ public final class UsbmuxServer implements AutoCloseable {
       open.add(channel);
       try {
         executor.execute(() -> serve(channel, where));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (Throwable e) {
+        // Shut down (closing), or no thread for this client (OutOfMemoryError: unable to create native thread):
+        // that client is closed and counted, and the loop accepts the next one.
         open.remove(channel);
         active.decrementAndGet();
         closeQuietly(channel);
+        if (!closed) {
+          failed.incrementAndGet();
+          log.warn("usbmuxd on {}: could not serve a client: {}", where, e.toString());
+          log.debug("usbmuxd on {}: client failure", where, e);
+        }
       }
     }
   }
@@ -341,6 +364,11 @@ public final class UsbmuxServer implements AutoCloseable {
         failed.incrementAndGet();
         log.info("usbmuxd on {}: closing a client connection: {}", where, e.toString());
       }
+    } catch (Error e) {
+      // Ends this client only; the thread goes back to the pool.
+      failed.incrementAndGet();
+      log.warn("usbmuxd on {}: closing a client connection: {}", where, e.toString());
+      log.debug("usbmuxd on {}: client failure", where, e);
     } finally {
       active.decrementAndGet();
       if (!handedOff) {
@@ -431,8 +459,26 @@ public final class UsbmuxServer implements AutoCloseable {
     private int maxMessageBytes = UsbmuxCodec.DEFAULT_MAX_MESSAGE_BYTES;
     private int maxConnections = 64;
     private Duration requestTimeout = Duration.ofMinutes(1);
+    private java.util.concurrent.ThreadFactory threadFactory = r -> {
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      return t;
+    };
 
     private Builder() {}
+
+    /**
+     * Makes the server's threads: one accept thread per address, and the pool's thread per client (default daemon
+     * platform threads). A client for whom no thread can be made is closed and counted in
+     * {@link UsbmuxServer#failedConnections()}; the server goes on accepting.
+     *
+     * @param value the factory
+     * @return this
+     */
+    public Builder threadFactory(java.util.concurrent.ThreadFactory value) {
+      this.threadFactory = Objects.requireNonNull(value);
+      return this;
+    }
 
     /**
      * @param value what the server serves

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dtxkit.runtime.DtxProtocolException;
 import dtxkit.runtime.testing.FuzzSeeds;
+import dtxkit.runtime.testing.NoStderr;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -38,7 +39,12 @@ class AuxFuzzTargetsTest {
 
   @MethodSource("auxSections")
   @FuzzTest(maxDuration = "5m")
-  void auxCodec(byte[] input) {
+  void auxCodec(byte[] input) throws Exception {
+    NoStderr.check(() -> auxCodecInput(input));
+  }
+
+  /** One input of {@link #auxCodec}. */
+  private void auxCodecInput(byte[] input) throws Exception {
     ByteBuf in = Unpooled.wrappedBuffer(input);
     AuxValue.Dictionary dictionary = null;
     try {

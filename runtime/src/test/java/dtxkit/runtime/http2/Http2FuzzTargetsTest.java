@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dtxkit.runtime.DtxProtocolException;
 import dtxkit.runtime.testing.FuzzSeeds;
+import dtxkit.runtime.testing.NoStderr;
 import dtxkit.runtime.xpc.XpcCodec;
 import dtxkit.runtime.xpc.XpcDictionary;
 import dtxkit.runtime.xpc.XpcFlags;
@@ -49,6 +50,11 @@ class Http2FuzzTargetsTest {
   @MethodSource("http2Streams")
   @FuzzTest(maxDuration = "5m")
   void http2FrameReader(byte[] input) throws Exception {
+    NoStderr.check(() -> http2FrameReaderInput(input));
+  }
+
+  /** One input of {@link #http2FrameReader}. */
+  private void http2FrameReaderInput(byte[] input) throws Exception {
     boolean preface = input.length > 0 && input[0] == 'P';
     Http2FrameReader reader = new Http2FrameReader(preface, Http2.DEFAULT_MAX_FRAME_SIZE);
     ByteBuf acc = Unpooled.buffer();

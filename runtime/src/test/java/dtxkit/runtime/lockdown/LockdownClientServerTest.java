@@ -294,4 +294,43 @@ class LockdownClientServerTest {
     }
     device.get(10, TimeUnit.SECONDS);
   }
+
+  /**
+   * Issue 10 item 1: an {@link Error} while serving one connection (here a value source that cannot make the thread
+   * it needs) closes that connection, is counted, reaches the caller as an {@code IOException} (one log line in its
+   * loop, not an Error that ends the loop's thread), and the server serves the next connection.
+   */
+  @Test
+  void anErrorWhileServingEndsOnlyThatConnectionAndIsCounted() throws Exception {
+    PairRecordGenerator.MockPairing pairing = LockdownTestSupport.sha256();
+    LockdownServer server = LockdownServer.builder()
+        .values((domain, key) -> {
+          if ("Boom".equals(key)) {
+            throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource"
+                + " limits reached");
+          }
+          return VALUES.get(key);
+        })
+        .deviceKeys(pairing.deviceKeys())
+        .timeout(Duration.ofSeconds(10))
+        .build();
+    Running first = new Running(server);
+    try (LockdownClient lockdown = LockdownClient.open(first.client, OPTIONS)) {
+      assertEquals("15.8", lockdown.getString(null, "ProductVersion"));
+      assertThrows(IOException.class, () -> lockdown.getValue(null, "Boom"), "the connection is closed");
+    }
+    java.util.concurrent.ExecutionException failure = assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> first.served.get(10, TimeUnit.SECONDS));
+    Throwable io = failure.getCause().getCause();
+    assertTrue(io instanceof IOException, "an IOException for the caller: " + failure.getCause());
+    assertTrue(io.getCause() instanceof OutOfMemoryError, "with the error as its cause: " + io);
+    assertEquals(1, server.failedConnections());
+
+    Running second = new Running(server);
+    try (LockdownClient lockdown = LockdownClient.open(second.client, OPTIONS)) {
+      assertEquals("iPhone14,2", lockdown.getString(null, "ProductType"));
+    }
+    second.served.get(10, TimeUnit.SECONDS);
+    assertEquals(1, server.failedConnections());
+  }
 }

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.dd.plist.BinaryPropertyListWriter;
 import com.dd.plist.NSDictionary;
 import dtxkit.runtime.testing.FuzzSeeds;
+import dtxkit.runtime.testing.NoStderr;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,7 +31,12 @@ class RsdCheckinFuzzTargetsTest {
 
   @MethodSource("checkins")
   @FuzzTest(maxDuration = "5m")
-  void rsdCheckin(byte[] input) {
+  void rsdCheckin(byte[] input) throws Exception {
+    NoStderr.check(() -> rsdCheckinInput(input));
+  }
+
+  /** One input of {@link #rsdCheckin}. */
+  private void rsdCheckinInput(byte[] input) throws Exception {
     try {
       RsdCheckin.respond(new ByteArrayInputStream(input), new ByteArrayOutputStream(), null);
     } catch (IOException expected) {

@@ -140,6 +140,31 @@ class UsbmuxClientServerTest {
     }
   }
 
+  /**
+   * Issue 10 item 1: when no thread can be made for a client ({@code OutOfMemoryError: unable to create native
+   * thread}), that client is closed and counted, and the server goes on accepting.
+   */
+  @Test
+  void noThreadForOneClientClosesItAndTheServerGoesOn() throws Exception {
+    // The first thread is the TCP accept loop's, the second would serve the first client.
+    dtxkit.runtime.testing.FailingThreads threads = dtxkit.runtime.testing.FailingThreads.onCall(2);
+    try (UsbmuxServer server = UsbmuxServer.builder().deviceTable(new Table()).loopbackTcp(0).threadFactory(threads)
+        .start()) {
+      try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort())) {
+        s.setSoTimeout(10_000);
+        try {
+          assertEquals(-1, s.getInputStream().read(), "the client nobody can serve is closed");
+        } catch (java.net.SocketException reset) {
+          // Closed by the server as well.
+        }
+      }
+      assertEquals(1, server.failedConnections());
+      UsbmuxClient client = UsbmuxClient.create(server.address(), FAST);
+      assertEquals(2, client.devices().size(), "the next client is served");
+      assertEquals(1, server.failedConnections());
+    }
+  }
+
   @Test
   void fullDuplexOnTheUnixStream(@TempDir Path dir) throws Exception {
     // A read blocked on the device stream must not stop a write from another thread (Channels streams would).

@@ -9,6 +9,7 @@ import dtxkit.runtime.archive.NSKeyedUnarchiver;
 import dtxkit.runtime.auxdict.AuxCodec;
 import dtxkit.runtime.testing.CountingAllocator;
 import dtxkit.runtime.testing.FuzzSeeds;
+import dtxkit.runtime.testing.NoStderr;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -52,6 +53,11 @@ class WireFuzzTargetsTest {
   @MethodSource("dtxStreams")
   @FuzzTest(maxDuration = "5m")
   void dtxMessageDecoder(byte[] input) throws Exception {
+    NoStderr.check(() -> dtxMessageDecoderInput(input));
+  }
+
+  /** One input of {@link #dtxMessageDecoder}. */
+  private void dtxMessageDecoderInput(byte[] input) throws Exception {
     CountingAllocator alloc = new CountingAllocator();
     List<DtxMessage> messages = new ArrayList<>();
     DtxMessageDecoder decoder = new DtxMessageDecoder(LIMITS, alloc);
@@ -114,7 +120,12 @@ class WireFuzzTargetsTest {
 
   @MethodSource("lz4Streams")
   @FuzzTest(maxDuration = "5m")
-  void lz4BlockStream(byte[] input) {
+  void lz4BlockStream(byte[] input) throws Exception {
+    NoStderr.check(() -> lz4BlockStreamInput(input));
+  }
+
+  /** One input of {@link #lz4BlockStream}. */
+  private void lz4BlockStreamInput(byte[] input) throws Exception {
     CountingAllocator alloc = new CountingAllocator();
     long limit = 1 << 20;
     try {

@@ -8,6 +8,7 @@ import dtxkit.runtime.DtxProtocolException;
 import dtxkit.runtime.rsd.PeerInfo;
 import dtxkit.runtime.testing.CountingAllocator;
 import dtxkit.runtime.testing.FuzzSeeds;
+import dtxkit.runtime.testing.NoStderr;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -43,7 +44,12 @@ class XpcFuzzTargetsTest {
 
   @MethodSource("xpcMessages")
   @FuzzTest(maxDuration = "5m")
-  void xpcDecoder(byte[] input) {
+  void xpcDecoder(byte[] input) throws Exception {
+    NoStderr.check(() -> xpcDecoderInput(input));
+  }
+
+  /** One input of {@link #xpcDecoder}. */
+  private void xpcDecoderInput(byte[] input) throws Exception {
     try {
       XpcMessage m = XpcCodec.decodeMessage(Unpooled.wrappedBuffer(input), 0, LIMITS);
       checkRoundTrip(m);

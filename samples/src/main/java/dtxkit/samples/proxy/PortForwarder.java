@@ -9,6 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -19,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * upstream address, recording what passes: an OPEN record, the bytes each way as they are read (at most 64 KiB per
  * record), and a CLOSE record. A side that closes its output half-closes the other; the connection ends when both
  * directions have ended.
+ *
+ * <p>No failure to forward one connection stops the listener: a client for whom no thread can be made
+ * ({@code OutOfMemoryError: unable to create native thread}) or whose forwarding fails in any other way is closed,
+ * counted in {@link #failed()} and logged in one line, and the next client is accepted.
  */
 final class PortForwarder implements AutoCloseable {
 
@@ -37,7 +42,14 @@ final class PortForwarder implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final java.nio.file.Path unixPath;
+  private final ThreadFactory threads;
   private volatile boolean closed;
+
+  private static final ThreadFactory DAEMON_THREADS = r -> {
+    Thread t = new Thread(r);
+    t.setDaemon(true);
+    return t;
+  };
 
   /**
    * Starts listening on {@code listen} (a TCP address, port 0 for any, or a Unix socket path that must not exist).
@@ -47,6 +59,13 @@ final class PortForwarder implements AutoCloseable {
    */
   PortForwarder(String face, String service, SocketAddress listen, SocketAddress upstream, RecordingWriter recording,
       int maxConnections) throws IOException {
+    this(face, service, listen, upstream, recording, maxConnections, DAEMON_THREADS);
+  }
+
+  /** As above, with the forwarding threads (one or two per connection) from {@code threads}. */
+  PortForwarder(String face, String service, SocketAddress listen, SocketAddress upstream, RecordingWriter recording,
+      int maxConnections, ThreadFactory threads) throws IOException {
+    this.threads = threads;
     this.face = face;
     this.service = service;
     this.upstream = upstream;
@@ -76,7 +95,7 @@ final class PortForwarder implements AutoCloseable {
     return refused.get();
   }
 
-  /** Clients whose upstream could not be reached. */
+  /** Clients whose upstream could not be reached, or that could not be forwarded (no thread for them...). */
   long failed() {
     return failed.get();
   }
@@ -86,11 +105,22 @@ final class PortForwarder implements AutoCloseable {
       SocketChannel client;
       try {
         client = server.accept();
-      } catch (IOException e) {
-        if (!closed) {
-          log.warn("proxy {}: accept failed, no longer listening: {}", service != null ? service : face, e.toString());
-        }
+      } catch (java.nio.channels.ClosedChannelException e) {
         return;
+      } catch (IOException | RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        // E.g. no file descriptor left: retry after a pause rather than leave the port bound with nobody accepting.
+        if (acceptErrors++ == 0) {
+          log.warn("proxy {}: accept failed ({}); retrying", name(), e.toString());
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+        continue;
       }
       if (active.incrementAndGet() > maxConnections) {
         active.decrementAndGet();
@@ -98,10 +128,32 @@ final class PortForwarder implements AutoCloseable {
         closeQuietly(client);
         continue;
       }
-      Thread t = new Thread(() -> forward(client), "dtxkit-proxy-" + (service != null ? service : face));
-      t.setDaemon(true);
-      t.start();
+      try {
+        Thread t = newThread(() -> forward(client), "dtxkit-proxy-" + name());
+        t.start();
+      } catch (Throwable e) {
+        // No thread for this client (OutOfMemoryError: unable to create native thread): close it and go on.
+        active.decrementAndGet();
+        failed.incrementAndGet();
+        closeQuietly(client);
+        log.warn("proxy {}: could not forward a client: {}", name(), e.toString());
+      }
     }
+  }
+
+  private long acceptErrors;
+
+  private String name() {
+    return service != null ? service : face;
+  }
+
+  private Thread newThread(Runnable r, String name) {
+    Thread t = threads.newThread(r);
+    if (t == null) {
+      throw new IllegalStateException("the thread factory gave no thread");
+    }
+    t.setName(name);
+    return t;
   }
 
   private void forward(SocketChannel client) {
@@ -126,9 +178,8 @@ final class PortForwarder implements AutoCloseable {
       open.add(device);
       SocketChannel up = device;
       String[] reasons = new String[2];
-      Thread toDevice = new Thread(() -> reasons[0] = pump(client, up, Recording.Type.TO_DEVICE, connection),
+      Thread toDevice = newThread(() -> reasons[0] = pump(client, up, Recording.Type.TO_DEVICE, connection),
           "dtxkit-proxy-to-device-" + connection);
-      toDevice.setDaemon(true);
       toDevice.start();
       reasons[1] = pump(up, client, Recording.Type.FROM_DEVICE, connection);
       toDevice.join();
@@ -138,6 +189,11 @@ final class PortForwarder implements AutoCloseable {
       recording.write(Recording.Type.CLOSE, connection, String.valueOf(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Throwable e) {
+      // No thread for the second direction, or anything else: this connection ends (closed below), one line.
+      failed.incrementAndGet();
+      log.warn("proxy {}: forwarding a client failed: {}", name(), e.toString());
+      recording.write(Recording.Type.CLOSE, connection, "forwarding failed: " + e);
     } finally {
       closeQuietly(client);
       open.remove(client);

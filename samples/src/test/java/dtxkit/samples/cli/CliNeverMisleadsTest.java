@@ -37,16 +37,6 @@ class CliNeverMisleadsTest {
   @TempDir Path dir;
   HttpServer http;
 
-  /**
-   * Runs a blocking command on a thread of its own: CompletableFuture's default pool is the common pool, one worker
-   * on a 2-core machine (used even then on JDK 25), which the library's own asynchronous work may need meanwhile.
-   */
-  static final java.util.concurrent.Executor OWN_THREAD = task -> {
-    Thread t = new Thread(task, "command-under-test");
-    t.setDaemon(true);
-    t.start();
-  };
-
   @BeforeEach
   void hostUuid() {
     System.setProperty("dtxkit.hostUuidFile", dir.resolve("host-uuid").toString());
@@ -204,7 +194,7 @@ class CliNeverMisleadsTest {
         } catch (InterruptedException e) {
           throw new IllegalStateException(e);
         }
-      }, CliNeverMisleadsTest.OWN_THREAD);
+      }, dtxkit.runtime.testing.DtxTestPeers.OWN_THREAD);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (launch.launchedPid < 0 && System.nanoTime() < deadline) {
         Thread.sleep(10);

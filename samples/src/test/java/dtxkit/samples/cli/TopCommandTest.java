@@ -102,7 +102,7 @@ class TopCommandTest {
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-      }, CliNeverMisleadsTest.OWN_THREAD);
+      }, dtxkit.runtime.testing.DtxTestPeers.OWN_THREAD);
       BooleanSupplier drawnByCpu = () -> screen.toString(StandardCharsets.UTF_8).contains("sorted by CPU")
           && screen.toString(StandardCharsets.UTF_8).contains("launchd");
       waitFor(drawnByCpu, "a screen sorted by CPU");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxTransport;
+import dtxkit.runtime.testing.WireRecording;
 import dtxkit.services.Instruments;
 import dtxkit.services.mock.MockDevice;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class CatalogueStubsTest {
 
   /** Runs a session touching most of the catalogue; returns the two streams of its connection. */
   static Stubs.Input session(MockDevice mock, Path dir) throws Exception {
-    CapturingTransport transport = new CapturingTransport(DtxTransport.tcp(mock.rsdHost(), mock.dtxPort()));
+    WireRecording transport = new WireRecording(DtxTransport.tcp(mock.rsdHost(), mock.dtxPort()));
     try (DtxConnection connection = DtxConnection.builder(transport).connect();
         Instruments instruments = Instruments.over(connection)) {
       int pid = instruments.processes().get(0).pid();
@@ -45,8 +46,8 @@ class CatalogueStubsTest {
       assertTrue(transport.awaitReceived("processWithPID:terminatedWithExitCode:orCrashingSignal:",
           java.time.Duration.ofSeconds(20)), "the mock told of the killed process's end");
     }
-    Path sent = Files.write(dir.resolve("to-device.bin"), transport.sent());
-    Path received = Files.write(dir.resolve("from-device.bin"), transport.received());
+    Path sent = Files.write(dir.resolve("to-device.bin"), transport.sentBytes());
+    Path received = Files.write(dir.resolve("from-device.bin"), transport.receivedBytes());
     return Stubs.Input.pair(sent, received);
   }
 

@@ -10,6 +10,7 @@ import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxProtocolException;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.rsd.client.RsdClient;
+import dtxkit.runtime.testing.WireRecording;
 import dtxkit.runtime.wire.DtxMessage;
 import dtxkit.runtime.wire.DtxMessageDecoder;
 import dtxkit.samples.proxy.Recording;
@@ -99,7 +100,7 @@ class ProxyRoundTripTest {
       int pid = mock.processes().get(0).pid();
       String name = mock.processes().get(0).name();
       String path = mock.processes().get(0).executablePath();
-      CapturingTransport transport;
+      WireRecording transport;
       RecordingWriter writer = new RecordingWriter(Files.newOutputStream(recording));
       try (RecordingProxy proxy = RecordingProxy.builder(writer).rsd(mock.rsdHost(), mock.rsdPort()).start()) {
         // The proxy serves the device's peer info with its own ports.
@@ -109,7 +110,7 @@ class ProxyRoundTripTest {
             proxy.served().service(MockDevice.DTSERVICEHUB).port());
         try (RsdClient rsd = RsdClient.connect(proxy.rsdAddress().getHostAddress(), proxy.rsdPort())) {
           Socket socket = rsd.openService(MockDevice.DTSERVICEHUB);
-          transport = new CapturingTransport(DtxTransport.of(socket));
+          transport = new WireRecording(DtxTransport.of(socket));
           try (DtxConnection connection = DtxConnection.builder(transport).connect();
               Instruments instruments = Instruments.over(connection)) {
             assertFalse(instruments.processes().isEmpty());
@@ -129,8 +130,8 @@ class ProxyRoundTripTest {
       List<Map<RecordingDecoder.Direction, List<Wire>>> dtx = recorded.values().stream()
           .filter(m -> !m.isEmpty()).toList();
       assertEquals(1, dtx.size(), "one DTX connection: " + recorded.keySet());
-      assertEquals(decode(transport.sent()), dtx.get(0).get(RecordingDecoder.Direction.TO_DEVICE));
-      List<Wire> received = decode(transport.received());
+      assertEquals(decode(transport.sentBytes()), dtx.get(0).get(RecordingDecoder.Direction.TO_DEVICE));
+      List<Wire> received = decode(transport.receivedBytes());
       List<Wire> fromDevice = dtx.get(0).get(RecordingDecoder.Direction.FROM_DEVICE);
       assertTrue(received.size() > 5 && fromDevice.size() >= received.size(), received.size() + " " + fromDevice.size());
       assertEquals(received, fromDevice.subList(0, received.size()));

@@ -14,6 +14,7 @@ import dtxkit.runtime.archive.XCTestConfiguration;
 import dtxkit.services.lockdown.InstalledApp;
 import dtxkit.services.processcontrol.ProcessControl;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -122,15 +123,59 @@ public final class XcTestRunner {
     }
   }
 
-  private final XcTestDevice device;
+  /**
+   * Default {@link #authorizationDelay(Duration)}: the second go-ios and pymobiledevice3 wait between launching the
+   * runner and authorizing its process on iOS 16 and earlier.
+   */
+  public static final Duration DEFAULT_AUTHORIZATION_DELAY = Duration.ofSeconds(1);
 
-  private XcTestRunner(XcTestDevice device) {
+  /** Waits; {@code TimeUnit.sleep} outside tests. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private final XcTestDevice device;
+  private final Duration authorizationDelay;
+  private final Sleeper sleeper;
+
+  private XcTestRunner(XcTestDevice device, Duration authorizationDelay, Sleeper sleeper) {
     this.device = Objects.requireNonNull(device, "device");
+    this.authorizationDelay = authorizationDelay;
+    this.sleeper = sleeper;
   }
 
   /** A runner for tests on {@code device}. */
   public static XcTestRunner on(XcTestDevice device) {
-    return new XcTestRunner(device);
+    return new XcTestRunner(device, DEFAULT_AUTHORIZATION_DELAY, d -> TimeUnit.NANOSECONDS.sleep(d.toNanos()));
+  }
+
+  /**
+   * How long to wait after launching the runner before authorizing its process on iOS 16 and earlier (every
+   * {@link Flow} but {@link Flow#RSD}): {@code _IDE_authorizeTestSessionWithProcessID:}, or on iOS 11 and earlier
+   * {@code _IDE_initiateControlSessionForTestProcessID:protocolVersion:}. go-ios and pymobiledevice3 wait
+   * about a second there, so that testmanagerd knows the new process when asked; on iOS 17
+   * and later nobody waits and neither does this runner. Zero turns it off (tests against a mock device).
+   *
+   * @param delay at least zero (default {@link #DEFAULT_AUTHORIZATION_DELAY})
+   * @return a runner like this one with that delay
+   */
+  public XcTestRunner authorizationDelay(Duration delay) {
+    Objects.requireNonNull(delay, "delay");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("authorizationDelay must not be negative: " + delay);
+    }
+    return new XcTestRunner(device, delay, sleeper);
+  }
+
+  /** The delay before authorizing the runner's process on iOS 16 and earlier. */
+  public Duration authorizationDelay() {
+    return authorizationDelay;
+  }
+
+  /** The same runner, waiting with {@code sleeper} (tests: record the wait instead of sleeping). */
+  XcTestRunner sleeper(Sleeper sleeper) {
+    return new XcTestRunner(device, authorizationDelay, Objects.requireNonNull(sleeper, "sleeper"));
   }
 
   /**
@@ -198,6 +243,14 @@ public final class XcTestRunner {
           Map.of("StartSuspendedKey", false, "ActivateSuspended", true));
       run.launched(pid, processControl.client());
 
+      if (flow != Flow.RSD && !authorizationDelay.isZero()) {
+        try {
+          sleeper.sleep(authorizationDelay);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new XcTestException("interrupted while waiting to authorize the runner's process " + pid, e);
+        }
+      }
       if (flow == Flow.LEGACY) {
         controlDaemon.initiateControlSessionForTestProcessIdWithVersion(pid, flow.protocolVersion());
       } else if (!controlDaemon.authorizeTestSessionWithProcessId(pid)) {

@@ -2,17 +2,12 @@ package dtxkit.services.mock;
 
 import dtxkit.runtime.DtxProtocolException;
 import dtxkit.runtime.archive.NSKeyedUnarchiver;
+import dtxkit.runtime.testing.DtxTestPeers;
+import dtxkit.runtime.testing.DtxTestPeers.Recorded;
 import dtxkit.runtime.wire.DtxMessage;
-import dtxkit.runtime.wire.DtxMessageDecoder;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,25 +20,6 @@ import java.util.concurrent.TimeUnit;
  * when the mock has made a call that expects one, with that call's identifier. What the mock sends is kept, in order.
  */
 final class RecordedHost implements AutoCloseable {
-  /**
-   * Runs each task on a thread of its own: the common pool has one worker on a 2-core machine, and a blocking task
-   * of an earlier test there starved these (seen on JDK 25: the device side never connected).
-   */
-  private static final java.util.concurrent.Executor OWN_THREAD = task -> {
-    Thread thread = new Thread(task, "test-peer");
-    thread.setDaemon(true);
-    thread.start();
-  };
-
-
-  /** One recorded single-fragment message. */
-  record Recorded(byte[] bytes, int identifier, int conversation, int channelCode, String selector) {
-    byte[] withIdentifier(int id) {
-      byte[] copy = bytes.clone();
-      ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(16, id);
-      return copy;
-    }
-  }
 
   /** A message the mock sent: header fields and, for a dispatch, its selector. */
   record Sent(int identifier, int conversation, int channelCode, boolean expectsReply, String type, String selector) {}
@@ -56,27 +32,16 @@ final class RecordedHost implements AutoCloseable {
   private final Thread reader;
 
   RecordedHost(Socket socket, String fixture) throws IOException {
-    this.script = split(fixture(fixture));
+    this.script = DtxTestPeers.split(DtxTestPeers.goIosDtx(fixture));
     this.socket = socket;
     this.out = socket.getOutputStream();
-    InputStream in = socket.getInputStream();
-    this.reader = new Thread(() -> read(in), "recorded-host");
-    reader.setDaemon(true);
-    reader.start();
-  }
-
-  static byte[] fixture(String name) throws IOException {
-    try (InputStream in = RecordedHost.class.getResourceAsStream("/fixtures/go-ios/dtx/" + name)) {
-      if (in == null) {
-        throw new IOException("missing fixture " + name);
-      }
-      return in.readAllBytes();
-    }
+    this.reader = DtxTestPeers.startReader(socket.getInputStream(), "recorded-host", this::take);
   }
 
   /** The selectors of the dispatches of a recording, in order. */
   static List<String> selectors(String fixture) throws IOException {
-    return split(fixture(fixture)).stream().filter(r -> r.selector() != null).map(Recorded::selector).toList();
+    return DtxTestPeers.split(DtxTestPeers.goIosDtx(fixture)).stream().filter(r -> r.selector() != null)
+        .map(Recorded::selector).toList();
   }
 
   /** The selectors the mock sent (its dispatches), in order. */
@@ -86,20 +51,7 @@ final class RecordedHost implements AutoCloseable {
 
   /** Plays the script on another thread; completes when the last recorded message is written. */
   CompletableFuture<Void> play() {
-    return CompletableFuture.runAsync(() -> {
-      try {
-        for (Recorded r : script) {
-          if (r.conversation() == 0) {
-            out.write(r.bytes());
-          } else {
-            out.write(r.withIdentifier(nextCall().identifier()));
-          }
-          out.flush();
-        }
-      } catch (IOException | InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }, OWN_THREAD);
+    return DtxTestPeers.play(script, out, () -> nextCall().identifier());
   }
 
   private Sent nextCall() throws InterruptedException {
@@ -110,36 +62,20 @@ final class RecordedHost implements AutoCloseable {
     return s;
   }
 
-  private void read(InputStream in) {
-    try (DtxMessageDecoder decoder = new DtxMessageDecoder()) {
-      byte[] chunk = new byte[65536];
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        decoder.decode(Unpooled.copiedBuffer(chunk, 0, n), this::take);
-      }
-    } catch (IOException e) {
-      // The mock closed the connection.
-    }
-  }
-
   private void take(DtxMessage m) {
-    try {
-      String selector = null;
-      if (m.type().code() == 2 && m.payload().isReadable()) {
-        try {
-          selector = (String) NSKeyedUnarchiver.unarchive(m.payloadBytes());
-        } catch (DtxProtocolException e) {
-          selector = "(undecodable)";
-        }
+    String selector = null;
+    if (m.type().code() == 2 && m.payload().isReadable()) {
+      try {
+        selector = (String) NSKeyedUnarchiver.unarchive(m.payloadBytes());
+      } catch (DtxProtocolException e) {
+        selector = "(undecodable)";
       }
-      Sent s = new Sent(m.identifier(), m.conversationIndex(), m.channelCode(), m.expectsReply(),
-          m.type().toString(), selector);
-      sent.add(s);
-      if (s.conversation() == 0 && s.expectsReply()) {
-        calls.add(s);
-      }
-    } finally {
-      m.release();
+    }
+    Sent s = new Sent(m.identifier(), m.conversationIndex(), m.channelCode(), m.expectsReply(),
+        m.type().toString(), selector);
+    sent.add(s);
+    if (s.conversation() == 0 && s.expectsReply()) {
+      calls.add(s);
     }
   }
 
@@ -147,31 +83,5 @@ final class RecordedHost implements AutoCloseable {
   public void close() throws Exception {
     socket.close();
     reader.join(5000);
-  }
-
-  static List<Recorded> split(byte[] dump) throws IOException {
-    List<Recorded> out = new ArrayList<>();
-    ByteBuffer b = ByteBuffer.wrap(dump).order(ByteOrder.LITTLE_ENDIAN);
-    int at = 0;
-    while (at < dump.length) {
-      int headerSize = b.getInt(at + 4);
-      int count = b.getShort(at + 10) & 0xFFFF;
-      long length = b.getInt(at + 12) & 0xFFFFFFFFL;
-      if (count != 1) {
-        throw new IllegalArgumentException("the recordings hold single-fragment messages only");
-      }
-      int end = at + headerSize + (int) length;
-      byte[] bytes = Arrays.copyOfRange(dump, at, end);
-      int type = dump[at + headerSize] & 0xFF;
-      String selector = null;
-      if (type == 2) {
-        int auxLength = b.getInt(at + headerSize + 4);
-        int payloadStart = at + headerSize + 16 + auxLength;
-        selector = (String) NSKeyedUnarchiver.unarchive(Arrays.copyOfRange(dump, payloadStart, end));
-      }
-      out.add(new Recorded(bytes, b.getInt(at + 16), b.getInt(at + 20), b.getInt(at + 24), selector));
-      at = end;
-    }
-    return out;
   }
 }

@@ -22,6 +22,7 @@ import dtxkit.services.xctest.XcTestRun;
 import dtxkit.services.xctest.XcTestRunner;
 import dtxkit.services.xctest.XcTestSummary;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -58,7 +59,7 @@ class XcTestRunnerOnMockTest {
         .listener(events::add).build();
     XcTestSummary summary;
     int pid;
-    try (XcTestRun run = XcTestRunner.on(device).start(request)) {
+    try (XcTestRun run = XcTestRunner.on(device).authorizationDelay(Duration.ZERO).start(request)) {
       assertEquals(flow, run.flow());
       pid = run.pid();
       summary = run.summary().get(60, TimeUnit.SECONDS);
@@ -106,7 +107,7 @@ class XcTestRunnerOnMockTest {
     try (MockDevice mock = MockDevice.builder().ios("15.8").start()) {
       XcTestRequest request = XcTestRequest.builder(MockDevice.WDA_RUNNER).build();
       int pid;
-      try (XcTestRun run = XcTestRunner.on(lockdown(mock)).start(request)) {
+      try (XcTestRun run = XcTestRunner.on(lockdown(mock)).authorizationDelay(Duration.ZERO).start(request)) {
         pid = run.pid();
         assertEquals(MockTestPlan.WDA_URL,
             run.awaitLog(Pattern.compile("ServerURLHere->(.+?)<-ServerURLHere")).get(30, TimeUnit.SECONDS));

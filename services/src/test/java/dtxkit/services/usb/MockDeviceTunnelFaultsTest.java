@@ -63,7 +63,7 @@ class MockDeviceTunnelFaultsTest {
         assertEquals(mock.udid(), rsd.peerInfo().udid());
         DtxChannel echo = instruments.connection().openChannel(ECHO);
         Random random = new Random(24);
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 4; i++) {
           byte[] data = new byte[(256 << 10) + random.nextInt(512 << 10)];
           random.nextBytes(data);
           assertArrayEquals(data, (byte[]) echo.invoke("echo:", DtxArgument.object(data)), "echo " + i);

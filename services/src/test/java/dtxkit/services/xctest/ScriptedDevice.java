@@ -3,9 +3,9 @@ package dtxkit.services.xctest;
 import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxProxyHandle;
 import dtxkit.runtime.DtxServiceRegistry;
-import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.archive.XCTCapabilities;
 import dtxkit.runtime.archive.XCTestConfiguration;
+import dtxkit.runtime.testing.DtxTestPeers;
 import dtxkit.services.lockdown.InstalledApp;
 import dtxkit.services.processcontrol.ProcessControl;
 import java.io.IOException;
@@ -30,17 +30,6 @@ import java.util.function.Consumer;
  * container file store.
  */
 final class ScriptedDevice implements XcTestDevice, AutoCloseable {
-  /**
-   * Runs each task on a thread of its own: the common pool has one worker on a 2-core machine, and a blocking task
-   * of an earlier test there starved these (seen on JDK 25: the device side never connected).
-   */
-  private static final java.util.concurrent.Executor OWN_THREAD = task -> {
-    Thread thread = new Thread(task, "test-peer");
-    thread.setDaemon(true);
-    thread.start();
-  };
-
-
   static final Duration WAIT = Duration.ofSeconds(20);
   static final int RUNNER_PID = 4242;
 
@@ -127,25 +116,9 @@ final class ScriptedDevice implements XcTestDevice, AutoCloseable {
 
   private DtxConnection[] serve(DtxServiceRegistry deviceRegistry, DtxServiceRegistry hostRegistry, String name)
       throws IOException {
-    DtxTransport.Pair pair = DtxTransport.memoryPair();
-    CompletableFuture<DtxConnection> device = CompletableFuture.supplyAsync(() -> {
-      try {
-        return DtxConnection.builder(pair.b()).registry(deviceRegistry).callTimeout(WAIT).name("device-" + name)
-            .connect();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }, OWN_THREAD);
-    DtxConnection host = DtxConnection.builder(pair.a()).registry(hostRegistry).callTimeout(WAIT).name(name)
-        .connect();
-    try {
-      DtxConnection dev = device.get(20, TimeUnit.SECONDS);
-      deviceSides.add(dev);
-      return new DtxConnection[] {host, dev};
-    } catch (Exception e) {
-      host.close();
-      throw new IOException(e);
-    }
+    DtxTestPeers.Connected pair = DtxTestPeers.inMemory(deviceRegistry, hostRegistry, name, WAIT);
+    deviceSides.add(pair.device());
+    return new DtxConnection[] {pair.host(), pair.device()};
   }
 
   @Override

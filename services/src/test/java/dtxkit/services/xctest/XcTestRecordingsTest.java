@@ -144,7 +144,7 @@ class XcTestRecordingsTest {
         while (device.replies.size() < expectingReply && System.nanoTime() < deadline) {
           Thread.sleep(5);
         }
-        for (RecordedPeer.Recorded r : device.script) {
+        for (dtxkit.runtime.testing.DtxTestPeers.Recorded r : device.script) {
           if (r.conversation() == 0 && r.expectsReply()) {
             RecordedPeer.Sent reply = device.replies.stream().filter(s -> s.identifier() == r.identifier()
                 && s.channelCode() == r.channelCode()).findFirst().orElseThrow(() ->

@@ -43,6 +43,18 @@ class XcTestRunnerFlowsTest {
     return XcTestRequest.builder(RUNNER).targetApp("com.example.app");
   }
 
+  /**
+   * A runner with the default {@link XcTestRunner#authorizationDelay()} whose waits are not slept but recorded among
+   * the daemon calls, with how many launches the device had seen by then: the order is the test, not the clock.
+   */
+  private static XcTestRunner runner(ScriptedDevice device) {
+    return XcTestRunner.on(device).sleeper(
+        d -> device.daemonCalls.add("sleep " + d + " after " + device.launches.size() + " launch"));
+  }
+
+  /** What {@link #runner} records for the default delay: after the runner's launch, before authorizing it. */
+  private static final String WAIT = "sleep PT1S after 1 launch";
+
   @Test
   void flowsByVersion() {
     assertEquals(XcTestRunner.Flow.RSD, XcTestRunner.Flow.of("17.4"));
@@ -61,7 +73,7 @@ class XcTestRunnerFlowsTest {
   @Test
   void ios17SessionsWithCapabilitiesAndTheConfigurationAsTheReply() throws Exception {
     try (ScriptedDevice device = new ScriptedDevice("17.4");
-        XcTestRun run = XcTestRunner.on(device).start(request().test("UITests.LoginTests/testLogin")
+        XcTestRun run = runner(device).start(request().test("UITests.LoginTests/testLogin")
             .skip("UITests.SlowTests").build())) {
       assertTrue(run.summary().get(20, TimeUnit.SECONDS).allPassed());
       assertEquals(List.of("control initiateControlSessionWithCapabilities {}",
@@ -94,10 +106,10 @@ class XcTestRunnerFlowsTest {
   @Test
   void ios14To16SessionsWithProtocolVersion36() throws Exception {
     try (ScriptedDevice device = new ScriptedDevice("15.8");
-        XcTestRun run = XcTestRunner.on(device).start(request().build())) {
+        XcTestRun run = runner(device).start(request().build())) {
       assertTrue(run.summary().get(20, TimeUnit.SECONDS).allPassed());
       assertEquals(List.of("control initiateControlSessionWithProtocolVersion 36",
-          "session initiateSessionWithIdentifier " + XcTestRunner.XCODE_PATH + " 36",
+          "session initiateSessionWithIdentifier " + XcTestRunner.XCODE_PATH + " 36", WAIT,
           "control authorizeTestSessionWithProcessId 4242"), device.daemonCalls);
       assertFalse(device.launches.get(0).containsKey("XCTestManagerVariant"));
       assertEquals("", device.launches.get(0).get("XCTestConfigurationFilePath"));
@@ -105,10 +117,38 @@ class XcTestRunnerFlowsTest {
     }
   }
 
+  /**
+   * The wait before authorizing on iOS 16 and earlier (go-ios and pymobiledevice3 wait a second there) is the
+   * runner's to configure: a given delay is the one waited, zero waits not at all, and iOS 17 never waits (above).
+   */
+  @Test
+  void theAuthorizationDelayIsConfigurableAndZeroTurnsItOff() throws Exception {
+    try (ScriptedDevice device = new ScriptedDevice("15.8")) {
+      assertEquals(Duration.ofSeconds(1), XcTestRunner.on(device).authorizationDelay());
+      assertEquals(XcTestRunner.DEFAULT_AUTHORIZATION_DELAY, XcTestRunner.on(device).authorizationDelay());
+      assertThrows(IllegalArgumentException.class,
+          () -> XcTestRunner.on(device).authorizationDelay(Duration.ofMillis(-1)));
+    }
+    try (ScriptedDevice device = new ScriptedDevice("16.7");
+        XcTestRun run = runner(device).authorizationDelay(Duration.ofMillis(250)).start(request().build())) {
+      assertTrue(run.summary().get(20, TimeUnit.SECONDS).allPassed());
+      assertEquals(List.of("control initiateControlSessionWithProtocolVersion 36",
+          "session initiateSessionWithIdentifier " + XcTestRunner.XCODE_PATH + " 36", "sleep PT0.25S after 1 launch",
+          "control authorizeTestSessionWithProcessId 4242"), device.daemonCalls);
+    }
+    try (ScriptedDevice device = new ScriptedDevice("15.8");
+        XcTestRun run = runner(device).authorizationDelay(Duration.ZERO).start(request().build())) {
+      assertTrue(run.summary().get(20, TimeUnit.SECONDS).allPassed());
+      assertEquals(List.of("control initiateControlSessionWithProtocolVersion 36",
+          "session initiateSessionWithIdentifier " + XcTestRunner.XCODE_PATH + " 36",
+          "control authorizeTestSessionWithProcessId 4242"), device.daemonCalls);
+    }
+  }
+
   @Test
   void ios12And13AlsoWriteTheConfigurationIntoTheRunnersContainer() throws Exception {
     try (ScriptedDevice device = new ScriptedDevice("13.7");
-        XcTestRun run = XcTestRunner.on(device).start(request().build())) {
+        XcTestRun run = runner(device).start(request().build())) {
       assertTrue(run.summary().get(20, TimeUnit.SECONDS).allPassed());
       String relative = "tmp/" + run.sessionIdentifier().toString().toUpperCase(Locale.ROOT) + ".xctestconfiguration";
       assertEquals(device.runner.container() + "/" + relative,
@@ -117,7 +157,7 @@ class XcTestRunnerFlowsTest {
       XCTestConfiguration written = (XCTestConfiguration) NSKeyedUnarchiver.unarchive(file);
       assertEquals(run.configuration().fields(), written.fields());
       assertEquals(List.of("control initiateControlSessionWithProtocolVersion 36",
-          "session initiateSessionWithIdentifier " + XcTestRunner.XCODE_PATH + " 36",
+          "session initiateSessionWithIdentifier " + XcTestRunner.XCODE_PATH + " 36", WAIT,
           "control authorizeTestSessionWithProcessId 4242"), device.daemonCalls);
     }
   }
@@ -125,9 +165,9 @@ class XcTestRunnerFlowsTest {
   @Test
   void ios11UsesProtocol25AndTheOldControlSession() throws Exception {
     try (ScriptedDevice device = new ScriptedDevice("11.4");
-        XcTestRun run = XcTestRunner.on(device).start(request().build())) {
+        XcTestRun run = runner(device).start(request().build())) {
       assertTrue(run.summary().get(20, TimeUnit.SECONDS).allPassed());
-      assertEquals(List.of("session initiateSessionWithIdentifier " + XcTestRunner.XCODE_PATH + " 25",
+      assertEquals(List.of("session initiateSessionWithIdentifier " + XcTestRunner.XCODE_PATH + " 25", WAIT,
           "control initiateControlSessionForTestProcessIdWithVersion 4242 25"), device.daemonCalls);
       assertEquals(1, device.containerFiles.size());
     }
@@ -163,7 +203,7 @@ class XcTestRunnerFlowsTest {
             "2026-12-06 08:00:02", 2, 0, 1, 0, 0, 1.75, 1.8);
         ide.didFinishExecutingTestPlan();
       };
-      try (XcTestRun run = XcTestRunner.on(device).start(request().listener(heard::add).build())) {
+      try (XcTestRun run = runner(device).start(request().listener(heard::add).build())) {
         XcTestSummary summary = run.summary().get(20, TimeUnit.SECONDS);
         assertEquals(1, summary.passed());
         assertEquals(1, summary.failed());
@@ -204,7 +244,7 @@ class XcTestRunnerFlowsTest {
         assertTrue(notXct.getMessage().contains("does not respond to the selector"), notXct.getMessage());
         ide.didFinishExecutingTestPlan();
       };
-      try (XcTestRun run = XcTestRunner.on(device).start(request().build())) {
+      try (XcTestRun run = runner(device).start(request().build())) {
         assertTrue(run.summary().get(20, TimeUnit.SECONDS).allPassed());
         assertEquals(2, run.unknownCallbacks());
         assertEquals(java.util.Set.of("_XCT_reportSomethingNew:"), run.unknownSelectors());
@@ -220,7 +260,7 @@ class XcTestRunnerFlowsTest {
         ide.testCaseDidStart("UITestingUITests", "testRunner");
         ide.logMessage("ServerURLHere->http://192.168.1.20:8100<-ServerURLHere");
       };
-      XcTestRun run = XcTestRunner.on(device).start(request().build());
+      XcTestRun run = runner(device).start(request().build());
       run.ready().get(20, TimeUnit.SECONDS);
       assertEquals("http://192.168.1.20:8100",
           run.awaitLog(Pattern.compile("ServerURLHere->(.+)<-ServerURLHere")).get(20, TimeUnit.SECONDS));
@@ -237,7 +277,7 @@ class XcTestRunnerFlowsTest {
   void theRunnerExitingBeforeTheEndFailsTheRun() throws Exception {
     try (ScriptedDevice device = new ScriptedDevice("17.0")) {
       device.plan = XCTestManagerIdeInterface::didBeginExecutingTestPlan;
-      try (XcTestRun run = XcTestRunner.on(device).start(request().build())) {
+      try (XcTestRun run = runner(device).start(request().build())) {
         run.ready().get(20, TimeUnit.SECONDS);
         device.runnerExits(9);
         ExecutionException e = assertThrows(ExecutionException.class, () -> run.summary().get(20, TimeUnit.SECONDS));
@@ -252,7 +292,7 @@ class XcTestRunnerFlowsTest {
     try (ScriptedDevice device = new ScriptedDevice("17.0")) {
       device.plan = ide -> ide.didFailToBootstrap(new NSError("XCTestErrorDomain", 3,
           Map.of("NSLocalizedDescription", "the test bundle could not be loaded")));
-      try (XcTestRun run = XcTestRunner.on(device).start(request().build())) {
+      try (XcTestRun run = runner(device).start(request().build())) {
         ExecutionException e = assertThrows(ExecutionException.class, () -> run.summary().get(20, TimeUnit.SECONDS));
         assertEquals("the runner failed to bootstrap: XCTestErrorDomain 3: the test bundle could not be loaded",
             e.getCause().getMessage());
@@ -264,7 +304,7 @@ class XcTestRunnerFlowsTest {
   void aRunnerThatNeverConnectsIsKilledAndStartSaysSo() throws Exception {
     try (ScriptedDevice device = new ScriptedDevice("15.0")) {
       device.runnerConnects = false;
-      XcTestException e = assertThrows(XcTestException.class, () -> XcTestRunner.on(device)
+      XcTestException e = assertThrows(XcTestException.class, () -> runner(device)
           .start(request().runnerTimeout(Duration.ofMillis(200)).build()));
       assertEquals("the runner com.example.UITests.xctrunner (pid 4242) did not open its"
           + " dtxproxy:XCTestDriverInterface channel within PT0.2S", e.getMessage());
@@ -276,10 +316,10 @@ class XcTestRunnerFlowsTest {
   void aRunnerOrTargetThatIsNotInstalledIsNamed() throws Exception {
     try (ScriptedDevice device = new ScriptedDevice("17.4")) {
       XcTestException runner = assertThrows(XcTestException.class,
-          () -> XcTestRunner.on(device).start(XcTestRequest.builder("com.example.Missing.xctrunner").build()));
+          () -> runner(device).start(XcTestRequest.builder("com.example.Missing.xctrunner").build()));
       assertEquals("the runner com.example.Missing.xctrunner is not installed on the device", runner.getMessage());
       XcTestException target = assertThrows(XcTestException.class,
-          () -> XcTestRunner.on(device).start(XcTestRequest.builder(RUNNER).targetApp("com.example.gone").build()));
+          () -> runner(device).start(XcTestRequest.builder(RUNNER).targetApp("com.example.gone").build()));
       assertEquals("the target app com.example.gone is not installed on the device", target.getMessage());
       assertTrue(device.launches.isEmpty());
     }

@@ -7,6 +7,7 @@ import dtxkit.runtime.DtxConnection;
 import dtxkit.runtime.DtxServiceRegistry;
 import dtxkit.runtime.DtxTransport;
 import dtxkit.runtime.archive.XCTCapabilities;
+import dtxkit.runtime.testing.DtxTestPeers;
 import dtxkit.services.lockdown.InstalledApp;
 import dtxkit.services.processcontrol.ProcessControl;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,17 +28,6 @@ import org.junit.jupiter.api.Test;
  * small in-process peers. The run turns the recording into typed events and a summary.
  */
 class XcTestRunnerRecordedTest {
-  /**
-   * Runs each task on a thread of its own: the common pool has one worker on a 2-core machine, and a blocking task
-   * of an earlier test there starved these (seen on JDK 25: the device side never connected).
-   */
-  private static final java.util.concurrent.Executor OWN_THREAD = task -> {
-    Thread thread = new Thread(task, "test-peer");
-    thread.setDaemon(true);
-    thread.start();
-  };
-
-
   private static final Duration WAIT = Duration.ofSeconds(20);
   private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
 
@@ -54,20 +43,9 @@ class XcTestRunnerRecordedTest {
   /** The device's side of a connection, served in memory with {@code registry}. */
   private DtxConnection[] serve(DtxServiceRegistry deviceRegistry, DtxServiceRegistry hostRegistry, String name)
       throws Exception {
-    DtxTransport.Pair pair = DtxTransport.memoryPair();
-    CompletableFuture<DtxConnection> device = CompletableFuture.supplyAsync(() -> {
-      try {
-        return DtxConnection.builder(pair.b()).registry(deviceRegistry).callTimeout(WAIT).name("device-" + name)
-            .connect();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }, OWN_THREAD);
-    DtxConnection host = DtxConnection.builder(pair.a()).registry(hostRegistry).callTimeout(WAIT).name(name)
-        .connect();
-    DtxConnection dev = device.get(20, TimeUnit.SECONDS);
-    closing.add(dev);
-    return new DtxConnection[] {host, dev};
+    DtxTestPeers.Connected pair = DtxTestPeers.inMemory(deviceRegistry, hostRegistry, name, WAIT);
+    closing.add(pair.device());
+    return new DtxConnection[] {pair.host(), pair.device()};
   }
 
   @Test

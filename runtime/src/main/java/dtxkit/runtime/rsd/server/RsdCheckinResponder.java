@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ public final class RsdCheckinResponder implements AutoCloseable {
   private final ThreadFactory threadFactory;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AcceptLoop acceptLoop;
+  private final AtomicLong failedServing = new AtomicLong();
   private volatile boolean closed;
 
   /**
@@ -48,7 +50,9 @@ public final class RsdCheckinResponder implements AutoCloseable {
   /**
    * Binds to a free port on {@code bindAddress} and starts accepting, with threads from {@code threadFactory} (the
    * accept thread and one per connection). Like the RSD server it survives a connection it cannot serve and serves
-   * at most {@value AcceptLoop#DEFAULT_MAX_CONNECTIONS} at once.
+   * at most {@value AcceptLoop#DEFAULT_MAX_CONNECTIONS} at once: whatever fails for one connection, {@link Error}s
+   * included (no thread for it, a service that throws {@code OutOfMemoryError}), closes that socket, is counted in
+   * {@link #failedConnections()} and logged in one line, and the port goes on accepting.
    *
    * @param bindAddress where to listen
    * @param service what runs after the checkin
@@ -72,6 +76,14 @@ public final class RsdCheckinResponder implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return acceptLoop.port();
+  }
+
+  /**
+   * Connections that failed: no thread could be made for them, or the checkin or the service threw something other
+   * than an {@link IOException} (an {@code IOException}, the peer's doing, is logged at INFO and not counted).
+   */
+  public long failedConnections() {
+    return acceptLoop.failedConnections() + failedServing.get();
   }
 
   private AutoCloseable accept(Socket s, AcceptLoop.Slot slot, int n) {
@@ -108,6 +120,11 @@ public final class RsdCheckinResponder implements AutoCloseable {
       if (!closed) {
         log.info("checkin service on port {}: {}", port(), e.toString());
       }
+    } catch (Throwable t) {
+      // Any failure ends this connection only (the socket is closed above); the thread ends here with one line.
+      failedServing.incrementAndGet();
+      log.warn("checkin service on port {}: a connection failed: {}", port(), t.toString());
+      log.debug("checkin service on port {}: connection failure", port(), t);
     } finally {
       open.remove(s);
     }

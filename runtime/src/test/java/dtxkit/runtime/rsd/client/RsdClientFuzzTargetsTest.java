@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dtxkit.runtime.testing.FuzzSeeds;
+import dtxkit.runtime.testing.NoStderr;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -51,6 +52,11 @@ class RsdClientFuzzTargetsTest {
   @MethodSource("deviceStreams")
   @FuzzTest(maxDuration = "5m")
   void rsdClient(byte[] input) throws Exception {
+    NoStderr.check(() -> rsdClientInput(input));
+  }
+
+  /** One input of {@link #rsdClient}. */
+  private void rsdClientInput(byte[] input) throws Exception {
     try (SilentCloseable loopbackOnly = loopbackOnly()) {
       run(input);
     }

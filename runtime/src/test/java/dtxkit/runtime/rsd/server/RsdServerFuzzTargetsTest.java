@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dtxkit.runtime.rsd.client.RsdClientServerTest;
 import dtxkit.runtime.testing.FuzzSeeds;
+import dtxkit.runtime.testing.NoStderr;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -44,6 +45,11 @@ class RsdServerFuzzTargetsTest {
   @MethodSource("clientStreams")
   @FuzzTest(maxDuration = "5m")
   void rsdServer(byte[] input) throws Exception {
+    NoStderr.check(() -> rsdServerInput(input));
+  }
+
+  /** One input of {@link #rsdServer}. */
+  private void rsdServerInput(byte[] input) throws Exception {
     try (SilentCloseable loopbackOnly = loopbackOnly()) {
       run(input);
     }

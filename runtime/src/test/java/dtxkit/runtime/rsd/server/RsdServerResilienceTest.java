@@ -48,7 +48,7 @@ class RsdServerResilienceTest {
         .count();
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws Exception {
+  static void waitFor(java.util.function.BooleanSupplier condition, String what) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -58,7 +58,7 @@ class RsdServerResilienceTest {
     }
   }
 
-  private static void assertClosedByServer(Socket s) throws IOException {
+  static void assertClosedByServer(Socket s) throws IOException {
     s.setSoTimeout(10_000);
     InputStream in = s.getInputStream();
     try {

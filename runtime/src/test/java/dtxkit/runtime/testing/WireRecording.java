@@ -1,4 +1,4 @@
-package dtxkit.services;
+package dtxkit.runtime.testing;
 
 import dtxkit.runtime.DtxProtocolException;
 import dtxkit.runtime.DtxTransport;
@@ -15,17 +15,20 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A transport that keeps a copy of every byte in both directions, and decodes the copies back into messages, so a
- * test can check what really went over the wire (aux tags, fragment counts).
+ * test can check what really went over the wire (aux tags, fragment counts), or keep the raw bytes of each direction.
  */
-final class WireRecording implements DtxTransport {
+public final class WireRecording implements DtxTransport {
 
   /** One decoded message: what a test looks at. */
-  record Seen(int channelCode, int conversationIndex, boolean expectsReply, String selector,
+  public record Seen(int channelCode, int conversationIndex, boolean expectsReply, String selector,
       List<AuxValue> arguments, List<DtxFragmentInfo> fragments, long bodyLength) {
   }
 
@@ -33,7 +36,7 @@ final class WireRecording implements DtxTransport {
   private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
   private final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
-  WireRecording(DtxTransport inner) {
+  public WireRecording(DtxTransport inner) {
     this.inner = inner;
   }
 
@@ -96,21 +99,48 @@ final class WireRecording implements DtxTransport {
   }
 
   /** The messages this side sent so far. */
-  List<Seen> sent() throws DtxProtocolException {
-    byte[] bytes;
-    synchronized (sent) {
-      bytes = sent.toByteArray();
-    }
-    return decode(bytes);
+  public List<Seen> sent() throws DtxProtocolException {
+    return decode(sentBytes());
   }
 
   /** The messages this side received so far. */
-  List<Seen> received() throws DtxProtocolException {
-    byte[] bytes;
-    synchronized (received) {
-      bytes = received.toByteArray();
+  public List<Seen> received() throws DtxProtocolException {
+    return decode(receivedBytes());
+  }
+
+  /** The bytes this side sent so far. */
+  public byte[] sentBytes() {
+    synchronized (sent) {
+      return sent.toByteArray();
     }
-    return decode(bytes);
+  }
+
+  /** The bytes this side received so far. */
+  public byte[] receivedBytes() {
+    synchronized (received) {
+      return received.toByteArray();
+    }
+  }
+
+  /**
+   * Waits (at most {@code timeout}) until the bytes received so far contain {@code text} (in ASCII, as a selector or
+   * an archived string is on the wire).
+   *
+   * @return true when they do
+   */
+  public boolean awaitReceived(String text, Duration timeout) throws InterruptedException {
+    byte[] wanted = text.getBytes(StandardCharsets.US_ASCII);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    do {
+      byte[] now = receivedBytes();
+      for (int i = 0; i + wanted.length <= now.length; i++) {
+        if (Arrays.equals(now, i, i + wanted.length, wanted, 0, wanted.length)) {
+          return true;
+        }
+      }
+      Thread.sleep(10);
+    } while (System.nanoTime() < deadline);
+    return false;
   }
 
   private static List<Seen> decode(byte[] bytes) throws DtxProtocolException {
