@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The userspace TCP of CoreDeviceProxy's tunnel against Linux's TCP through a TUN device (the kernel plays the
  * device): 64 MiB to a kernel socket that collects them and acknowledges with one byte, against the same through a
  * plain loopback socket, in the same run (aim: at least half the raw bandwidth); and DTX round trips (16 bytes
- * echoed) through the tunnel against the same over loopback TCP.
+ * echoed) through the tunnel against the same over loopback TCP. Two more baselines say where the copy's time goes:
+ * {@code pipeCopy}, our stack at both ends with no kernel, and {@code tunRawPackets}, the same number of packets
+ * into the kernel through the TUN device with no TCP at all.
  *
  * <p>Needs Linux, {@code /dev/net/tun}, iproute2's {@code ip} and root (or CAP_NET_ADMIN); the setup fails saying
  * so elsewhere. Run: {@code java -jar benchmarks/target/benchmarks.jar TunnelBenchmark}
@@ -65,6 +67,10 @@ public class TunnelBenchmark {
   private DtxConnection loopbackDtx;
   private DtxChannel tunnelEcho;
   private DtxChannel loopbackEcho;
+  private TcpStack pipeHost;
+  private TcpStack pipeDevice;
+  private Socket pipeClient;
+  private byte[] udpPacket;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
@@ -99,6 +105,61 @@ public class TunnelBenchmark {
     loopbackDtx = DtxConnection.connect("127.0.0.1", loopbackDtxServer.port());
     tunnelEcho = tunnelDtx.openChannel(ECHO);
     loopbackEcho = loopbackDtx.openChannel(ECHO);
+
+    MemoryPacketLink[] links = MemoryPacketLink.pair(4096);
+    pipeHost = TcpStack.start(links[0], host, TcpOptions.DEFAULT);
+    pipeDevice = TcpStack.start(links[1], kernel, TcpOptions.DEFAULT);
+    TcpStack.Listener listener = pipeDevice.listen(port -> port == 1);
+    Thread t = new Thread(() -> {
+      try (Socket s = listener.accept(Duration.ofSeconds(30))) {
+        collect(s);
+      } catch (IOException | RuntimeException e) {
+        // Closed by the benchmark.
+      }
+    }, "pipe-sink");
+    t.setDaemon(true);
+    t.start();
+    pipeClient = pipeHost.connect(kernel, 1, Duration.ofSeconds(10));
+
+    udpPacket = udpPacket(host, kernel, 9);
+    udpPacket[47] ^= 1;   // a wrong checksum: the kernel drops the datagram after checking it
+  }
+
+  /**
+   * One IPv6/UDP packet from {@code from} to {@code port} at {@code to}, as long as a full TCP segment of the
+   * userspace TCP (40 + 20 + {@link TcpOptions#MAX_MSS} bytes), checksum included.
+   */
+  static byte[] udpPacket(Inet6Address from, Inet6Address to, int port) {
+    int total = 40 + 20 + TcpOptions.MAX_MSS;
+    int udpLength = total - 40;
+    byte[] p = new byte[total];
+    p[0] = 0x60;
+    p[4] = (byte) (udpLength >>> 8);
+    p[5] = (byte) udpLength;
+    p[6] = 17;
+    p[7] = 64;
+    System.arraycopy(from.getAddress(), 0, p, 8, 16);
+    System.arraycopy(to.getAddress(), 0, p, 24, 16);
+    p[40] = (byte) 0xC0;
+    p[41] = 0x01;
+    p[42] = (byte) (port >>> 8);
+    p[43] = (byte) port;
+    p[44] = (byte) (udpLength >>> 8);
+    p[45] = (byte) udpLength;
+    long sum = udpLength + 17;
+    for (int i = 8; i < total; i += 2) {
+      sum += ((p[i] & 0xFF) << 8) | (i + 1 < total ? p[i + 1] & 0xFF : 0);
+    }
+    while ((sum >>> 16) != 0) {
+      sum = (sum & 0xFFFF) + (sum >>> 16);
+    }
+    int checksum = (int) (~sum & 0xFFFF);
+    if (checksum == 0) {
+      checksum = 0xFFFF;
+    }
+    p[46] = (byte) (checksum >>> 8);
+    p[47] = (byte) checksum;
+    return p;
   }
 
   /** A kernel socket that collects {@link #SIZE} bytes into one array, then acknowledges with one byte. */
@@ -107,14 +168,7 @@ public class TunnelBenchmark {
     listener.bind(address);
     Thread t = new Thread(() -> {
       try (Socket s = listener.accept()) {
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        OutputStream out = s.getOutputStream();
-        while (true) {
-          byte[] whole = new byte[SIZE];
-          in.readFully(whole);
-          out.write(1);
-          out.flush();
-        }
+        collect(s);
       } catch (IOException e) {
         // Closed by the benchmark.
       }
@@ -122,6 +176,18 @@ public class TunnelBenchmark {
     t.setDaemon(true);
     t.start();
     return listener;
+  }
+
+  /** Collects {@link #SIZE} bytes into one array and acknowledges with one byte, until the socket closes. */
+  private static void collect(Socket s) throws IOException {
+    DataInputStream in = new DataInputStream(s.getInputStream());
+    OutputStream out = s.getOutputStream();
+    while (true) {
+      byte[] whole = new byte[SIZE];
+      in.readFully(whole);
+      out.write(1);
+      out.flush();
+    }
   }
 
   @TearDown(Level.Trial)
@@ -134,6 +200,9 @@ public class TunnelBenchmark {
     loopbackClient.close();
     tunnelSink.close();
     loopbackSink.close();
+    pipeClient.close();
+    pipeHost.close();
+    pipeDevice.close();
     stack.close();
     tun.close();
   }
@@ -160,6 +229,37 @@ public class TunnelBenchmark {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int loopbackCopy() throws IOException {
     return copy(loopbackClient, data);
+  }
+
+  /**
+   * Second baseline, our stack with no kernel or TUN device: 64 MiB from one userspace TCP to another through an
+   * in-memory packet link (the same segments, checksums, ACKs and windows, both ends' work on this machine's CPUs).
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public int pipeCopy() throws IOException {
+    return copy(pipeClient, data);
+  }
+
+  /**
+   * Third baseline, the TUN device and the kernel with no TCP of ours: as many packets as {@code tunnelCopy} sends
+   * (64 MiB in full segments of {@link TcpOptions#MAX_MSS} bytes, 1,400 bytes each with their headers), written one
+   * per {@code write(2)} to the TUN device, as UDP datagrams to the kernel's address whose checksum is wrong: each
+   * crosses the system call, the TUN device and the kernel's IPv6 input (route lookup included) and UDP's checksum
+   * check over its 1,360 bytes, and is dropped there (counted in {@code Udp6InCsumErrors}; no socket, no ICMP
+   * error). The floor under {@code tunnelCopy}'s cost per packet, before the kernel's TCP takes a segment in,
+   * queues it for a socket, wakes a reader and answers with ACKs.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public long tunRawPackets() throws IOException {
+    long packets = (SIZE + TcpOptions.MAX_MSS - 1) / TcpOptions.MAX_MSS;
+    for (long sent = 0; sent < packets; sent++) {
+      tun.write(udpPacket, 0, udpPacket.length);
+    }
+    return packets;
   }
 
   /** One DTX call (16 bytes echoed) through the userspace TCP to a DTX server on the kernel's side. */

@@ -48,6 +48,8 @@ final class BinaryPlist {
   private final int offsetTable;
   /** Each object's offset, read once from the offset table; -1 for one outside the object area. */
   private final int[] offsets;
+  /** The first offset table entry outside the object area, -1 when none (set while the table is read). */
+  private int firstBadOffset = -1;
 
   /** Whether {@code bytes[base..base+length)} starts with {@code bplist0} (the binary format, major version 0). */
   static boolean isBinary(byte[] bytes, int base, int length) {
@@ -103,6 +105,11 @@ final class BinaryPlist {
     top = (int) topIndex;
     offsetTable = (int) tableOffset;
     objectsEnd = offsetTable;
+    if (firstBadOffset >= 0) {
+      // Refused up front, even where the archive never reaches the object: dd-plist parses every object the plist's
+      // top reaches (the whole $objects table) and refuses such an offset, and the two readers refuse alike.
+      offsetOf(firstBadOffset);
+    }
   }
 
   /**
@@ -139,6 +146,9 @@ final class BinaryPlist {
       }
       if (offset != o || o < 8 || o >= tableOffset) {
         out[i] = -1;
+        if (firstBadOffset < 0) {
+          firstBadOffset = i;
+        }
         continue;
       }
       out[i] = o;

@@ -895,9 +895,19 @@ public final class Http2Connection implements AutoCloseable {
     }
     try {
       writeGoAway(0, errorCode, debug == null ? "" : debug).get(2, java.util.concurrent.TimeUnit.SECONDS);
+      // The write task completes a frame once it is in the socket's buffer, and flushes when its queue is empty:
+      // the close that follows must not overtake that flush (the socket closed under it and the peer got the end
+      // without the GOAWAY, seen as a flaky Http2ConnectionTest under load). Flush here, after any flush under way.
+      if (outLock.tryLock(2, java.util.concurrent.TimeUnit.SECONDS)) {
+        try {
+          out.flush();
+        } finally {
+          outLock.unlock();
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | IOException e) {
       log.debug("{}: could not send GOAWAY: {}", name, e.toString());
     }
   }
@@ -1095,8 +1105,17 @@ public final class Http2Connection implements AutoCloseable {
   }
 
   private void shutdown() {
-    if (outLock.tryLock()) {
-      // Only when no write is blocked on the socket: what the write task already wrote goes out first.
+    boolean locked;
+    try {
+      // A flush under way (the write task completes frames once buffered) ends first, so that what was written goes
+      // out before the close; a write blocked on a peer that does not read is not waited for long: the close is
+      // what ends it.
+      locked = outLock.tryLock(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      locked = false;
+    }
+    if (locked) {
       try {
         out.flush();
       } catch (IOException e) {

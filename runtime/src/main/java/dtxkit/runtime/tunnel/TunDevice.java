@@ -1,8 +1,9 @@
 package dtxkit.runtime.tunnel;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import dtxkit.runtime.tunnel.tcp.PacketLink;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -24,17 +25,23 @@ public final class TunDevice implements PacketLink {
   private static final long TUNSETIFF = 0x400454caL;
   private static final short POLLIN = 0x0001;
 
-  /** The C library calls used, bound by JNA's direct mapping (much less overhead per call than a proxy). */
+  /**
+   * The C library calls used, bound by JNA's direct mapping (much less overhead per call than a proxy). The
+   * {@code size_t}/{@code ssize_t}/{@code nfds_t} and {@code unsigned long} parameters are Java {@code long}s: on the
+   * LP64 Linux this runs on (checked by {@link #unavailableReason()}) they are 64 bits, and primitives cross JNA's
+   * direct mapping without the per-call reflection a {@code NativeLong} costs (a profile of the TUN benchmark showed
+   * it: a constructor looked up and an object made for every packet's return value).
+   */
   static final class LibC {
     static native int open(String path, int flags) throws LastErrorException;
 
-    static native int ioctl(int fd, NativeLong request, byte[] ifreq) throws LastErrorException;
+    static native int ioctl(int fd, long request, byte[] ifreq) throws LastErrorException;
 
-    static native NativeLong read(int fd, byte[] buf, NativeLong count) throws LastErrorException;
+    static native long read(int fd, Pointer buf, long count) throws LastErrorException;
 
-    static native NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
+    static native long write(int fd, Pointer buf, long count) throws LastErrorException;
 
-    static native int poll(byte[] fds, NativeLong nfds, int timeout) throws LastErrorException;
+    static native int poll(byte[] fds, long nfds, int timeout) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
   }
@@ -45,14 +52,26 @@ public final class TunDevice implements PacketLink {
   private final int mtu;
   private volatile boolean closed;
   private final Object writeLock = new Object();
-  /** The reader's buffer (one reader at a time). */
-  private final byte[] readBuffer;
+  /**
+   * The reader's and the writers' native buffers (one reader at a time; writers take {@link #writeLock}): a packet
+   * is copied in or out once, and JNA passes just the address (a Java array would be copied into memory it
+   * allocates and frees on every call).
+   */
+  private final Memory readBuffer;
+  private Memory writeBuffer;
+  private final byte[] pollfd = new byte[8];
 
   private TunDevice(String name, int fd, int mtu) {
     this.name = name;
     this.fd = fd;
     this.mtu = mtu;
-    this.readBuffer = new byte[mtu + 64];
+    this.readBuffer = new Memory(mtu + 64);
+    this.writeBuffer = new Memory(mtu + 64);
+    pollfd[0] = (byte) fd;
+    pollfd[1] = (byte) (fd >>> 8);
+    pollfd[2] = (byte) (fd >>> 16);
+    pollfd[3] = (byte) (fd >>> 24);
+    pollfd[4] = (byte) POLLIN;
   }
 
   /** Why a TUN device cannot be made here, or null when it can (tried once by creating and removing one). */
@@ -72,6 +91,9 @@ public final class TunDevice implements PacketLink {
       Class.forName("com.sun.jna.Native");
     } catch (ClassNotFoundException e) {
       return "JNA (net.java.dev.jna:jna) is not on the class path";
+    }
+    if (Native.LONG_SIZE != 8) {
+      return "a C long of " + Native.LONG_SIZE + " bytes (only 64-bit Linux is supported)";
     }
     try {
       libc();
@@ -132,7 +154,7 @@ public final class TunDevice implements PacketLink {
     ifreq[16] = (byte) flags;
     ifreq[17] = (byte) (flags >>> 8);
     try {
-      LibC.ioctl(fd, new NativeLong(TUNSETIFF), ifreq);
+      LibC.ioctl(fd, TUNSETIFF, ifreq);
     } catch (LastErrorException e) {
       LibC.close(fd);
       throw new IOException("ioctl TUNSETIFF: errno " + e.getErrorCode());
@@ -180,17 +202,10 @@ public final class TunDevice implements PacketLink {
 
   @Override
   public byte[] read() throws IOException {
-    byte[] buf = readBuffer;
-    byte[] pollfd = new byte[8];
-    pollfd[0] = (byte) fd;
-    pollfd[1] = (byte) (fd >>> 8);
-    pollfd[2] = (byte) (fd >>> 16);
-    pollfd[3] = (byte) (fd >>> 24);
-    pollfd[4] = (byte) POLLIN;
     while (!closed) {
       int ready;
       try {
-        ready = LibC.poll(pollfd, new NativeLong(1), 100);
+        ready = LibC.poll(pollfd, 1, 100);
       } catch (LastErrorException e) {
         if (e.getErrorCode() == 4) {
           continue;   // EINTR
@@ -202,7 +217,7 @@ public final class TunDevice implements PacketLink {
       }
       long n;
       try {
-        n = LibC.read(fd, buf, new NativeLong(buf.length)).longValue();
+        n = LibC.read(fd, readBuffer, readBuffer.size());
       } catch (LastErrorException e) {
         if (closed) {
           return null;
@@ -212,21 +227,26 @@ public final class TunDevice implements PacketLink {
       if (n <= 0) {
         return null;
       }
-      return java.util.Arrays.copyOf(buf, (int) n);
+      byte[] packet = new byte[(int) n];
+      readBuffer.read(0, packet, 0, packet.length);
+      return packet;
     }
     return null;
   }
 
   @Override
   public void write(byte[] packet, int offset, int length) throws IOException {
-    byte[] p = offset == 0 && length == packet.length ? packet : java.util.Arrays.copyOfRange(packet, offset,
-        offset + length);
+    java.util.Objects.checkFromIndexSize(offset, length, packet.length);
     synchronized (writeLock) {
       if (closed) {
         throw new IOException(name + " is closed");
       }
+      if (length > writeBuffer.size()) {
+        writeBuffer = new Memory(length);   // over the MTU: the kernel decides (a packet is at most 64 KiB)
+      }
+      writeBuffer.write(0, packet, offset, length);
       try {
-        LibC.write(fd, p, new NativeLong(p.length));
+        LibC.write(fd, writeBuffer, length);
       } catch (LastErrorException e) {
         // EINVAL / EMSGSIZE for a packet the kernel refuses: a link drops it.
         if (e.getErrorCode() != 22 && e.getErrorCode() != 90) {
@@ -239,6 +259,12 @@ public final class TunDevice implements PacketLink {
   @Override
   public void flush() {
     // Each write is a packet.
+  }
+
+  /** True: the kernel takes a written packet in at once, or drops it. */
+  @Override
+  public boolean writesNeverBlock() {
+    return true;
   }
 
   @Override

@@ -88,6 +88,15 @@ class ArchiveFuzzTargetsTest {
    * a referenced object whose offset lies in the header (below 8) or at the offset table (dd-plist reads the bytes
    * there as an object; CoreFoundation and ours take objects only from 8 up to the table). Anything else ours refuses and dd-plist decodes is a finding.
    */
+  /**
+   * The one refusal of dd-plist that ours may not share: a cycle of plist references (a container that reaches
+   * itself) where the archive's {@code $top} never leads. dd-plist parses every object the plist's top reaches and
+   * refuses the cycle; ours reads only what {@code $top} reaches, and where it does reach such a cycle it refuses it
+   * too (inline containers hold UIDs, not containers: {@link PlistCycleTest}), so nothing cyclic is ever built.
+   * Finding it everywhere would take a walk over the whole plist graph on every decode.
+   */
+  static final String LAZIER_CYCLE = "contains a cyclic reference";
+
   static final List<String> STRICTER = List.of("(expected string keys)", "a dictionary key is ", "plist.trailer.",
       "an object of unknown type", "bad value nothing", "integer of 2^", "plist.offsetTable[");
 
@@ -135,7 +144,7 @@ class ArchiveFuzzTargetsTest {
         throw new AssertionError("ours refuses what dd-plist decodes: " + oursRefused.getMessage() + "; dd-plist: "
             + tree, oursRefused);
       }
-    } else if (ours != null) {
+    } else if (ours != null && !treeRefused.getMessage().contains(LAZIER_CYCLE)) {
       throw new AssertionError("ours decodes what dd-plist refuses: " + treeRefused.getMessage() + "; ours: " + ours,
           treeRefused);
     }

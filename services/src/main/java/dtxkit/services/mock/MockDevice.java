@@ -249,7 +249,8 @@ public final class MockDevice implements AutoCloseable {
       PeerInfo peerInfo = peerInfoBuilder.build();
       rsdServer = RsdServer.builder(peerInfo).bindAddress(b.host).port(b.rsdPort).start();
       try {
-        usbFace = new MockUsbFace(this, state, registry, imageMounter, testmanagerd, iosMajor, b.usbmuxdSocket);
+        usbFace = new MockUsbFace(this, state, registry, imageMounter, testmanagerd, iosMajor, b.usbmuxdSocket,
+            b.coreDeviceProxyStream);
       } catch (IOException | RuntimeException e) {
         rsdServer.close();
         throw e;
@@ -788,6 +789,8 @@ public final class MockDevice implements AutoCloseable {
     private final List<Consumer<MockDevice>> overrides = new ArrayList<>();
     private boolean developerImageMounted = true;
     private java.nio.file.Path usbmuxdSocket;
+    private java.util.function.UnaryOperator<dtxkit.runtime.DtxTransport> coreDeviceProxyStream =
+        java.util.function.UnaryOperator.identity();
     private long memoryBudgetBytes;
     private java.time.Duration idleTimeout = DtxServer.Builder.DEFAULT_IDLE_TIMEOUT;
     private final Map<String, MockTestPlan> testPlans = new LinkedHashMap<>();
@@ -944,6 +947,19 @@ public final class MockDevice implements AutoCloseable {
      */
     public Builder usbmuxdSocket(java.nio.file.Path path) {
       this.usbmuxdSocket = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /**
+     * A seam for tests: wraps the device's side of every CoreDeviceProxy stream once TLS is on (what passes through
+     * it is the CDTunnel handshake, then the IPv6 packets both ways), e.g. to inject loss, reordering, duplication or
+     * split and merged writes between the host's userspace TCP and the device's. Default: the stream as it is.
+     *
+     * @param wrap makes the stream the device's tunnel reads and writes from the TLS stream
+     * @return this builder
+     */
+    public Builder coreDeviceProxyStream(java.util.function.UnaryOperator<dtxkit.runtime.DtxTransport> wrap) {
+      this.coreDeviceProxyStream = Objects.requireNonNull(wrap, "wrap");
       return this;
     }
 

@@ -34,7 +34,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,11 +80,14 @@ final class MockUsbFace implements AutoCloseable {
   private final Set<DtxConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger nextPort = new AtomicInteger(49152);
   private final Set<TcpStack> tunnels = ConcurrentHashMap.newKeySet();
+  private final UnaryOperator<DtxTransport> tunnelStream;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   MockUsbFace(MockDevice device, DeviceState state, DtxServiceRegistry registry, MockImageMounter imageMounter,
-      MockTestmanagerd testmanagerd, int iosMajor, Path socketPath) throws IOException {
+      MockTestmanagerd testmanagerd, int iosMajor, Path socketPath, UnaryOperator<DtxTransport> tunnelStream)
+      throws IOException {
     this.device = device;
+    this.tunnelStream = tunnelStream;
     this.testmanagerd = testmanagerd;
     this.state = state;
     this.registry = registry;
@@ -315,8 +320,15 @@ final class MockUsbFace implements AutoCloseable {
     synchronized (this) {
       identity = deviceIdentity;
     }
-    DtxTransport stream = DeviceTls.server(raw, identity, TlsMode.KEEP, TlsOptions.DEFAULT,
+    DtxTransport tls = DeviceTls.server(raw, identity, TlsMode.KEEP, TlsOptions.DEFAULT,
         CoreDeviceTunnel.SERVICE + " TLS handshake");
+    DtxTransport stream;
+    try {
+      stream = Objects.requireNonNull(tunnelStream.apply(tls), "the wrapped CoreDeviceProxy stream");
+    } catch (RuntimeException e) {
+      tls.close();
+      throw e;
+    }
     byte[] prefix = new byte[16];
     RANDOM.nextBytes(prefix);
     prefix[0] = (byte) 0xfd;

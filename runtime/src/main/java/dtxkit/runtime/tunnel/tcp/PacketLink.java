@@ -34,6 +34,18 @@ public interface PacketLink extends Closeable {
    */
   void flush() throws IOException;
 
+  /**
+   * Whether {@link #write} and {@link #flush()} never wait for the peer (a TUN device queues or drops; a byte stream
+   * blocks when the peer does not read). On such a link the stack's reader writes short queues itself, e.g. the ACK
+   * of a segment it just received, instead of waking its writer thread; on any other a reader blocked in a write
+   * could stop reading while the peer waits for it to.
+   *
+   * @return false unless the link says otherwise
+   */
+  default boolean writesNeverBlock() {
+    return false;
+  }
+
   /** For logs, e.g. {@code CoreDeviceProxy of 00008030-...}. */
   String description();
 

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class TcpStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TcpStack.class);
   private static final AtomicInteger STACKS = new AtomicInteger();
+  /** The most packets the reader writes itself on a link that never blocks (more go to the writer thread). */
+  private static final int INLINE_READER_PACKETS = 4;
 
   enum State {
     SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSED
@@ -67,6 +69,13 @@ public final class TcpStack implements AutoCloseable {
   private boolean queueBlocked;
   /** A thread is writing a batch to the link (the writer, or an application thread writing its own data). */
   private boolean writing;
+  /**
+   * The thread holding the lock will write what it queues itself or wake the writer when done ({@link #emit} does not
+   * wake it for each packet): so that a thread writing its own packets does not wake the writer thread for nothing.
+   */
+  private boolean writerSignalDeferred;
+  /** The link's writes never block ({@link PacketLink#writesNeverBlock()}): the reader writes short queues itself. */
+  private final boolean inlineReaderWrites;
   private IOException failure;
   private volatile boolean closed;
   private final SecureRandom random = new SecureRandom();
@@ -89,6 +98,7 @@ public final class TcpStack implements AutoCloseable {
     this.local = localAddress.getAddress();
     this.options = Objects.requireNonNull(options, "options");
     this.name = "tcp-" + STACKS.incrementAndGet();
+    this.inlineReaderWrites = link.writesNeverBlock();
     ThreadFactory f = options.threadFactory() != null ? options.threadFactory() : r -> {
       Thread t = new Thread(r);
       t.setDaemon(true);
@@ -371,14 +381,25 @@ public final class TcpStack implements AutoCloseable {
           ignored.incrementAndGet();
           continue;
         }
+        List<byte[]> batch;
         lock.lock();
         try {
           if (closed) {
             return;
           }
-          receive(seg);
+          writerSignalDeferred = true;
+          try {
+            receive(seg);
+          } finally {
+            // A lone ACK or a few segments: written here when the link never blocks (one thread wake-up less per
+            // segment received); more go to the writer thread so that reading and writing overlap.
+            batch = endDeferral(inlineReaderWrites && queue.size() <= INLINE_READER_PACKETS);
+          }
         } finally {
           lock.unlock();
+        }
+        if (batch != null) {
+          writeBatch(batch);
         }
       }
     } catch (IOException e) {
@@ -515,7 +536,25 @@ public final class TcpStack implements AutoCloseable {
     }
     queue.add(packet);
     queuedBytes += packet.length;
-    outputReady.signal();
+    if (!writerSignalDeferred) {
+      outputReady.signal();
+    }
+  }
+
+  /**
+   * Ends a deferral ({@link #writerSignalDeferred}): takes the writer's role and the queue when {@code takeIt} and
+   * the role is free, else wakes the writer thread for what is queued. The lock is held.
+   */
+  private List<byte[]> endDeferral(boolean takeIt) {
+    writerSignalDeferred = false;
+    if (queue.isEmpty()) {
+      return null;
+    }
+    List<byte[]> batch = takeIt ? takeBatch() : null;
+    if (batch == null) {
+      outputReady.signal();
+    }
+    return batch;
   }
 
   private void sendSyn(Connection c) {
@@ -1333,8 +1372,12 @@ public final class TcpStack implements AutoCloseable {
           sendBuf.write(b, off, n);
           off += n;
           len -= n;
-          trySend();
-          batch = takeBatch();
+          writerSignalDeferred = true;
+          try {
+            trySend();
+          } finally {
+            batch = endDeferral(true);
+          }
         } finally {
           lock.unlock();
         }

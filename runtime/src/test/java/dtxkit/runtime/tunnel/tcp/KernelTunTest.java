@@ -265,4 +265,35 @@ class KernelTunTest {
     }
     assertEquals(0, stack.stats().malformed());
   }
+
+  /**
+   * The stack straight on the TUN device, as {@code TunnelBenchmark} runs it: the device's writes never block, so
+   * the stack's reader writes ACKs itself (no faults here: the kernel is the other side, nothing in between).
+   */
+  @Test
+  void theStackStraightOnTheTunDevice() throws Exception {
+    Inet6Address[] a = addresses();
+    TunDevice tun = TunDevice.open(a[0], 64, 16000);
+    closing.add(tun);
+    assertTrue(tun.writesNeverBlock());
+    TcpStack stack = TcpStack.start(tun, a[1], options());
+    closing.add(0, stack);
+    String echo = "dtxkit.test.echo";
+    DtxServiceRegistry registry = new DtxServiceRegistry().register(echo, channel -> invocation ->
+        invocation.arguments().get(0));
+    DtxServer server = DtxServer.builder(registry).bindAddress(a[0]).start();
+    closing.add(server);
+    Socket socket = stack.connect(a[0], server.port(), Duration.ofSeconds(10));
+    try (DtxConnection connection = DtxConnection.builder(DtxTransport.of(socket))
+        .callTimeout(Duration.ofSeconds(30)).connect()) {
+      DtxChannel channel = connection.openChannel(echo);
+      for (int i = 0; i < 500; i++) {
+        assertEquals("call " + i, channel.invoke("echo:", DtxArgument.object("call " + i)));
+      }
+      byte[] big = new byte[3 << 20];
+      new Random(10).nextBytes(big);
+      assertArrayEquals(big, (byte[]) channel.invoke("echo:", DtxArgument.object(big)));
+    }
+    assertEquals(0, stack.stats().malformed());
+  }
 }

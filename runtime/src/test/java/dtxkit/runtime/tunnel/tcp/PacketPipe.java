@@ -28,7 +28,15 @@ final class PacketPipe {
   final AtomicLong reordered = new AtomicLong();
   volatile boolean blackhole;
 
+  /** Whether the ends drop a packet when the other end's queue is full, as a TUN device does, instead of waiting. */
+  final boolean neverBlock;
+
   PacketPipe(Faults faults) {
+    this(faults, false);
+  }
+
+  PacketPipe(Faults faults, boolean neverBlock) {
+    this.neverBlock = neverBlock;
     LinkedBlockingQueue<byte[]> toA = new LinkedBlockingQueue<>(8192);
     LinkedBlockingQueue<byte[]> toB = new LinkedBlockingQueue<>(8192);
     a = new End("pipe A", toA, toB, faults, faults.seed());
@@ -98,7 +106,11 @@ final class PacketPipe {
     public synchronized void flush() throws IOException {
       try {
         for (byte[] p : pending) {
-          if (!out.offer(p, 10, TimeUnit.SECONDS)) {
+          if (neverBlock) {
+            if (!out.offer(p)) {
+              dropped.incrementAndGet();
+            }
+          } else if (!out.offer(p, 10, TimeUnit.SECONDS)) {
             throw new IOException(name + ": the peer reads nothing");
           }
         }
@@ -108,6 +120,11 @@ final class PacketPipe {
       } finally {
         pending.clear();
       }
+    }
+
+    @Override
+    public boolean writesNeverBlock() {
+      return neverBlock;
     }
 
     @Override

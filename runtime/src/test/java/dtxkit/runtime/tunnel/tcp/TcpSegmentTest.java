@@ -122,6 +122,29 @@ class TcpSegmentTest {
   }
 
   @Test
+  void bothZerosOfOnesComplementAreAGoodChecksum() throws Exception {
+    byte[] p = fixture("data-full");
+    // Add the checksum to a payload word: the sum of everything but the checksum becomes 0xFFFF (negative zero), so
+    // its complement, the checksum, is 0x0000, which a sender may equally write as 0xFFFF (Linux does).
+    int c = TcpSegment.u16(p, 56);
+    int at = 60 + 100;
+    int word = TcpSegment.u16(p, at) + c;
+    TcpSegment.put16(p, at, (word & 0xFFFF) + (word >>> 16));
+    assertEquals(0, TcpSegment.checksum(p));
+    TcpSegment.put16(p, 56, 0x0000);
+    assertEquals(TcpOptions.MAX_MSS, TcpSegment.parse(p).payloadLength());
+    TcpSegment.put16(p, 56, 0xFFFF);
+    assertEquals(TcpOptions.MAX_MSS, TcpSegment.parse(p).payloadLength(), "0xFFFF is zero too");
+    TcpSegment.put16(p, 56, 0xFFFE);
+    assertThrows(TcpSegmentException.class, () -> TcpSegment.parse(p));
+    byte[] q = fixture("data-full");
+    if (TcpSegment.u16(q, 56) != 0xFFFF) {
+      TcpSegment.put16(q, 56, 0xFFFF);
+      assertThrows(TcpSegmentException.class, () -> TcpSegment.parse(q), "0xFFFF only stands for 0x0000");
+    }
+  }
+
+  @Test
   void buildAndParseAgree() throws Exception {
     byte[] src = new byte[16];
     byte[] dst = new byte[16];

@@ -26,6 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /** The userspace TCP against itself over an in-memory packet pipe, with faults injected between the two. */
@@ -63,7 +65,12 @@ class TcpStackTest {
   record Pair(TcpStack host, TcpStack device, PacketPipe pipe) {}
 
   Pair pair(PacketPipe.Faults faults, TcpOptions host, TcpOptions device) {
-    PacketPipe pipe = new PacketPipe(faults);
+    return pair(faults, false, host, device);
+  }
+
+  /** With {@code neverBlock}, links that drop instead of waiting and say so: the stacks' readers write ACKs. */
+  Pair pair(PacketPipe.Faults faults, boolean neverBlock, TcpOptions host, TcpOptions device) {
+    PacketPipe pipe = new PacketPipe(faults, neverBlock);
     TcpStack h = TcpStack.start(pipe.a, HOST, host);
     TcpStack d = TcpStack.start(pipe.b, DEVICE, device);
     closing.add(h);
@@ -120,9 +127,10 @@ class TcpStackTest {
     assertArrayEquals(data, back);
   }
 
-  @Test
-  void echoesMegabytesOnACleanLink() throws Exception {
-    Pair p = pair(PacketPipe.Faults.NONE, FAST, FAST);
+  @ParameterizedTest(name = "writesNeverBlock={0}")
+  @ValueSource(booleans = {false, true})
+  void echoesMegabytesOnACleanLink(boolean neverBlock) throws Exception {
+    Pair p = pair(PacketPipe.Faults.NONE, neverBlock, FAST, FAST);
     echo(p.device.listen(port -> port == 7777));
     try (Socket s = p.host.connect(DEVICE, 7777, Duration.ofSeconds(10))) {
       roundTrip(s, random(3 << 20, 1));
@@ -130,9 +138,10 @@ class TcpStackTest {
     assertEquals(0, p.host.stats().malformed());
   }
 
-  @Test
-  void everyByteArrivesInOrderDespiteLossDuplicationAndReordering() throws Exception {
-    Pair p = pair(new PacketPipe.Faults(0.03, 0.02, 0.05, 8 * 1024, 42), FAST, FAST);
+  @ParameterizedTest(name = "writesNeverBlock={0}")
+  @ValueSource(booleans = {false, true})
+  void everyByteArrivesInOrderDespiteLossDuplicationAndReordering(boolean neverBlock) throws Exception {
+    Pair p = pair(new PacketPipe.Faults(0.03, 0.02, 0.05, 8 * 1024, 42), neverBlock, FAST, FAST);
     echo(p.device.listen(port -> port == 7777 || port == 7778));
     List<Future<?>> runs = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
