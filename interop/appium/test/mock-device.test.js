@@ -254,21 +254,25 @@ test('processcontrol sendSignal:toPid: SIGKILL ends a launched process', {timeou
   });
 });
 
-test('processcontrol killPid: ends a process and is not answered', {timeout: TEST_TIMEOUT_MS}, async () => {
-  await withDvt(async (dvt) => {
-    const pid = await within(`launch ${SAFARI}`, dvt.processControl.launch({bundleId: SAFARI}));
-    assert.equal(await within(`isRunningPid(${pid})`, dvt.deviceInfo.isRunningPid(pid)), true);
-    await within(`kill(${pid})`, dvt.processControl.kill(pid));
-    // killPid: asks for no reply. Read the next request's reply the way older clients do, as the next
-    // message on the channel: a stray reply to killPid: would be taken instead of it.
-    const channel = await within('makeChannel(processcontrol)', dvt.dvtService.makeChannel(PROCESS_CONTROL));
-    await within('send dtxkitNoSuchSelector', channel.call('dtxkitNoSuchSelector')());
-    const next = await within('next message on processcontrol', channel.receivePlist());
-    assert.ok(looksLikeNSError(next) && /dtxkitNoSuchSelector/.test(show(next)),
-      `the next message on the channel after killPid: is ${show(next)}`);
-    await awaitGone(dvt, pid);
+// Skipped through dtxkit proxy (run.sh says why): its extra hop lets the launched process's output event come first.
+const SKIP_KILLPID = process.env.DTXKIT_INTEROP_SKIP_KILLPID ? 'races the output event through the proxy' : false;
+
+test('processcontrol killPid: ends a process and is not answered', {timeout: TEST_TIMEOUT_MS, skip: SKIP_KILLPID},
+  async () => {
+    await withDvt(async (dvt) => {
+      const pid = await within(`launch ${SAFARI}`, dvt.processControl.launch({bundleId: SAFARI}));
+      assert.equal(await within(`isRunningPid(${pid})`, dvt.deviceInfo.isRunningPid(pid)), true);
+      await within(`kill(${pid})`, dvt.processControl.kill(pid));
+      // killPid: asks for no reply. Read the next request's reply the way older clients do, as the next
+      // message on the channel: a stray reply to killPid: would be taken instead of it.
+      const channel = await within('makeChannel(processcontrol)', dvt.dvtService.makeChannel(PROCESS_CONTROL));
+      await within('send dtxkitNoSuchSelector', channel.call('dtxkitNoSuchSelector')());
+      const next = await within('next message on processcontrol', channel.receivePlist());
+      assert.ok(looksLikeNSError(next) && /dtxkitNoSuchSelector/.test(show(next)),
+        `the next message on the channel after killPid: is ${show(next)}`);
+      await awaitGone(dvt, pid);
+    });
   });
-});
 
 test('processcontrol launch of a bundle that is not installed fails with the device error', {timeout: TEST_TIMEOUT_MS},
   async () => {

@@ -1,9 +1,7 @@
 package dtxkit.runtime.archive;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes the binary plist ({@code bplist00}) of an NSKeyedArchiver archive from the archive's entries, without a
@@ -13,8 +11,8 @@ import java.util.Map;
  * containers never merged (archive-level sharing is by identity already).
  *
  * <p>Entries are: a {@code String}, {@code Integer}, {@code Long}, {@code Double}, {@code Boolean} or {@code byte[]};
- * an {@link Instance} (keys and field values: {@link Ref}, an inline plain value, or a {@code Ref[]} array); a
- * {@link ClassEntry}.
+ * an {@link Instance} (keys and field values: {@link Ref}, an inline plain value, or an {@code int[]} of entry
+ * indices: an array of references); a {@link ClassEntry}.
  */
 final class BinaryArchiveWriter {
   /** A UID: a reference to {@code $objects[index]}. */
@@ -71,10 +69,10 @@ final class BinaryArchiveWriter {
   private long[] numbers;
   private int count;
 
-  private final Map<String, Integer> strings = new HashMap<>();
+  private final StringIntMap strings = new StringIntMap(16);
   private final LongIntMap ints = new LongIntMap(64);
   private final LongIntMap reals = new LongIntMap(16);
-  private int[] uids = new int[16];
+  private int[] uids;
   private final int[] bools = {-1, -1};
 
   private final List<Object> objects;
@@ -87,20 +85,21 @@ final class BinaryArchiveWriter {
   private int versionId = -1;
 
   /** The archiver's string entries: string → its {@code $objects} index (the first one with that value). */
-  private final Map<String, Integer> entryStrings;
+  private final StringIntMap entryStrings;
   /** For the entry strings of {@link #entryStrings}: the plist object written for it plus one, 0 when none yet. */
   private final int[] entryStringIds;
 
-  private BinaryArchiveWriter(List<Object> objects, Map<String, Integer> entryStrings, boolean inlineNumbers) {
+  private BinaryArchiveWriter(List<Object> objects, StringIntMap entryStrings, boolean inlineNumbers) {
     this.objects = objects;
     // Sized for what an archive usually holds: about one plist object per entry and one UID per referenced entry,
-    // plus the keys; grown when more come.
-    int expected = Math.max(64, 2 * objects.size() + 16);
+    // plus the arrays of references and the keys; grown when more come.
+    int expected = Math.max(64, objects.size() * 9 / 4 + 64);
     this.kinds = new byte[expected];
     this.payloads = new Object[expected];
     this.numbers = new long[expected];
     this.entryStrings = entryStrings;
     this.entryStringIds = new int[objects.size()];
+    this.uids = new int[objects.size()];
     this.inlineNumbers = inlineNumbers;
   }
 
@@ -114,7 +113,7 @@ final class BinaryArchiveWriter {
    * @param entryStrings the string entries by value: each to the index of the first entry with that value
    * @param inlineNumbers whether an {@link Instance} holds an inline number
    */
-  static byte[] write(String[] topKeys, int[] topRefs, List<Object> objects, Map<String, Integer> entryStrings,
+  static byte[] write(String[] topKeys, int[] topRefs, List<Object> objects, StringIntMap entryStrings,
       boolean inlineNumbers) {
     BinaryArchiveWriter w = new BinaryArchiveWriter(objects, entryStrings, inlineNumbers);
     w.layout(topKeys, topRefs);
@@ -194,11 +193,11 @@ final class BinaryArchiveWriter {
     if (v instanceof Ref r) {
       return uid(r.index);
     }
-    if (v instanceof Ref[] refs) {
+    if (v instanceof int[] refs) {
       int[] elements = new int[refs.length];
       int id = add(K_ARRAY, elements, 0);
       for (int i = 0; i < refs.length; i++) {
-        elements[i] = uid(refs[i].index);
+        elements[i] = uid(refs[i]);
       }
       return id;
     }
@@ -247,21 +246,39 @@ final class BinaryArchiveWriter {
    * their value).
    */
   private int string(String s) {
-    Integer known = strings.get(s);
-    if (known != null) {
+    // Keys are constants of the codecs, met again and again: the last few are recognised by identity first.
+    for (int k = 0; k < recentKeys.length; k++) {
+      if (recentKeys[k] == s) {
+        return recentIds[k];
+      }
+    }
+    int id = stringId(s);
+    recentKeys[recentNext] = s;
+    recentIds[recentNext] = id;
+    recentNext = (recentNext + 1) & (recentKeys.length - 1);
+    return id;
+  }
+
+  private final String[] recentKeys = new String[4];
+  private final int[] recentIds = new int[4];
+  private int recentNext;
+
+  private int stringId(String s) {
+    int known = strings.get(s);
+    if (known >= 0) {
       return known;
     }
-    Integer entry = entryStrings.get(s);
+    int entry = entryStrings.get(s);
     int id;
-    if (entry != null && entryStringIds[entry] != 0) {
+    if (entry >= 0 && entryStringIds[entry] != 0) {
       id = entryStringIds[entry] - 1;
     } else {
       id = add(K_STRING, s, 0);
-      if (entry != null) {
+      if (entry >= 0) {
         entryStringIds[entry] = id + 1;
       }
     }
-    strings.put(s, id);
+    strings.putIfAbsent(s, id);
     return id;
   }
 
@@ -270,8 +287,10 @@ final class BinaryArchiveWriter {
    * needs no map of its own, only a look at whether a key or class name of that value came first.
    */
   private int entryString(String s, int index) {
-    Integer first = entryStrings.get(s);
-    if (first == null || first != index) {
+    // Only the archiver's by-value lookup adds string entries after $null, so each is the first of its value; $null
+    // (entry 0, not in that map) is written as any other string.
+    assert index == 0 || entryStrings.get(s) == index : s;
+    if (index == 0) {
       return string(s);
     }
     int known = entryStringIds[index];

@@ -48,6 +48,12 @@ final class BinaryPlist {
   private final int offsetTable;
   /** Each object's offset, read once from the offset table; -1 for one outside the object area. */
   private final int[] offsets;
+  /**
+   * For each object that is a UID of one or two bytes lying inside the object area, its value; -1 for every other
+   * object. Filled in the same pass as {@link #offsets} (which reads every object's marker anyway), so that following
+   * a reference to a UID costs one load instead of three (offset, marker, value).
+   */
+  private int[] uids;
   /** The first offset table entry outside the object area, -1 when none (set while the table is read). */
   private int firstBadOffset = -1;
 
@@ -120,6 +126,8 @@ final class BinaryPlist {
    */
   private int[] readOffsetTable(int tableOffset, int count, int trailer) throws ArchiveFormatException {
     int[] out = new int[count];
+    int[] uidValues = new int[count];
+    uids = uidValues;
     int at = base + tableOffset;
     for (int i = 0; i < count; i++, at += offsetSize) {
       long offset;
@@ -146,10 +154,20 @@ final class BinaryPlist {
       }
       if (offset != o || o < 8 || o >= tableOffset) {
         out[i] = -1;
+        uidValues[i] = -1;
         if (firstBadOffset < 0) {
           firstBadOffset = i;
         }
         continue;
+      }
+      // A UID of 1 or 2 bytes whose content lies before the offset table (as uidValue reads it).
+      int m = bytes[base + o] & 0xFF;
+      if (m == 0x80 && o + 2 <= tableOffset) {
+        uidValues[i] = bytes[base + o + 1] & 0xFF;
+      } else if (m == 0x81 && o + 3 <= tableOffset) {
+        uidValues[i] = (bytes[base + o + 1] & 0xFF) << 8 | (bytes[base + o + 2] & 0xFF);
+      } else {
+        uidValues[i] = -1;
       }
       out[i] = o;
     }
@@ -172,14 +190,30 @@ final class BinaryPlist {
     return v;
   }
 
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_INT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
   /** Unsigned big-endian integer of {@code size} (1..8) bytes at {@code at}; the caller checked the bounds. */
   private long readUnsigned(int at, int size) {
-    long v = 0;
     int p = base + at;
-    for (int i = 0; i < size; i++) {
-      v = (v << 8) | (bytes[p + i] & 0xFF);
+    switch (size) {
+      case 1:
+        return bytes[p] & 0xFF;
+      case 2:
+        return (bytes[p] & 0xFF) << 8 | (bytes[p + 1] & 0xFF);
+      case 4:
+        return (int) BIG_ENDIAN_INT.get(bytes, p) & 0xFFFF_FFFFL;
+      case 8:
+        return (long) BIG_ENDIAN_LONG.get(bytes, p);
+      default:
+        long v = 0;
+        for (int i = 0; i < size; i++) {
+          v = (v << 8) | (bytes[p + i] & 0xFF);
+        }
+        return v;
     }
-    return v;
   }
 
   /** The byte offset of object {@code index}; {@code index} is below {@link #objectCount}. */
@@ -209,6 +243,24 @@ final class BinaryPlist {
     }
     int offset = offsets[r];
     return offset >= 0 ? offset : offsetOf(r);
+  }
+
+  /**
+   * The value of the UID that the reference stored at {@code at} names, when that object is a UID of one or two bytes
+   * inside the object area; -1 otherwise (another object, a wider UID, or a bad reference: {@link #refOffset} and
+   * {@link #uidValue} then read and report it).
+   */
+  int uidRef(int at) {
+    int p = base + at;
+    int r;
+    switch (refSize) {
+      case 1 -> r = bytes[p] & 0xFF;
+      case 2 -> r = (bytes[p] & 0xFF) << 8 | (bytes[p + 1] & 0xFF);
+      default -> {
+        return -1;
+      }
+    }
+    return r < objectCount ? uids[r] : -1;
   }
 
   /** The marker byte of the object at {@code offset}. */

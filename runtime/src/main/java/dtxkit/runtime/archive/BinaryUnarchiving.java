@@ -88,8 +88,9 @@ final class BinaryUnarchiving {
     // Every entry of the $objects table must name an object of the plist, the ones no UID reaches too: entries are
     // read lazily, but a table with a broken reference is a broken plist (as dd-plist and CoreFoundation, which
     // parse it whole, find). One pass over the references, nothing decoded.
+    entryRefs = new int[count];
     for (int i = 1; i < count; i++) {
-      plist.ref(objectRefs + i * refSize, "$objects");
+      entryRefs[i] = plist.ref(objectRefs + i * refSize, "$objects");
     }
     int first = entryOffset(0);
     if (!plist.isAscii(first, "$null")) {
@@ -167,10 +168,16 @@ final class BinaryUnarchiving {
   }
 
   private final EntryName entryName = new EntryName();
+  private String lastKeyChecked;
+  private boolean lastKeyAscii;
+
+  /** The plist object of each {@code $objects} entry, read (and checked) once up front; entry 0 is not filled. */
+  private int[] entryRefs;
 
   /** The offset of {@code $objects[i]}. */
   private int entryOffset(int i) throws ArchiveFormatException {
-    return plist.refOffset(objectRefs + i * refSize, "$objects");
+    return i == 0 || entryRefs == null ? plist.refOffset(objectRefs + i * refSize, "$objects")
+        : plist.offsetOf(entryRefs[i]);
   }
 
   /** {@code OWNER.KEY[ELEMENT]}; {@code $top.KEY} without an owner; built only for error messages. */
@@ -235,6 +242,32 @@ final class BinaryUnarchiving {
     if (index < 0) {
       throw ArchiveFormatException.wrongValue(where(owner, key, element), "a UID", describe(offset));
     }
+    return resolve(index, owner, key, element, depth, asKey);
+  }
+
+  /**
+   * Decodes the element whose reference is stored at {@code at} (an array's or dictionary's): {@link #follow} of
+   * that reference's object, with the common case (a UID of one or two bytes, {@link BinaryPlist#uidRef}) taken
+   * without reading the object again, and an entry decoded before returned at once.
+   */
+  private Object element(int at, Object refsOwner, Reader owner, String key, int element, int depth, boolean asKey)
+      throws DtxProtocolException {
+    int u = plist.uidRef(at);
+    if (u < 0) {
+      return follow(plist.refOffset(at, refsOwner), owner, key, element, depth, asKey);
+    }
+    if (u < state.length && state[u] == DONE) {
+      Object value = decoded[u];
+      if (!asKey || value instanceof String || value instanceof Number) {
+        return value;
+      }
+    }
+    return resolve(u, owner, key, element, depth, asKey);
+  }
+
+  /** The rest of {@link #follow}: the entry {@code index} names, decoded, and checked when it is used as a key. */
+  private Object resolve(long index, Reader owner, String key, int element, int depth, boolean asKey)
+      throws DtxProtocolException {
     Object value = object(index, owner, key, element, depth + 1, asKey);
     if (asKey && !(value instanceof String || value instanceof Number) && ArchiveValues.containsItself(value)) {
       throw new ArchiveFormatException(where(owner, key, element), "cycle: $objects[" + index
@@ -485,8 +518,23 @@ final class BinaryUnarchiving {
       if (type != BinaryPlist.ASCII) {
         throw notAStringKey(offset);
       }
+      int info = plist.marker(offset) & 0x0F;
+      if (info != 0x0F && info != key.length() && offset + 1 + info <= plist.objectsEnd) {
+        // One char per byte: a short ASCII string (whole, so reading it would raise nothing) of another length cannot
+        // equal the key.
+        return false;
+      }
       // An "ASCII" key with bytes above 0x7F decodes with replacement characters; such a key (from keys()) matches.
-      return !isAscii(key) && plist.stringValue(offset, this).equals(key);
+      return !asciiKey(key) && plist.stringValue(offset, this).equals(key);
+    }
+
+    /** {@link #isAscii} of {@code key}, remembered for the last key asked about (codecs ask for constants). */
+    private boolean asciiKey(String key) {
+      if (key != lastKeyChecked) {
+        lastKeyAscii = isAscii(key);
+        lastKeyChecked = key;
+      }
+      return lastKeyAscii;
     }
 
     private ArchiveFormatException notAStringKey(int offset) {
@@ -599,8 +647,7 @@ final class BinaryUnarchiving {
       int refs = plist.contentOffset(v);
       List<Object> out = new ArrayList<>(n);
       for (int k = 0; k < n; k++) {
-        int element = plist.refOffset(refs + k * refSize, where);
-        out.add(follow(element, this, key, k, depth, asKeys));
+        out.add(element(refs + k * refSize, where, this, key, k, depth, asKeys));
       }
       return out;
     }
@@ -619,7 +666,7 @@ final class BinaryUnarchiving {
       List<Object> list = new ArrayList<>(n);
       publish(list);
       for (int k = 0; k < n; k++) {
-        list.add(follow(plist.refOffset(refs + k * refSize, fields), this, "NS.objects", k, depth, false));
+        list.add(element(refs + k * refSize, fields, this, "NS.objects", k, depth, false));
       }
       return list;
     }
@@ -633,15 +680,14 @@ final class BinaryUnarchiving {
       int keyRefs = plist.contentOffset(kv);
       Object[] keys = new Object[n];
       for (int k = 0; k < n; k++) {
-        keys[k] = follow(plist.refOffset(keyRefs + k * refSize, fields), this, "NS.keys", k, depth, true);
+        keys[k] = element(keyRefs + k * refSize, fields, this, "NS.keys", k, depth, true);
       }
       int vv = find("NS.objects");
       int m = referenceCount(vv, "NS.objects");
       int valueRefs = plist.contentOffset(vv);
       Object[] values = new Object[m];
       for (int k = 0; k < m; k++) {
-        values[k] = follow(plist.refOffset(valueRefs + k * refSize, fields), this, "NS.objects", k, depth,
-            false);
+        values[k] = element(valueRefs + k * refSize, fields, this, "NS.objects", k, depth, false);
       }
       if (n != m) {
         throw error("NS.objects", "count " + m + " differs from NS.keys count " + n);

@@ -14,17 +14,35 @@ final class LongIntMap {
   private int shift;
 
   LongIntMap(int expected) {
-    int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-    assert capacity > 1;
+    int capacity = capacityFor(expected);
     keys = new long[capacity];
     values = new int[capacity];
     mask = capacity - 1;
     shift = 64 - Integer.numberOfTrailingZeros(capacity);
   }
 
+  /** The smallest power of two, at least 16, whose {@link #thresholdOf} exceeds {@code expected}. */
+  static int capacityFor(int expected) {
+    int capacity = 16;
+    while (thresholdOf(capacity) <= expected && capacity < 1 << 30) {
+      capacity <<= 1;
+    }
+    return capacity;
+  }
+
+  /** The most keys a table of {@code capacity} slots holds before it grows: three quarters (linear probing). */
+  static int thresholdOf(int capacity) {
+    return capacity - (capacity >>> 2);
+  }
+
   /** Fibonacci hashing: the top bits of the key times the golden ratio, which depend on every bit of the key. */
   private static int slot(long key, int shift) {
     return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
+  }
+
+  /** The number of keys. */
+  int size() {
+    return size;
   }
 
   /** The value of {@code key}, or -1. */
@@ -40,9 +58,28 @@ final class LongIntMap {
     }
   }
 
+  /** The value of {@code key} if it has one; else sets it to {@code value} (not negative) and returns -1. */
+  int putIfAbsent(long key, int value) {
+    if (size >= thresholdOf(keys.length)) {
+      grow();
+    }
+    for (int i = slot(key, shift); ; i = (i + 1) & mask) {
+      int v = values[i];
+      if (v == 0) {
+        keys[i] = key;
+        values[i] = value + 1;
+        size++;
+        return -1;
+      }
+      if (keys[i] == key) {
+        return v - 1;
+      }
+    }
+  }
+
   /** Sets {@code key} to {@code value} (which is not negative). */
   void put(long key, int value) {
-    if (size * 2 >= keys.length) {
+    if (size >= thresholdOf(keys.length)) {
       grow();
     }
     for (int i = slot(key, shift); ; i = (i + 1) & mask) {

@@ -3,7 +3,6 @@ package dtxkit.runtime.archive;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +20,8 @@ import java.util.Objects;
  * The same Java instance referenced twice is archived once; so is an equal string or number.
  *
  * <p>Caller mistakes (a value no codec encodes, nesting deeper than the configured maximum) are
- * {@link IllegalArgumentException}s. Instances are immutable and thread-safe.
+ * {@link IllegalArgumentException}s. Instances are thread-safe; besides their configuration they keep only the
+ * table sizes of the previous encode, a hint that changes allocation, never the bytes written.
  */
 public final class NSKeyedArchiver {
   private static final NSKeyedArchiver DEFAULT = builder().build();
@@ -30,6 +30,15 @@ public final class NSKeyedArchiver {
   private final ArchiveClassRegistry registry;
   private final boolean mutableCollections;
   private final int maxDepth;
+  /**
+   * Sizes of the previous encode (entries, integer, real and string entries, objects), so that the next one's
+   * tables start at the size they will reach instead of doubling their way there (a sysmon stream archives samples of
+   * the same shape again and again). A hint only: read and written without ordering, it changes allocation, never the
+   * bytes written.
+   */
+  private volatile Sizes sizes = new Sizes(64, 64, 16, 16, 16);
+
+  private record Sizes(int entries, int integers, int reals, int strings, int objects) {}
 
   private NSKeyedArchiver(Builder b) {
     this.registry = b.registry.copy();
@@ -73,6 +82,7 @@ public final class NSKeyedArchiver {
   byte[] encodeGeneral(Object root) {
     Encoding e = new Encoding();
     int ref = e.elementRef(root, 0);
+    e.remember();
     return BinaryArchiveWriter.write(new String[] {"root"}, new int[] {ref}, e.objects, e.stringRefs, e.inlineNumbers);
   }
 
@@ -89,6 +99,7 @@ public final class NSKeyedArchiver {
       keys[i] = Objects.requireNonNull(entry.getKey(), "top key");
       refs[i++] = e.ref(entry.getValue(), 0);
     }
+    e.remember();
     return BinaryArchiveWriter.write(keys, refs, e.objects, e.stringRefs, e.inlineNumbers);
   }
 
@@ -102,21 +113,35 @@ public final class NSKeyedArchiver {
    * {@link BinaryArchiveWriter.ClassEntry}s), objects found again by identity, strings and numbers by value.
    */
   private final class Encoding {
-    final List<Object> objects = new ArrayList<>();
-    private final Map<Object, Integer> identityRefs = new IdentityHashMap<>();
-    final Map<String, Integer> stringRefs = new HashMap<>();
-    private final LongIntMap integerRefs = new LongIntMap(64);
-    private final LongIntMap realRefs = new LongIntMap(16);
+    final List<Object> objects;
+    private final IdentityIntMap identityRefs;
+    final StringIntMap stringRefs;
+    private final LongIntMap integerRefs;
+    private final LongIntMap realRefs;
     private final int[] booleanRefs = {-1, -1};
     private final Map<List<String>, Integer> classRefs = new HashMap<>();
     private final Map<Class<?>, ArchiveClassCodec<?>> codecCache = new HashMap<>();
-    private BinaryArchiveWriter.Ref[] uids = new BinaryArchiveWriter.Ref[64];
+    private BinaryArchiveWriter.Ref[] uids;
     private int nullRef;
     /** Whether a field holds an inline number (see {@link BinaryArchiveWriter#write}). */
     boolean inlineNumbers;
 
     Encoding() {
+      Sizes hint = sizes;
+      objects = new ArrayList<>(hint.entries());
+      identityRefs = new IdentityIntMap(hint.objects());
+      stringRefs = new StringIntMap(hint.strings());
+      integerRefs = new LongIntMap(hint.integers());
+      realRefs = new LongIntMap(hint.reals());
+      uids = new BinaryArchiveWriter.Ref[hint.entries()];
       objects.add("$null");
+    }
+
+    /** Leaves this encode's sizes as the next one's hint (capped, so that one huge archive is not kept as one). */
+    void remember() {
+      int cap = 1 << 16;
+      sizes = new Sizes(Math.min(cap, Math.max(16, objects.size())), Math.min(cap, integerRefs.size()),
+          Math.min(cap, realRefs.size()), Math.min(cap, stringRefs.size()), Math.min(cap, identityRefs.size()));
     }
 
     /** One Ref instance per index. */
@@ -138,33 +163,32 @@ public final class NSKeyedArchiver {
      */
     private int plainRef(Object value) {
       if (value instanceof String s) {
-        Integer known = stringRefs.get(s);
-        if (known != null) {
+        int known = stringRefs.putIfAbsent(s, objects.size());
+        if (known >= 0) {
           return known;
         }
         objects.add(s);
-        stringRefs.put(s, objects.size() - 1);
         return objects.size() - 1;
       }
       if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
         long v = ((Number) value).longValue();
-        int known = integerRefs.get(v);
+        int known = integerRefs.putIfAbsent(v, objects.size());
         if (known >= 0) {
           return known;
         }
-        objects.add(v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v));
-        integerRefs.put(v, objects.size() - 1);
+        // The caller's own Integer or Long is the entry (no second box); narrower integers are widened.
+        objects.add(value instanceof Integer || value instanceof Long ? value
+            : (Object) Integer.valueOf((int) v));
         return objects.size() - 1;
       }
       if (value instanceof Double || value instanceof Float) {
         double d = ((Number) value).doubleValue();
         long bits = Double.doubleToLongBits(d);
-        int known = realRefs.get(bits);
+        int known = realRefs.putIfAbsent(bits, objects.size());
         if (known >= 0) {
           return known;
         }
-        objects.add(d);
-        realRefs.put(bits, objects.size() - 1);
+        objects.add(value instanceof Double ? value : (Object) d);
         return objects.size() - 1;
       }
       if (value instanceof Boolean b) {
@@ -200,14 +224,15 @@ public final class NSKeyedArchiver {
       if (plain >= 0) {
         return plain;
       }
-      Integer known = identityRefs.get(value);
-      if (known != null) {
+      // Found again by identity, or given the next entry's index now (before its fields, so that a cycle finds it).
+      int index = objects.size();
+      int known = identityRefs.putIfAbsent(value, index);
+      if (known >= 0) {
         return known;
       }
       if (value instanceof byte[] bytes) {
         objects.add(bytes);
-        identityRefs.put(value, objects.size() - 1);
-        return objects.size() - 1;
+        return index;
       }
       if (depth >= maxDepth) {
         throw new IllegalArgumentException("value nests deeper than " + maxDepth + " objects");
@@ -228,10 +253,8 @@ public final class NSKeyedArchiver {
           chain = BuiltInCodecs.mutableChainFor(chain);
         }
       }
-      int index = objects.size();
       BinaryArchiveWriter.Instance fields = new BinaryArchiveWriter.Instance();
       objects.add(fields);
-      identityRefs.put(value, index);
       Writer writer = new Writer(fields, depth + 1);
       encodeWith(codec, target, writer);
       fields.put("$class", uidOf(classRef(chain)));
@@ -258,14 +281,26 @@ public final class NSKeyedArchiver {
       codec.encode((T) value, out);
     }
 
+    /** The last chain asked for and its entry: codecs hand out constant lists, so most lookups end here. */
+    private List<String> lastChain;
+    private int lastChainRef;
+
     int classRef(List<String> chain) {
-      Integer known = classRefs.get(chain);
-      if (known != null) {
-        return known;
+      if (chain == lastChain) {
+        return lastChainRef;
       }
-      objects.add(new BinaryArchiveWriter.ClassEntry(List.copyOf(chain)));
-      classRefs.put(chain, objects.size() - 1);
-      return objects.size() - 1;
+      Integer known = classRefs.get(chain);
+      int ref;
+      if (known != null) {
+        ref = known;
+      } else {
+        objects.add(new BinaryArchiveWriter.ClassEntry(List.copyOf(chain)));
+        ref = objects.size() - 1;
+        classRefs.put(chain, ref);
+      }
+      lastChain = chain;
+      lastChainRef = ref;
+      return ref;
     }
 
     private final class Writer implements ArchiveWriter {
@@ -303,10 +338,10 @@ public final class NSKeyedArchiver {
 
       @Override
       public void encodeReferences(String key, Collection<?> values) {
-        BinaryArchiveWriter.Ref[] refs = new BinaryArchiveWriter.Ref[values.size()];
+        int[] refs = new int[values.size()];
         int i = 0;
         for (Object v : values) {
-          refs[i++] = uidOf(elementRef(v, depth));
+          refs[i++] = elementRef(v, depth);
         }
         fields.put(checkKey(key), refs);
       }

@@ -115,11 +115,17 @@ public final class UsbmuxServer implements AutoCloseable {
     this.unixChannel = unix;
     this.tcpChannel = tcp;
     this.unixPath = b.unixPath;
-    if (unix != null) {
-      executor.execute(() -> acceptLoop(unixChannel, "unix:" + unixPath));
-    }
-    if (tcp != null) {
-      executor.execute(() -> acceptLoop(tcpChannel, "tcp " + tcpAddress()));
+    try {
+      if (unix != null) {
+        executor.execute(() -> acceptLoop(unixChannel, "unix:" + unixPath));
+      }
+      if (tcp != null) {
+        executor.execute(() -> acceptLoop(tcpChannel, "tcp " + tcpAddress()));
+      }
+    } catch (RuntimeException | Error e) {
+      // No accept thread (OutOfMemoryError: unable to create native thread): nothing stays bound.
+      close();
+      throw new IOException("usbmuxd: cannot start accepting: " + e, e);
     }
   }
 

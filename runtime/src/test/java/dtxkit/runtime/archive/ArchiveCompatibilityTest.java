@@ -155,6 +155,43 @@ class ArchiveCompatibilityTest {
     assertEquals(g.inlineKeys(), ((GenericArchivedObject) streamed).inlineKeys());
   }
 
+  /**
+   * Issue 13, third pass: elements are followed through a table of one- and two-byte UIDs (references of one and two
+   * bytes); wider references and UIDs take the general path. Both read as dd-plist reads them, whatever the width.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {3, 100, 200, 300, 40_000, 70_000})
+  void archivesOfEveryReferenceAndUidWidthDecodeAsTheDdPlistPathDecodesThem(int n) throws Exception {
+    List<Object> list = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      list.add(i % 3 == 0 ? (Object) ("s" + i) : i % 3 == 1 ? (Object) (((long) i << 33) + i) : List.of(i, "x"));
+    }
+    list.add(list.get(1));
+    list.add(null);
+    byte[] archive = WRITER.encode(list);
+    Object streamed = READER.decode(archive);
+    assertTrue(ArchiveValues.deepEquals(READER.decodeTree(archive).get("root"), streamed), "n " + n);
+    assertTrue(ArchiveValues.deepEquals(list, streamed), "n " + n);
+  }
+
+  /** The sizes one encode leaves as the next one's hint change allocation only, never the bytes. */
+  @Test
+  void theSizesOfOneEncodeChangeNothingInTheNext() {
+    NSKeyedArchiver archiver = NSKeyedArchiver.builder().build();
+    List<Object> small = List.of(1, "a", 2.5, List.of(true));
+    List<Object> large = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      large.add(i % 2 == 0 ? (Object) (i * 0.5) : (Object) Map.of("k" + i, (long) i << 33));
+    }
+    byte[] smallFresh = NSKeyedArchiver.builder().build().encodeGeneral(small);
+    byte[] largeFresh = NSKeyedArchiver.builder().build().encodeGeneral(large);
+    assertArrayEquals(smallFresh, archiver.encodeGeneral(small));
+    assertArrayEquals(largeFresh, archiver.encodeGeneral(large));
+    assertArrayEquals(smallFresh, archiver.encodeGeneral(small));
+    assertArrayEquals(largeFresh, archiver.encodeGeneral(large));
+    assertArrayEquals(REFERENCE.encodeGeneral(small), archiver.encodeGeneral(small));
+  }
+
   /** Every archive payload of the recorded DTX streams (device and host side), as the fuzz targets seed them. */
   @Test
   void everyArchiveOfTheRecordedDtxStreamsDecodesAsTheDdPlistPathDecodedItAndRoundTrips() throws Exception {

@@ -166,6 +166,15 @@ class UsbmuxClientServerTest {
   }
 
   @Test
+  void noThreadToAcceptWithFailsTheStartAndLeavesNothingBound(@TempDir Path dir) throws Exception {
+    Path socket = dir.resolve("usbmuxd");
+    IOException e = assertThrows(IOException.class, () -> UsbmuxServer.builder().deviceTable(new Table())
+        .unixSocket(socket).threadFactory(dtxkit.runtime.testing.FailingThreads.onCall(1)).start());
+    assertTrue(e.getMessage().contains("unable to create native thread"), e.getMessage());
+    assertTrue(!java.nio.file.Files.exists(socket), "the socket file is removed");
+  }
+
+  @Test
   void fullDuplexOnTheUnixStream(@TempDir Path dir) throws Exception {
     // A read blocked on the device stream must not stop a write from another thread (Channels streams would).
     try (UsbmuxServer server = UsbmuxServer.builder().deviceTable(new Table()).unixSocket(dir.resolve("m")).start()) {
