@@ -423,6 +423,8 @@ public final class DtxConnection implements Closeable {
     }
 
     private final TransportSource transportSource;
+    /** Runs on the connection before its reader starts (DtxServer lists it there, before it can answer a call). */
+    java.util.function.Consumer<DtxConnection> beforeStart;
 
     private Builder(TransportSource transportSource) {
       this.transportSource = transportSource;
@@ -451,6 +453,9 @@ public final class DtxConnection implements Closeable {
       } catch (IOException | RuntimeException e) {
         transport.close();
         throw e;
+      }
+      if (beforeStart != null) {
+        beforeStart.accept(connection);
       }
       connection.core.start();
       return connection;

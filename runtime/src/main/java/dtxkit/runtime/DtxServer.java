@@ -131,8 +131,22 @@ public final class DtxServer implements Closeable {
       builder.threadFactory(connectionThreads);
     }
     configurer.accept(builder);
-    DtxConnection connection = builder.connect();
-    connections.add(connection);
+    // Listed before its reader starts: once a client's call is answered, connections() shows its connection (it
+    // used to be added after connect() returned, which a busy accept thread could leave for later).
+    DtxConnection[] made = new DtxConnection[1];
+    builder.beforeStart = c -> {
+      made[0] = c;
+      connections.add(c);
+    };
+    DtxConnection connection;
+    try {
+      connection = builder.connect();
+    } catch (IOException | RuntimeException | Error e) {
+      if (made[0] != null) {
+        connections.remove(made[0]);
+      }
+      throw e;
+    }
     connection.closeFuture().whenComplete((v, e) -> {
       connections.remove(connection);
       slot.release();
