@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
  * thread is kept (the first {@value #KEPT_BYTES} bytes) and counted, and on return the original stream is restored
  * and, if anything was written, an {@link AssertionError} names it. Writes made by the logging backend (a frame of
  * {@code org.slf4j} on the writer's stack: slf4j-simple logs to {@code System.err}) are the log's, bounded by the
- * project's own rules, and pass through to the original stream; only output that bypasses logging is a finding.
+ * project's own rules, and pass through to the original stream, as do Jazzer's own lines (a frame of
+ * {@code com.code_intelligence.jazzer}: its agent reports each class it instruments as the body loads it); only
+ * output that bypasses logging is a finding.
  *
  * <p>The cost per input is two {@link System#setErr} calls: the stream is made once, and the writer's stack is
  * looked at only when something is written.
@@ -130,7 +132,8 @@ public final class NoStderr {
     }
 
     private static boolean fromLogger() {
-      return WALKER.walk(frames -> frames.anyMatch(f -> f.getClassName().startsWith("org.slf4j.")));
+      return WALKER.walk(frames -> frames.anyMatch(f -> f.getClassName().startsWith("org.slf4j.")
+          || f.getClassName().startsWith("com.code_intelligence.jazzer.")));
     }
   }
 }
