@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * A cycle of plist references (not of archive UIDs): an inline array that contains itself, as a field of an archived
  * object the archive's {@code $top} reaches. dd-plist refuses any such cycle; ours must refuse it where it reaches
  * it (the fuzz target {@code archiveReaders} allows ours to decode only archives whose {@code $top} never leads to
- * one: {@code ArchiveFuzzTargetsTest.LAZIER}).
+ * one: {@code ArchiveFuzzTargetsTest.LAZIER_CYCLE}).
  */
 class PlistCycleTest {
 
