@@ -92,7 +92,7 @@ class ArchiveFuzzTargetsTest {
    * Where ours may decode what dd-plist refuses: dd-plist parses every object the plist's top reaches (the whole
    * {@code $objects} table, and every class dictionary) and refuses the plist for a malformation in any of them; ours
    * reads only what the archive's {@code $top} reaches. So when ours decodes and dd-plist refuses, ours must refuse
-   * some object of the plist when it reads each one on its own ({@link PlistObjects#firstRefusal}), for a reason that
+   * some object of the plist when it reads each one on its own ({@link PlistObjects#refusals}), for a reason that
    * is not one of ours' {@link #STRICTER} ones (so one dd-plist refuses too): a malformed object the archive never
    * reaches. Or dd-plist refused a cycle of plist references ({@value #LAZIER_CYCLE}), which reading objects one by one
    * cannot show; where ours reaches one it refuses it ({@link PlistCycleTest}). Anything else is a finding: ours
@@ -148,10 +148,10 @@ class ArchiveFuzzTargetsTest {
             + tree, oursRefused);
       }
     } else if (ours != null && !treeRefused.getMessage().contains(LAZIER_CYCLE)) {
-      String unread = PlistObjects.firstRefusal(input);
-      if (unread == null || STRICTER.stream().anyMatch(unread::contains)) {
+      List<String> unread = PlistObjects.refusals(input);
+      if (unread.stream().allMatch(r -> STRICTER.stream().anyMatch(r::contains))) {
         throw new AssertionError("ours decodes what dd-plist refuses, and reads every object of the plist on its own"
-            + (unread == null ? "" : " but for one dd-plist reads (" + unread + ")") + ": " + treeRefused.getMessage()
+            + (unread.isEmpty() ? "" : " but for ones dd-plist reads " + unread) + ": " + treeRefused.getMessage()
             + "; ours: " + ours, treeRefused);
       }
     }

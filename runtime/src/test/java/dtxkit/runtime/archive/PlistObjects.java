@@ -8,14 +8,18 @@ package dtxkit.runtime.archive;
 final class PlistObjects {
   private PlistObjects() {}
 
-  /** Ours' refusal of the first object it cannot read on its own (trailer and offset table included), or null. */
-  static String firstRefusal(byte[] plist) {
+  /**
+   * Ours' refusals of the objects it cannot read on its own, in object order (or the refusal of the trailer and offset
+   * table, alone); empty when it reads every object.
+   */
+  static java.util.List<String> refusals(byte[] plist) {
     BinaryPlist p;
     try {
       p = new BinaryPlist(plist, 0, plist.length);
     } catch (ArchiveFormatException e) {
-      return e.getMessage();
+      return java.util.List.of(e.getMessage());
     }
+    java.util.List<String> out = new java.util.ArrayList<>();
     for (int i = 0; i < p.objectCount; i++) {
       String field = "object " + i;
       try {
@@ -38,10 +42,10 @@ final class PlistObjects {
           default -> throw BinaryPlist.error(field, "an object of unknown type", o);
         }
       } catch (ArchiveFormatException e) {
-        return e.getMessage();
+        out.add(e.getMessage());
       }
     }
-    return null;
+    return out;
   }
 
   /** Checks each reference of a container ({@code perElement} references per element: 2 for a dictionary). */
