@@ -66,11 +66,7 @@ interop_start proxy proxy --rsd "$(field "$announcement" rsdHost)" "$(field "$an
   -o "$work/session.dtxrec"
 proxied="$(interop_first_line proxy)"
 say "proxy: $proxied"
-# All but the killPid: test, which reads "the next message" on processcontrol and so races the launched process's
-# output event (sent 20 ms after the launch reply) with the client's next request: with the proxy's extra hop the
-# event can come first. It runs directly above. (Skipped through an environment variable the test reads: node 20's
-# --test-name-pattern cannot exclude, a negative pattern still matches the test's file-level ancestor.)
-(cd "$here" && DTXKIT_MOCK_DEVICE="$proxied" DTXKIT_INTEROP_SKIP_KILLPID=1 timeout --kill-after=10 900 \
+(cd "$here" && DTXKIT_MOCK_DEVICE="$proxied" timeout --kill-after=10 900 \
   node --test --test-force-exit --test-timeout=120000 --test-reporter=spec test/mock-device.test.js) \
   || die "the tests failed through the proxy"
 interop_stop_named proxy
