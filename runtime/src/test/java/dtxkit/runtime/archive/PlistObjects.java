@@ -31,7 +31,14 @@ final class PlistObjects {
               throw BinaryPlist.error(field, "an object of unknown type", o);
             }
           }
-          case BinaryPlist.INT -> p.intValue(o, field);
+          case BinaryPlist.INT -> {
+            // Wider than 16 bytes is ours' refusal by design (dd-plist reads it), unless its bytes are not there,
+            // which dd-plist refuses too ("larger than the amount of available data").
+            if (o + 1 + (1L << (m & 0x0F)) > plist.length) {
+              throw BinaryPlist.error(field, "integer of " + (1L << (m & 0x0F)) + " bytes runs past the data", o);
+            }
+            p.intValue(o, field);
+          }
           case BinaryPlist.REAL -> p.realValue(o, field);
           case BinaryPlist.DATE -> p.dateValue(o, field);
           case BinaryPlist.DATA -> p.dataValue(o, field);
