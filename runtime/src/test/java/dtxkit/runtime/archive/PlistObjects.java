@@ -27,8 +27,10 @@ final class PlistObjects {
         int m = p.marker(o);
         switch (m & 0xF0) {
           case BinaryPlist.NULL -> {
-            if (m != 0x00 && m != 0x08 && m != 0x09 && m != 0x0F) {
-              throw BinaryPlist.error(field, "an object of unknown type", o);
+            // Only the booleans are values to ours' reader: the null marker and the fill byte are refused where a
+            // value must be ("bad value nothing", "an object of unknown type"), as the other reserved markers are.
+            if (m != 0x08 && m != 0x09) {
+              throw BinaryPlist.error(field, m == 0 ? "bad value nothing" : "an object of unknown type", o);
             }
           }
           case BinaryPlist.INT -> {
