@@ -405,7 +405,13 @@ public final class NSKeyedUnarchiver {
       if (index < 0) {
         throw ArchiveFormatException.wrongValue(where, "a UID", describe(ref));
       }
-      return object(index, where, depth + 1, asKey);
+      Object value = object(index, where, depth + 1, asKey);
+      // As the binary reader does (BinaryUnarchiving.resolve): a value that contains itself has no hash to be a key.
+      if (asKey && !(value instanceof String || value instanceof Number) && ArchiveValues.containsItself(value)) {
+        throw new ArchiveFormatException(where, "cycle: $objects[" + index
+            + "] contains itself, so it cannot be a set element or dictionary key", null);
+      }
+      return value;
     }
 
     Object object(long index, String where, int depth, boolean asKey) throws DtxProtocolException {
