@@ -405,16 +405,24 @@ final class BinaryPlist {
     throw error(field, "not a string (marker 0x" + Integer.toHexString(marker(offset)) + ")", offset);
   }
 
-  /** Whether the string at {@code offset} is the ASCII string {@code s} (compared in place, nothing allocated). */
+  /**
+   * Whether the string at {@code offset} is the ASCII string {@code s} (compared in place, nothing allocated). Its
+   * count may be written either way the format allows: in the marker (below 15), or as an integer of 1 to 8 bytes
+   * after it, which writers use for 15 and up but may use for any count (CoreFoundation and dd-plist read both).
+   */
   boolean isAscii(int offset, String s) {
     int m = marker(offset);
     int n = s.length();
     int start;
     if (m == (ASCII | n) && n < 15) {
       start = offset + 1;
-    } else if (m == (ASCII | 0x0F) && n >= 15 && offset + 3 < objectsEnd && marker(offset + 1) == 0x10
-        && marker(offset + 2) == n) {
-      start = offset + 3;
+    } else if (m == (ASCII | 0x0F) && offset + 2 < objectsEnd && (marker(offset + 1) & 0xF0) == INT
+        && (marker(offset + 1) & 0x0F) <= 3) {
+      int size = 1 << (marker(offset + 1) & 0x0F);
+      if (offset + 2 + size > objectsEnd || readUnsigned(offset + 2, size) != n) {
+        return false;
+      }
+      start = offset + 2 + size;
     } else {
       return false;
     }
