@@ -48,4 +48,21 @@ class ArchiveValuesTest {
     String cut = ArchiveValues.toString(java.util.Collections.nCopies(10_000, "abcdef"), 50);
     assertTrue(cut.length() < 60, cut);
   }
+
+  @Test
+  void recordsOfOneTypeCompareByFieldsSoByteArrayKeysCompareByContent() {
+    Map<Object, Object> a = new LinkedHashMap<>();
+    a.put(new byte[] {1, 2}, 7L);
+    a.put("k", new byte[] {3});
+    Map<Object, Object> b = new LinkedHashMap<>();
+    b.put(new byte[] {1, 2}, 7L);
+    b.put("k", new byte[] {3});
+    List<String> chain = List.of("DTTapStatusMessage", "DTTapMessage", "NSObject");
+    assertFalse(new DTTapMessage(chain, a).equals(new DTTapMessage(chain, b)), "the record's own equals");
+    assertTrue(ArchiveValues.deepEquals(new DTTapMessage(chain, a), new DTTapMessage(chain, b)));
+    b.put("k", new byte[] {4});
+    assertFalse(ArchiveValues.deepEquals(new DTTapMessage(chain, a), new DTTapMessage(chain, b)));
+    assertFalse(ArchiveValues.deepEquals(new DTTapMessage(chain, a),
+        new DTTapMessage(List.of("DTTapMessage", "NSObject"), a)), "another class chain");
+  }
 }
