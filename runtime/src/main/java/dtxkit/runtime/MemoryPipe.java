@@ -7,17 +7,25 @@ import java.io.OutputStream;
 /**
  * A bounded in-memory byte pipe: a ring buffer with blocking reads and writes. Unlike {@code PipedInputStream} it
  * does not tie itself to the identity of the writing thread. Closing makes reads return EOF once drained and writes
- * fail.
+ * fail. The ring starts small and doubles up to its capacity only while a writer runs ahead of the reader, so a pipe
+ * that carries little costs little (a connection over a pair of them is as cheap to open as its threads).
  */
 final class MemoryPipe {
 
-  private final byte[] ring;
+  private static final int INITIAL = 8 * 1024;
+
+  private final int capacity;
+  private byte[] ring;
   private int head;
   private int size;
   private boolean closed;
 
   MemoryPipe(int capacity) {
-    this.ring = new byte[capacity];
+    if (capacity <= 0) {
+      throw new IllegalArgumentException("capacity " + capacity);
+    }
+    this.capacity = capacity;
+    this.ring = new byte[Math.min(INITIAL, capacity)];
   }
 
   synchronized void close() {
@@ -47,6 +55,9 @@ final class MemoryPipe {
 
   private synchronized void write(byte[] b, int off, int len) throws IOException {
     while (len > 0) {
+      if (size == ring.length && ring.length < capacity) {
+        grow();
+      }
       while (size == ring.length && !closed) {
         await();
       }
@@ -61,6 +72,16 @@ final class MemoryPipe {
       len -= n;
       notifyAll();
     }
+  }
+
+  /** Doubles the ring (up to the capacity), its bytes moved to the start. */
+  private void grow() {
+    byte[] bigger = new byte[(int) Math.min(capacity, 2L * ring.length)];
+    int first = Math.min(size, ring.length - head);
+    System.arraycopy(ring, head, bigger, 0, first);
+    System.arraycopy(ring, 0, bigger, first, size - first);
+    ring = bigger;
+    head = 0;
   }
 
   private void await() throws IOException {
