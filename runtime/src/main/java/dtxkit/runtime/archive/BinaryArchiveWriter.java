@@ -55,22 +55,8 @@ final class BinaryArchiveWriter {
     }
   }
 
-  private static final byte K_STRING = 1;
-  private static final byte K_INT = 2;
-  private static final byte K_REAL = 3;
-  private static final byte K_BOOL = 4;
-  private static final byte K_DATA = 5;
-  private static final byte K_UID = 6;
-  private static final byte K_ARRAY = 7;
-  private static final byte K_DICT = 8;
-
-  private byte[] kinds;
-  private Object[] payloads;
-  private long[] numbers;
-  private int count;
-
   private final StringIntMap strings = new StringIntMap(16);
-  private final LongIntMap ints = new LongIntMap(64);
+  private final LongIntMap ints = new LongIntMap(16);
   private final LongIntMap reals = new LongIntMap(16);
   private int[] uids;
   private final int[] bools = {-1, -1};
@@ -89,22 +75,31 @@ final class BinaryArchiveWriter {
   /** For the entry strings of {@link #entryStrings}: the plist object written for it plus one, 0 when none yet. */
   private final int[] entryStringIds;
 
-  private BinaryArchiveWriter(List<Object> objects, StringIntMap entryStrings, boolean inlineNumbers) {
+  /** The width of an object reference: 1, 2 or 4 bytes, from the object count (guessed, checked at the end). */
+  private final int refSize;
+  private byte[] out;
+  private int pos;
+  /** The offset of each plist object written so far. */
+  private int[] offsets;
+  /** The plist objects written so far (the next one's number). */
+  private int count;
+
+  private BinaryArchiveWriter(List<Object> objects, StringIntMap entryStrings, boolean inlineNumbers, int refSize,
+      int expectedObjects, int expectedBytes) {
     this.objects = objects;
-    // Sized for what an archive usually holds: about one plist object per entry and one UID per referenced entry,
-    // plus the arrays of references and the keys; grown when more come.
-    int expected = Math.max(64, objects.size() * 9 / 4 + 64);
-    this.kinds = new byte[expected];
-    this.payloads = new Object[expected];
-    this.numbers = new long[expected];
     this.entryStrings = entryStrings;
     this.entryStringIds = new int[objects.size()];
     this.uids = new int[objects.size()];
     this.inlineNumbers = inlineNumbers;
+    this.refSize = refSize;
+    this.offsets = new int[Math.max(64, expectedObjects + 16)];
+    this.out = new byte[Math.max(256, expectedBytes)];
   }
 
   /**
-   * The archive {@code {$version: 100000, $archiver: "NSKeyedArchiver", $top: {key: UID}, $objects: [...]}}.
+   * The archive {@code {$version: 100000, $archiver: "NSKeyedArchiver", $top: {key: UID}, $objects: [...]}}, laid out
+   * and written in one walk: each plist object's bytes are written when it is given its number, a dictionary's or an
+   * array's references filled in as its children are numbered.
    *
    * @param topKeys the {@code $top} keys in order
    * @param topRefs the {@code $objects} index each key refers to
@@ -112,77 +107,145 @@ final class BinaryArchiveWriter {
    *     doubles by bits)
    * @param entryStrings the string entries by value: each to the index of the first entry with that value
    * @param inlineNumbers whether an {@link Instance} holds an inline number
+   * @param expectedObjects the number of plist objects expected (a guess: the width of references is chosen from it,
+   *     and the archive written again with the right width when the guess was on the wrong side of 256 or 65,536)
+   * @param expectedBytes the archive's expected length (a guess: the buffer's first size)
    */
   static byte[] write(String[] topKeys, int[] topRefs, List<Object> objects, StringIntMap entryStrings,
-      boolean inlineNumbers) {
-    BinaryArchiveWriter w = new BinaryArchiveWriter(objects, entryStrings, inlineNumbers);
-    w.layout(topKeys, topRefs);
-    return w.bytes();
+      boolean inlineNumbers, int expectedObjects, int expectedBytes) {
+    int guess = refSizeFor(expectedObjects);
+    BinaryArchiveWriter w =
+        new BinaryArchiveWriter(objects, entryStrings, inlineNumbers, guess, expectedObjects, expectedBytes);
+    w.writeRoot(topKeys, topRefs);
+    int exact = refSizeFor(w.count);
+    if (exact != guess) {
+      // The references were written too narrow or too wide: again, knowing the count (same numbering, same order).
+      w = new BinaryArchiveWriter(objects, entryStrings, inlineNumbers, exact, w.count, w.pos);
+      w.writeRoot(topKeys, topRefs);
+    }
+    return w.finish();
   }
 
-  private int add(byte kind, Object payload, long number) {
-    if (count == kinds.length) {
-      int n = count * 2;
-      kinds = Arrays.copyOf(kinds, n);
-      payloads = Arrays.copyOf(payloads, n);
-      numbers = Arrays.copyOf(numbers, n);
+  /** The number of plist objects of an archive this class wrote (read from its trailer). */
+  static int objectCount(byte[] plist) {
+    int at = plist.length - 24;
+    long n = 0;
+    for (int i = 0; i < 8; i++) {
+      n = n << 8 | (plist[at + i] & 0xFF);
     }
-    kinds[count] = kind;
-    payloads[count] = payload;
-    numbers[count] = number;
+    return (int) n;
+  }
+
+  private static int refSizeFor(int count) {
+    return count < 0x100 ? 1 : count < 0x10000 ? 2 : 4;
+  }
+
+  /** Numbers the next plist object, written from the current position. */
+  private int next() {
+    if (count == offsets.length) {
+      offsets = Arrays.copyOf(offsets, count * 2);
+    }
+    offsets[count] = pos;
     return count++;
   }
 
-  private void layout(String[] topKeys, int[] topRefs) {
-    int[] rootChildren = new int[8];
-    int root = add(K_DICT, rootChildren, 0);
-    rootChildren[0] = string("$version");
-    rootChildren[1] = string("$archiver");
-    rootChildren[2] = string("$top");
-    rootChildren[3] = string("$objects");
-    rootChildren[4] = integer(100000);
-    versionId = rootChildren[4];
-    rootChildren[5] = string("NSKeyedArchiver");
-    int[] topChildren = new int[2 * topKeys.length];
-    rootChildren[6] = add(K_DICT, topChildren, 0);
+  /**
+   * Numbers and writes the marker of an array ({@code 0xA}, {@code n} elements) or dictionary ({@code 0xD}, {@code n}
+   * pairs) and reserves its {@code refs} references.
+   *
+   * @return the position of its first reference
+   */
+  private int open(int type, int n, int refs) {
+    next();
+    header(type, n);
+    int bytes = refs * refSize;
+    ensure(bytes);
+    int at = pos;
+    pos += bytes;
+    return at;
+  }
+
+  /** Fills in reference {@code i} of the references starting at {@code at}. */
+  private void setRef(int at, int i, int id) {
+    byte[] o = out;
+    switch (refSize) {
+      case 1 -> o[at + i] = (byte) id;
+      case 2 -> {
+        int p = at + 2 * i;
+        o[p] = (byte) (id >>> 8);
+        o[p + 1] = (byte) id;
+      }
+      default -> {
+        int p = at + 4 * i;
+        o[p] = (byte) (id >>> 24);
+        o[p + 1] = (byte) (id >>> 16);
+        o[p + 2] = (byte) (id >>> 8);
+        o[p + 3] = (byte) id;
+      }
+    }
+  }
+
+  private void writeRoot(String[] topKeys, int[] topRefs) {
+    out[0] = 'b';
+    out[1] = 'p';
+    out[2] = 'l';
+    out[3] = 'i';
+    out[4] = 's';
+    out[5] = 't';
+    out[6] = '0';
+    out[7] = '0';
+    pos = 8;
+    int root = open(0xD, 4, 8);
+    setRef(root, 0, string("$version"));
+    setRef(root, 1, string("$archiver"));
+    setRef(root, 2, string("$top"));
+    setRef(root, 3, string("$objects"));
+    versionId = integer(100000);
+    setRef(root, 4, versionId);
+    setRef(root, 5, string("NSKeyedArchiver"));
+    setRef(root, 6, count);
+    int top = open(0xD, topKeys.length, 2 * topKeys.length);
     for (int i = 0; i < topKeys.length; i++) {
-      topChildren[i] = string(topKeys[i]);
+      setRef(top, i, string(topKeys[i]));
     }
     for (int i = 0; i < topKeys.length; i++) {
-      topChildren[topKeys.length + i] = uid(topRefs[i]);
+      setRef(top, topKeys.length + i, uid(topRefs[i]));
     }
     int n = objects.size();
-    int[] entries = new int[n];
-    rootChildren[7] = add(K_ARRAY, entries, 0);
+    setRef(root, 7, count);
+    int entries = open(0xA, n, n);
     for (int i = 0; i < n; i++) {
       Object o = objects.get(i);
-      entries[i] = o instanceof String str ? entryString(str, i) : entry(o);
+      setRef(entries, i, o instanceof String str ? entryString(str, i) : entry(o));
     }
-    assert root == 0;
   }
 
   private int entry(Object o) {
     if (o instanceof Instance inst) {
-      int[] children = new int[2 * inst.size];
-      int id = add(K_DICT, children, 0);
-      for (int i = 0; i < inst.size; i++) {
-        children[i] = string(inst.keys[i]);
+      int id = count;
+      int size = inst.size;
+      int at = open(0xD, size, 2 * size);
+      String[] keys = inst.keys;
+      for (int i = 0; i < size; i++) {
+        setRef(at, i, string(keys[i]));
       }
-      for (int i = 0; i < inst.size; i++) {
-        children[inst.size + i] = field(inst.values[i]);
+      Object[] values = inst.values;
+      for (int i = 0; i < size; i++) {
+        setRef(at, size + i, field(values[i]));
       }
       return id;
     }
     if (o instanceof ClassEntry c) {
-      int[] children = new int[4];
-      int id = add(K_DICT, children, 0);
-      children[0] = string("$classname");
-      children[1] = string("$classes");
-      children[2] = string(c.chain.get(0));
-      int[] names = new int[c.chain.size()];
-      children[3] = add(K_ARRAY, names, 0);
-      for (int i = 0; i < names.length; i++) {
-        names[i] = string(c.chain.get(i));
+      int id = count;
+      int at = open(0xD, 2, 4);
+      setRef(at, 0, string("$classname"));
+      setRef(at, 1, string("$classes"));
+      setRef(at, 2, string(c.chain.get(0)));
+      int n = c.chain.size();
+      setRef(at, 3, count);
+      int names = open(0xA, n, n);
+      for (int i = 0; i < n; i++) {
+        setRef(names, i, string(c.chain.get(i)));
       }
       return id;
     }
@@ -194,10 +257,10 @@ final class BinaryArchiveWriter {
       return uid(r.index);
     }
     if (v instanceof int[] refs) {
-      int[] elements = new int[refs.length];
-      int id = add(K_ARRAY, elements, 0);
+      int id = count;
+      int at = open(0xA, refs.length, refs.length);
       for (int i = 0; i < refs.length; i++) {
-        elements[i] = uid(refs[i]);
+        setRef(at, i, uid(refs[i]));
       }
       return id;
     }
@@ -210,33 +273,40 @@ final class BinaryArchiveWriter {
     }
     if (o instanceof Integer || o instanceof Long) {
       long v = ((Number) o).longValue();
-      if (!inlineNumbers && versionId >= 0) {
-        return v == 100000 ? versionId : add(K_INT, null, v);
+      if (!inlineNumbers) {
+        return v == 100000 ? versionId : newInt(v);
       }
       return integer(v);
     }
     if (o instanceof Double d) {
       long bits = Double.doubleToRawLongBits(d);
       if (!inlineNumbers) {
-        return add(K_REAL, null, bits);
+        return newReal(bits);
       }
       int known = reals.get(bits);
       if (known >= 0) {
         return known;
       }
-      int id = add(K_REAL, null, bits);
+      int id = newReal(bits);
       reals.put(bits, id);
       return id;
     }
     if (o instanceof Boolean b) {
       int slot = b ? 1 : 0;
       if (bools[slot] < 0) {
-        bools[slot] = add(K_BOOL, null, slot);
+        bools[slot] = next();
+        ensure(1);
+        out[pos++] = (byte) (b ? 0x09 : 0x08);
       }
       return bools[slot];
     }
     if (o instanceof byte[] data) {
-      return add(K_DATA, data, 0);
+      int id = next();
+      header(0x4, data.length);
+      ensure(data.length);
+      System.arraycopy(data, 0, out, pos, data.length);
+      pos += data.length;
+      return id;
     }
     throw new IllegalStateException("not a plist value: " + (o == null ? "null" : o.getClass().getName()));
   }
@@ -273,7 +343,7 @@ final class BinaryArchiveWriter {
     if (entry >= 0 && entryStringIds[entry] != 0) {
       id = entryStringIds[entry] - 1;
     } else {
-      id = add(K_STRING, s, 0);
+      id = newString(s);
       if (entry >= 0) {
         entryStringIds[entry] = id + 1;
       }
@@ -297,7 +367,7 @@ final class BinaryArchiveWriter {
     if (known != 0) {
       return known - 1;
     }
-    int id = add(K_STRING, s, 0);
+    int id = newString(s);
     entryStringIds[index] = id + 1;
     return id;
   }
@@ -307,7 +377,7 @@ final class BinaryArchiveWriter {
     if (known >= 0) {
       return known;
     }
-    int id = add(K_INT, null, v);
+    int id = newInt(v);
     ints.put(v, id);
     return id;
   }
@@ -321,15 +391,16 @@ final class BinaryArchiveWriter {
     if (known != 0) {
       return known - 1;
     }
-    int id = add(K_UID, null, index);
+    int id = next();
+    int width = index < 0x100 ? 1 : index < 0x10000 ? 2 : 4;
+    ensure(1 + width);
+    out[pos++] = (byte) (0x80 | (width - 1));
+    put(index, width);
     uids[index] = id + 1;
     return id;
   }
 
   // ---- bytes ------------------------------------------------------------------------------------------------------
-
-  private byte[] out;
-  private int pos;
 
   private void ensure(int more) {
     if (pos + more > out.length) {
@@ -344,76 +415,44 @@ final class BinaryArchiveWriter {
     }
   }
 
-  private byte[] bytes() {
-    int refSize = count < 0x100 ? 1 : count < 0x10000 ? 2 : 4;
-    out = new byte[Math.max(256, count * 12 + 64)];
-    out[0] = 'b';
-    out[1] = 'p';
-    out[2] = 'l';
-    out[3] = 'i';
-    out[4] = 's';
-    out[5] = 't';
-    out[6] = '0';
-    out[7] = '0';
-    pos = 8;
-    int[] offsets = new int[count];
-    for (int id = 0; id < count; id++) {
-      offsets[id] = pos;
-      switch (kinds[id]) {
-        case K_STRING -> writeString((String) payloads[id]);
-        case K_INT -> writeInt(numbers[id]);
-        case K_REAL -> {
-          ensure(9);
-          out[pos++] = 0x23;
-          put(numbers[id], 8);
-        }
-        case K_BOOL -> {
-          ensure(1);
-          out[pos++] = (byte) (numbers[id] == 1 ? 0x09 : 0x08);
-        }
-        case K_DATA -> {
-          byte[] data = (byte[]) payloads[id];
-          header(0x4, data.length);
-          ensure(data.length);
-          System.arraycopy(data, 0, out, pos, data.length);
-          pos += data.length;
-        }
-        case K_UID -> {
-          long v = numbers[id];
-          int width = v < 0x100 ? 1 : v < 0x10000 ? 2 : 4;
-          ensure(1 + width);
-          out[pos++] = (byte) (0x80 | (width - 1));
-          put(v, width);
-        }
-        case K_ARRAY -> {
-          int[] refs = (int[]) payloads[id];
-          header(0xA, refs.length);
-          ensure(refs.length * refSize);
-          putRefs(refs, refSize);
-        }
-        case K_DICT -> {
-          int[] refs = (int[]) payloads[id];
-          header(0xD, refs.length / 2);
-          ensure(refs.length * refSize);
-          putRefs(refs, refSize);
-        }
-        default -> throw new IllegalStateException("kind " + kinds[id]);
-      }
-    }
+  /** The offset table and the trailer after the objects; the archive's bytes. */
+  private byte[] finish() {
     int tableOffset = pos;
     int offsetSize = tableOffset < 0x100 ? 1 : tableOffset < 0x10000 ? 2 : 4;
     ensure(count * offsetSize + 32);
-    for (int offset : offsets) {
-      put(offset, offsetSize);
+    for (int id = 0; id < count; id++) {
+      put(offsets[id], offsetSize);
     }
     // Trailer: 6 unused bytes, offset size, reference size, object count, top object, offset table offset.
-    pos += 6;
+    for (int i = 0; i < 6; i++) {
+      out[pos++] = 0;
+    }
     out[pos++] = (byte) offsetSize;
     out[pos++] = (byte) refSize;
     put(count, 8);
     put(0, 8);
     put(tableOffset, 8);
     return pos == out.length ? out : Arrays.copyOf(out, pos);
+  }
+
+  private int newInt(long v) {
+    int id = next();
+    writeInt(v);
+    return id;
+  }
+
+  private int newReal(long bits) {
+    int id = next();
+    ensure(9);
+    out[pos++] = 0x23;
+    put(bits, 8);
+    return id;
+  }
+
+  private int newString(String s) {
+    int id = next();
+    writeString(s);
+    return id;
   }
 
   private void put(long v, int width) {
