@@ -4,45 +4,100 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Writes the binary plist ({@code bplist00}) of an NSKeyedArchiver archive from the archive's entries, without a
- * plist object graph: the entries ({@link NSKeyedArchiver}'s {@code $objects}) are laid out depth-first from the root
- * dictionary, as dd-plist and CoreFoundation order them (a dictionary, then its keys, then each value's subtree; an
- * array, then each element's subtree), strings, numbers, booleans and UIDs written once per distinct value, and
+ * Writes the binary plist ({@code bplist00}) of an NSKeyedArchiver archive from the archive's {@link Entries}, without
+ * a plist object graph: the entries ({@link NSKeyedArchiver}'s {@code $objects}) are laid out depth-first from the
+ * root dictionary, as dd-plist and CoreFoundation order them (a dictionary, then its keys, then each value's subtree;
+ * an array, then each element's subtree), strings, numbers, booleans and UIDs written once per distinct value, and
  * containers never merged (archive-level sharing is by identity already).
  *
- * <p>Entries are: a {@code String}, {@code Integer}, {@code Long}, {@code Double}, {@code Boolean} or {@code byte[]};
- * an {@link Instance} (keys and field values: {@link Ref}, an inline plain value, or an {@code int[]} of entry
- * indices: an array of references); a {@link ClassEntry}.
+ * <p>Layout and bytes take one walk: each plist object's bytes are written when it is given its number, and a
+ * dictionary's or an array's references are filled in as its children are numbered. The width of a reference (one,
+ * two or four bytes, from the number of plist objects) is needed before the count is known: it is guessed, and the
+ * archive written again with the right width in the rare case the guess was on the wrong side of 256 or 65,536.
  */
 final class BinaryArchiveWriter {
-  /** A UID: a reference to {@code $objects[index]}. */
-  static final class Ref {
-    final int index;
+  /**
+   * The {@code $objects} entries of an archive, in order: a kind each, with an unboxed number (integers by value,
+   * reals by their bits, booleans as 0 or 1) or a value (a {@code String}, a {@code byte[]}, an {@link Instance}, a
+   * {@link ClassEntry}).
+   */
+  static final class Entries {
+    static final byte STRING = 1;
+    static final byte INTEGER = 2;
+    static final byte REAL = 3;
+    static final byte BOOLEAN = 4;
+    static final byte DATA = 5;
+    static final byte OBJECT = 6;
+    static final byte CLASS = 7;
 
-    Ref(int index) {
-      this.index = index;
+    byte[] kinds;
+    long[] numbers;
+    Object[] values;
+    int size;
+
+    Entries(int expected) {
+      int n = Math.max(16, expected);
+      kinds = new byte[n];
+      numbers = new long[n];
+      values = new Object[n];
+    }
+
+    /** Adds an entry; its index. */
+    int add(byte kind, long number, Object value) {
+      int i = size;
+      if (i == kinds.length) {
+        int n = i * 2;
+        kinds = Arrays.copyOf(kinds, n);
+        numbers = Arrays.copyOf(numbers, n);
+        values = Arrays.copyOf(values, n);
+      }
+      kinds[i] = kind;
+      numbers[i] = number;
+      values[i] = value;
+      size = i + 1;
+      return i;
     }
   }
 
-  /** An archived object's dictionary: keys in call order, {@code $class} last. */
+  /**
+   * An archived object's dictionary: keys in call order, {@code $class} last. A value is a UID ({@link #REF}, the
+   * entry index in {@link #refs}), an inline plain value, or an {@code int[]} of entry indices (an array of
+   * references).
+   */
   static final class Instance {
+    /** The value of a field that is a UID: the index it names is in {@link #refs}. */
+    static final Object REF = new Object();
+
     String[] keys = new String[4];
     Object[] values = new Object[4];
+    int[] refs = new int[4];
     int size;
 
     void put(String key, Object value) {
+      int i = slot(key);
+      values[i] = value;
+    }
+
+    void putRef(String key, int index) {
+      int i = slot(key);
+      values[i] = REF;
+      refs[i] = index;
+    }
+
+    /** The slot of {@code key}: its own if it has one (its value is replaced, its place kept), else a new one. */
+    private int slot(String key) {
       for (int i = 0; i < size; i++) {
         if (keys[i].equals(key)) {
-          values[i] = value;
-          return;
+          return i;
         }
       }
       if (size == keys.length) {
         keys = Arrays.copyOf(keys, size * 2);
         values = Arrays.copyOf(values, size * 2);
+        refs = Arrays.copyOf(refs, size * 2);
       }
       keys[size] = key;
-      values[size++] = value;
+      return size++;
     }
   }
 
@@ -56,12 +111,13 @@ final class BinaryArchiveWriter {
   }
 
   private final StringIntMap strings = new StringIntMap(16);
-  private final LongIntMap ints = new LongIntMap(16);
-  private final LongIntMap reals = new LongIntMap(16);
-  private int[] uids;
+  private LongIntMap ints;
+  private LongIntMap reals;
+  /** For each entry index: the plist object of its UID plus one, 0 when none yet. */
+  private final int[] uids;
   private final int[] bools = {-1, -1};
 
-  private final List<Object> objects;
+  private final Entries entries;
   /**
    * Whether an {@link Instance} holds an inline number. When none does, the numbers among the entries are distinct
    * (the archiver found them again by value) and the only other number is {@code $version}: entry numbers then need
@@ -84,43 +140,45 @@ final class BinaryArchiveWriter {
   /** The plist objects written so far (the next one's number). */
   private int count;
 
-  private BinaryArchiveWriter(List<Object> objects, StringIntMap entryStrings, boolean inlineNumbers, int refSize,
+  private BinaryArchiveWriter(Entries entries, StringIntMap entryStrings, boolean inlineNumbers, int refSize,
       int expectedObjects, int expectedBytes) {
-    this.objects = objects;
+    this.entries = entries;
     this.entryStrings = entryStrings;
-    this.entryStringIds = new int[objects.size()];
-    this.uids = new int[objects.size()];
+    this.entryStringIds = new int[entries.size];
+    this.uids = new int[entries.size];
     this.inlineNumbers = inlineNumbers;
+    if (inlineNumbers) {
+      ints = new LongIntMap(16);
+      reals = new LongIntMap(16);
+    }
     this.refSize = refSize;
     this.offsets = new int[Math.max(64, expectedObjects + 16)];
     this.out = new byte[Math.max(256, expectedBytes)];
   }
 
   /**
-   * The archive {@code {$version: 100000, $archiver: "NSKeyedArchiver", $top: {key: UID}, $objects: [...]}}, laid out
-   * and written in one walk: each plist object's bytes are written when it is given its number, a dictionary's or an
-   * array's references filled in as its children are numbered.
+   * The archive {@code {$version: 100000, $archiver: "NSKeyedArchiver", $top: {key: UID}, $objects: [...]}}.
    *
    * @param topKeys the {@code $top} keys in order
    * @param topRefs the {@code $objects} index each key refers to
-   * @param objects the entries, {@code "$null"} first; numbers among them distinct by value (integers by value,
-   *     doubles by bits)
+   * @param entries the entries, {@code "$null"} first; numbers among them distinct by value (integers by value,
+   *     reals by bits)
    * @param entryStrings the string entries by value: each to the index of the first entry with that value
    * @param inlineNumbers whether an {@link Instance} holds an inline number
    * @param expectedObjects the number of plist objects expected (a guess: the width of references is chosen from it,
    *     and the archive written again with the right width when the guess was on the wrong side of 256 or 65,536)
    * @param expectedBytes the archive's expected length (a guess: the buffer's first size)
    */
-  static byte[] write(String[] topKeys, int[] topRefs, List<Object> objects, StringIntMap entryStrings,
+  static byte[] write(String[] topKeys, int[] topRefs, Entries entries, StringIntMap entryStrings,
       boolean inlineNumbers, int expectedObjects, int expectedBytes) {
     int guess = refSizeFor(expectedObjects);
     BinaryArchiveWriter w =
-        new BinaryArchiveWriter(objects, entryStrings, inlineNumbers, guess, expectedObjects, expectedBytes);
+        new BinaryArchiveWriter(entries, entryStrings, inlineNumbers, guess, expectedObjects, expectedBytes);
     w.writeRoot(topKeys, topRefs);
     int exact = refSizeFor(w.count);
     if (exact != guess) {
       // The references were written too narrow or too wide: again, knowing the count (same numbering, same order).
-      w = new BinaryArchiveWriter(objects, entryStrings, inlineNumbers, exact, w.count, w.pos);
+      w = new BinaryArchiveWriter(entries, entryStrings, inlineNumbers, exact, w.count, w.pos);
       w.writeRoot(topKeys, topRefs);
     }
     return w.finish();
@@ -142,11 +200,13 @@ final class BinaryArchiveWriter {
 
   /** Numbers the next plist object, written from the current position. */
   private int next() {
-    if (count == offsets.length) {
-      offsets = Arrays.copyOf(offsets, count * 2);
+    int id = count;
+    if (id == offsets.length) {
+      offsets = Arrays.copyOf(offsets, id * 2);
     }
-    offsets[count] = pos;
-    return count++;
+    offsets[id] = pos;
+    count = id + 1;
+    return id;
   }
 
   /**
@@ -157,9 +217,9 @@ final class BinaryArchiveWriter {
    */
   private int open(int type, int n, int refs) {
     next();
-    header(type, n);
     int bytes = refs * refSize;
-    ensure(bytes);
+    ensure(6 + bytes);
+    header(type, n);
     int at = pos;
     pos += bytes;
     return at;
@@ -168,20 +228,18 @@ final class BinaryArchiveWriter {
   /** Fills in reference {@code i} of the references starting at {@code at}. */
   private void setRef(int at, int i, int id) {
     byte[] o = out;
-    switch (refSize) {
-      case 1 -> o[at + i] = (byte) id;
-      case 2 -> {
-        int p = at + 2 * i;
-        o[p] = (byte) (id >>> 8);
-        o[p + 1] = (byte) id;
-      }
-      default -> {
-        int p = at + 4 * i;
-        o[p] = (byte) (id >>> 24);
-        o[p + 1] = (byte) (id >>> 16);
-        o[p + 2] = (byte) (id >>> 8);
-        o[p + 3] = (byte) id;
-      }
+    if (refSize == 2) {
+      int p = at + 2 * i;
+      o[p] = (byte) (id >>> 8);
+      o[p + 1] = (byte) id;
+    } else if (refSize == 1) {
+      o[at + i] = (byte) id;
+    } else {
+      int p = at + 4 * i;
+      o[p] = (byte) (id >>> 24);
+      o[p + 1] = (byte) (id >>> 16);
+      o[p + 2] = (byte) (id >>> 8);
+      o[p + 3] = (byte) id;
     }
   }
 
@@ -200,7 +258,10 @@ final class BinaryArchiveWriter {
     setRef(root, 1, string("$archiver"));
     setRef(root, 2, string("$top"));
     setRef(root, 3, string("$objects"));
-    versionId = integer(100000);
+    versionId = newInt(100000);
+    if (inlineNumbers) {
+      ints.put(100000, versionId);
+    }
     setRef(root, 4, versionId);
     setRef(root, 5, string("NSKeyedArchiver"));
     setRef(root, 6, count);
@@ -211,104 +272,146 @@ final class BinaryArchiveWriter {
     for (int i = 0; i < topKeys.length; i++) {
       setRef(top, topKeys.length + i, uid(topRefs[i]));
     }
-    int n = objects.size();
+    int n = entries.size;
     setRef(root, 7, count);
-    int entries = open(0xA, n, n);
+    int at = open(0xA, n, n);
+    byte[] kinds = entries.kinds;
+    long[] numbers = entries.numbers;
+    Object[] values = entries.values;
     for (int i = 0; i < n; i++) {
-      Object o = objects.get(i);
-      setRef(entries, i, o instanceof String str ? entryString(str, i) : entry(o));
+      int id = switch (kinds[i]) {
+        case Entries.STRING -> entryString((String) values[i], i);
+        case Entries.INTEGER -> entryInteger(numbers[i]);
+        case Entries.REAL -> entryReal(numbers[i]);
+        case Entries.BOOLEAN -> bool(numbers[i] != 0);
+        case Entries.DATA -> data((byte[]) values[i]);
+        case Entries.OBJECT -> instance((Instance) values[i]);
+        case Entries.CLASS -> classEntry((ClassEntry) values[i]);
+        default -> throw new IllegalStateException("entry kind " + kinds[i]);
+      };
+      setRef(at, i, id);
     }
   }
 
-  private int entry(Object o) {
-    if (o instanceof Instance inst) {
-      int id = count;
-      int size = inst.size;
-      int at = open(0xD, size, 2 * size);
-      String[] keys = inst.keys;
-      for (int i = 0; i < size; i++) {
-        setRef(at, i, string(keys[i]));
-      }
-      Object[] values = inst.values;
-      for (int i = 0; i < size; i++) {
-        setRef(at, size + i, field(values[i]));
-      }
-      return id;
+  private int instance(Instance inst) {
+    int id = count;
+    int size = inst.size;
+    int at = open(0xD, size, 2 * size);
+    String[] keys = inst.keys;
+    for (int i = 0; i < size; i++) {
+      setRef(at, i, string(keys[i]));
     }
-    if (o instanceof ClassEntry c) {
-      int id = count;
-      int at = open(0xD, 2, 4);
-      setRef(at, 0, string("$classname"));
-      setRef(at, 1, string("$classes"));
-      setRef(at, 2, string(c.chain.get(0)));
-      int n = c.chain.size();
-      setRef(at, 3, count);
-      int names = open(0xA, n, n);
-      for (int i = 0; i < n; i++) {
-        setRef(names, i, string(c.chain.get(i)));
+    Object[] values = inst.values;
+    for (int i = 0; i < size; i++) {
+      Object v = values[i];
+      int field;
+      if (v == Instance.REF) {
+        field = uid(inst.refs[i]);
+      } else if (v instanceof int[] refs) {
+        field = uidArray(refs);
+      } else {
+        field = plain(v);
       }
-      return id;
+      setRef(at, size + i, field);
     }
-    return plain(o);
+    return id;
   }
 
-  private int field(Object v) {
-    if (v instanceof Ref r) {
-      return uid(r.index);
+  private int classEntry(ClassEntry c) {
+    int id = count;
+    int at = open(0xD, 2, 4);
+    setRef(at, 0, string("$classname"));
+    setRef(at, 1, string("$classes"));
+    setRef(at, 2, string(c.chain.get(0)));
+    int n = c.chain.size();
+    setRef(at, 3, count);
+    int names = open(0xA, n, n);
+    for (int i = 0; i < n; i++) {
+      setRef(names, i, string(c.chain.get(i)));
     }
-    if (v instanceof int[] refs) {
-      int id = count;
-      int at = open(0xA, refs.length, refs.length);
-      for (int i = 0; i < refs.length; i++) {
-        setRef(at, i, uid(refs[i]));
-      }
-      return id;
-    }
-    return plain(v);
+    return id;
   }
 
+  /** An array of UIDs. */
+  private int uidArray(int[] refs) {
+    int id = count;
+    int at = open(0xA, refs.length, refs.length);
+    for (int i = 0; i < refs.length; i++) {
+      setRef(at, i, uid(refs[i]));
+    }
+    return id;
+  }
+
+  /** An inline value of an {@link Instance}. */
   private int plain(Object o) {
     if (o instanceof String s) {
       return string(s);
     }
     if (o instanceof Integer || o instanceof Long) {
-      long v = ((Number) o).longValue();
-      if (!inlineNumbers) {
-        return v == 100000 ? versionId : newInt(v);
-      }
-      return integer(v);
+      return integer(((Number) o).longValue());
     }
     if (o instanceof Double d) {
-      long bits = Double.doubleToRawLongBits(d);
-      if (!inlineNumbers) {
-        return newReal(bits);
-      }
-      int known = reals.get(bits);
-      if (known >= 0) {
-        return known;
-      }
-      int id = newReal(bits);
-      reals.put(bits, id);
-      return id;
+      return real(Double.doubleToRawLongBits(d));
     }
     if (o instanceof Boolean b) {
-      int slot = b ? 1 : 0;
-      if (bools[slot] < 0) {
-        bools[slot] = next();
-        ensure(1);
-        out[pos++] = (byte) (b ? 0x09 : 0x08);
-      }
-      return bools[slot];
+      return bool(b);
     }
     if (o instanceof byte[] data) {
-      int id = next();
-      header(0x4, data.length);
-      ensure(data.length);
-      System.arraycopy(data, 0, out, pos, data.length);
-      pos += data.length;
-      return id;
+      return data(data);
     }
     throw new IllegalStateException("not a plist value: " + (o == null ? "null" : o.getClass().getName()));
+  }
+
+  /** An integer entry: distinct from the other entries' integers, so a map is needed only for inline numbers. */
+  private int entryInteger(long v) {
+    if (!inlineNumbers) {
+      return v == 100000 ? versionId : newInt(v);
+    }
+    return integer(v);
+  }
+
+  /** A real entry: distinct from the other entries' reals, so a map is needed only for inline numbers. */
+  private int entryReal(long bits) {
+    return inlineNumbers ? real(bits) : newReal(bits);
+  }
+
+  private int integer(long v) {
+    int known = ints.get(v);
+    if (known >= 0) {
+      return known;
+    }
+    int id = newInt(v);
+    ints.put(v, id);
+    return id;
+  }
+
+  private int real(long bits) {
+    int known = reals.get(bits);
+    if (known >= 0) {
+      return known;
+    }
+    int id = newReal(bits);
+    reals.put(bits, id);
+    return id;
+  }
+
+  private int bool(boolean b) {
+    int slot = b ? 1 : 0;
+    if (bools[slot] < 0) {
+      bools[slot] = next();
+      ensure(1);
+      out[pos++] = (byte) (b ? 0x09 : 0x08);
+    }
+    return bools[slot];
+  }
+
+  private int data(byte[] data) {
+    int id = next();
+    ensure(6 + data.length);
+    header(0x4, data.length);
+    System.arraycopy(data, 0, out, pos, data.length);
+    pos += data.length;
+    return id;
   }
 
   /**
@@ -372,30 +475,31 @@ final class BinaryArchiveWriter {
     return id;
   }
 
-  private int integer(long v) {
-    int known = ints.get(v);
-    if (known >= 0) {
-      return known;
-    }
-    int id = newInt(v);
-    ints.put(v, id);
-    return id;
-  }
-
+  /** The UID naming entry {@code index} (an index of {@link #entries}). */
   private int uid(int index) {
-    if (index >= uids.length) {
-      uids = Arrays.copyOf(uids, Math.max(index + 1, uids.length * 2));
-    }
     // Stored as id + 1 so that the zero the array starts with means "none yet".
     int known = uids[index];
     if (known != 0) {
       return known - 1;
     }
     int id = next();
-    int width = index < 0x100 ? 1 : index < 0x10000 ? 2 : 4;
-    ensure(1 + width);
-    out[pos++] = (byte) (0x80 | (width - 1));
-    put(index, width);
+    ensure(5);
+    byte[] o = out;
+    int p = pos;
+    if (index < 0x100) {
+      o[p] = (byte) 0x80;
+      o[p + 1] = (byte) index;
+      pos = p + 2;
+    } else if (index < 0x10000) {
+      o[p] = (byte) 0x81;
+      o[p + 1] = (byte) (index >>> 8);
+      o[p + 2] = (byte) index;
+      pos = p + 3;
+    } else {
+      o[p] = (byte) 0x83;
+      pos = p + 1;
+      put(index, 4);
+    }
     uids[index] = id + 1;
     return id;
   }
@@ -404,15 +508,19 @@ final class BinaryArchiveWriter {
 
   private void ensure(int more) {
     if (pos + more > out.length) {
-      long want = Math.max((long) out.length * 2, (long) pos + more);
-      if (want > Integer.MAX_VALUE - 16) {
-        if ((long) pos + more > Integer.MAX_VALUE - 16) {
-          throw new IllegalArgumentException("archive larger than a byte array holds");
-        }
-        want = Integer.MAX_VALUE - 16;
-      }
-      out = Arrays.copyOf(out, (int) want);
+      grow(more);
     }
+  }
+
+  private void grow(int more) {
+    long want = Math.max((long) out.length * 2, (long) pos + more);
+    if (want > Integer.MAX_VALUE - 16) {
+      if ((long) pos + more > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("archive larger than a byte array holds");
+      }
+      want = Integer.MAX_VALUE - 16;
+    }
+    out = Arrays.copyOf(out, (int) want);
   }
 
   /** The offset table and the trailer after the objects; the archive's bytes. */
@@ -420,15 +528,38 @@ final class BinaryArchiveWriter {
     int tableOffset = pos;
     int offsetSize = tableOffset < 0x100 ? 1 : tableOffset < 0x10000 ? 2 : 4;
     ensure(count * offsetSize + 32);
-    for (int id = 0; id < count; id++) {
-      put(offsets[id], offsetSize);
+    byte[] o = out;
+    int p = pos;
+    int[] offs = offsets;
+    int n = count;
+    if (offsetSize == 1) {
+      for (int id = 0; id < n; id++) {
+        o[p++] = (byte) offs[id];
+      }
+    } else if (offsetSize == 2) {
+      for (int id = 0; id < n; id++) {
+        int v = offs[id];
+        o[p] = (byte) (v >>> 8);
+        o[p + 1] = (byte) v;
+        p += 2;
+      }
+    } else {
+      for (int id = 0; id < n; id++) {
+        int v = offs[id];
+        o[p] = (byte) (v >>> 24);
+        o[p + 1] = (byte) (v >>> 16);
+        o[p + 2] = (byte) (v >>> 8);
+        o[p + 3] = (byte) v;
+        p += 4;
+      }
     }
     // Trailer: 6 unused bytes, offset size, reference size, object count, top object, offset table offset.
     for (int i = 0; i < 6; i++) {
-      out[pos++] = 0;
+      o[p++] = 0;
     }
-    out[pos++] = (byte) offsetSize;
-    out[pos++] = (byte) refSize;
+    o[p++] = (byte) offsetSize;
+    o[p++] = (byte) refSize;
+    pos = p;
     put(count, 8);
     put(0, 8);
     put(tableOffset, 8);
@@ -437,7 +568,28 @@ final class BinaryArchiveWriter {
 
   private int newInt(long v) {
     int id = next();
-    writeInt(v);
+    ensure(9);
+    byte[] o = out;
+    int p = pos;
+    if (v >= 0 && v <= 0xFF) {
+      o[p] = 0x10;
+      o[p + 1] = (byte) v;
+      pos = p + 2;
+    } else if (v >= 0 && v <= 0xFFFF) {
+      o[p] = 0x11;
+      o[p + 1] = (byte) (v >>> 8);
+      o[p + 2] = (byte) v;
+      pos = p + 3;
+    } else if (v >= 0 && v <= 0xFFFF_FFFFL) {
+      // Unsigned in 1, 2 or 4 bytes when it fits, else 8 bytes (always for negatives).
+      o[p] = 0x12;
+      pos = p + 1;
+      put(v, 4);
+    } else {
+      o[p] = 0x13;
+      pos = p + 1;
+      put(v, 8);
+    }
     return id;
   }
 
@@ -458,80 +610,37 @@ final class BinaryArchiveWriter {
   private void put(long v, int width) {
     byte[] o = out;
     int p = pos;
-    switch (width) {
-      case 1 -> o[p] = (byte) v;
-      case 2 -> {
-        o[p] = (byte) (v >>> 8);
-        o[p + 1] = (byte) v;
-      }
-      case 4 -> {
-        o[p] = (byte) (v >>> 24);
-        o[p + 1] = (byte) (v >>> 16);
-        o[p + 2] = (byte) (v >>> 8);
-        o[p + 3] = (byte) v;
-      }
-      default -> {
-        for (int i = width - 1; i >= 0; i--) {
-          o[p + i] = (byte) v;
-          v >>>= 8;
-        }
-      }
+    for (int i = width - 1; i >= 0; i--) {
+      o[p + i] = (byte) v;
+      v >>>= 8;
     }
     pos = p + width;
   }
 
-  /** The references of an array or dictionary, {@code refSize} bytes each. */
-  private void putRefs(int[] refs, int refSize) {
+  /** A marker with a count: inline below 15, else followed by an integer of 1, 2 or 4 bytes; room for it ensured. */
+  private void header(int type, int n) {
     byte[] o = out;
     int p = pos;
-    if (refSize == 1) {
-      for (int r : refs) {
-        o[p++] = (byte) r;
-      }
-    } else if (refSize == 2) {
-      for (int r : refs) {
-        o[p] = (byte) (r >>> 8);
-        o[p + 1] = (byte) r;
-        p += 2;
-      }
-    } else {
-      for (int r : refs) {
-        o[p] = (byte) (r >>> 24);
-        o[p + 1] = (byte) (r >>> 16);
-        o[p + 2] = (byte) (r >>> 8);
-        o[p + 3] = (byte) r;
-        p += 4;
-      }
-    }
-    pos = p;
-  }
-
-  /** A marker with a count: inline below 15, else followed by an integer of 1, 2 or 4 bytes. */
-  private void header(int type, int n) {
-    ensure(6);
     if (n < 15) {
-      out[pos++] = (byte) (type << 4 | n);
+      o[p] = (byte) (type << 4 | n);
+      pos = p + 1;
     } else {
-      out[pos++] = (byte) (type << 4 | 0xF);
+      o[p] = (byte) (type << 4 | 0xF);
       if (n < 0x100) {
-        out[pos++] = 0x10;
-        put(n, 1);
+        o[p + 1] = 0x10;
+        o[p + 2] = (byte) n;
+        pos = p + 3;
       } else if (n < 0x10000) {
-        out[pos++] = 0x11;
-        put(n, 2);
+        o[p + 1] = 0x11;
+        o[p + 2] = (byte) (n >>> 8);
+        o[p + 3] = (byte) n;
+        pos = p + 4;
       } else {
-        out[pos++] = 0x12;
+        o[p + 1] = 0x12;
+        pos = p + 2;
         put(n, 4);
       }
     }
-  }
-
-  /** Unsigned in 1, 2 or 4 bytes when it fits, else 8 bytes (always for negatives). */
-  private void writeInt(long v) {
-    int width = v < 0 ? 8 : v <= 0xFFL ? 1 : v <= 0xFFFFL ? 2 : v <= 0xFFFF_FFFFL ? 4 : 8;
-    ensure(1 + width);
-    out[pos++] = (byte) (0x10 | Integer.numberOfTrailingZeros(width));
-    put(v, width);
   }
 
   /** ASCII when every char is below 0x80, else UTF-16BE (the count in UTF-16 units). */
@@ -546,19 +655,22 @@ final class BinaryArchiveWriter {
       }
     }
     if (ascii) {
+      ensure(6 + n);
       header(0x5, n);
-      ensure(n);
       // Every char is below 0x80: the low bytes are the string's bytes, copied in one go.
       s.getBytes(0, n, out, pos);
       pos += n;
     } else {
+      ensure(6 + 2 * n);
       header(0x6, n);
-      ensure(2 * n);
+      byte[] o = out;
+      int p = pos;
       for (int i = 0; i < n; i++) {
         char c = s.charAt(i);
-        out[pos++] = (byte) (c >>> 8);
-        out[pos++] = (byte) c;
+        o[p++] = (byte) (c >>> 8);
+        o[p++] = (byte) c;
       }
+      pos = p;
     }
   }
 }

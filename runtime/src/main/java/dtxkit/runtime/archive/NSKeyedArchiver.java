@@ -1,6 +1,5 @@
 package dtxkit.runtime.archive;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -91,7 +90,7 @@ public final class NSKeyedArchiver {
 
   /** Writes an archive from the archiver's entries (the parameters of {@link BinaryArchiveWriter#write}). */
   interface EntriesWriter {
-    byte[] write(String[] topKeys, int[] topRefs, List<Object> objects, StringIntMap entryStrings,
+    byte[] write(String[] topKeys, int[] topRefs, BinaryArchiveWriter.Entries entries, StringIntMap entryStrings,
         boolean inlineNumbers);
   }
 
@@ -99,7 +98,7 @@ public final class NSKeyedArchiver {
   byte[] encodeGeneral(Object root, EntriesWriter writer) {
     Encoding e = new Encoding();
     int ref = e.elementRef(root, 0);
-    return writer.write(new String[] {"root"}, new int[] {ref}, e.objects, e.stringRefs, e.inlineNumbers);
+    return writer.write(new String[] {"root"}, new int[] {ref}, e.entries, e.stringRefs, e.inlineNumbers);
   }
 
   /**
@@ -128,7 +127,7 @@ public final class NSKeyedArchiver {
    * {@link BinaryArchiveWriter.ClassEntry}s), objects found again by identity, strings and numbers by value.
    */
   private final class Encoding {
-    final List<Object> objects;
+    final BinaryArchiveWriter.Entries entries;
     private final IdentityIntMap identityRefs;
     final StringIntMap stringRefs;
     private final LongIntMap integerRefs;
@@ -136,31 +135,29 @@ public final class NSKeyedArchiver {
     private final int[] booleanRefs = {-1, -1};
     private final Map<List<String>, Integer> classRefs = new HashMap<>();
     private final Map<Class<?>, ArchiveClassCodec<?>> codecCache = new HashMap<>();
-    private BinaryArchiveWriter.Ref[] uids;
     private int nullRef;
     /** Whether a field holds an inline number (see {@link BinaryArchiveWriter#write}). */
     boolean inlineNumbers;
 
     Encoding() {
       Sizes hint = sizes;
-      objects = new ArrayList<>(hint.entries());
+      entries = new BinaryArchiveWriter.Entries(hint.entries());
       identityRefs = new IdentityIntMap(hint.objects());
       stringRefs = new StringIntMap(hint.strings());
       integerRefs = new LongIntMap(hint.integers());
       realRefs = new LongIntMap(hint.reals());
-      uids = new BinaryArchiveWriter.Ref[hint.entries()];
-      objects.add("$null");
+      entries.add(BinaryArchiveWriter.Entries.STRING, 0, "$null");
     }
 
     /** The archive of these entries, and this encode's sizes left as the next one's hint. */
     byte[] write(String[] topKeys, int[] topRefs) {
       Sizes hint = sizes;
-      int entries = objects.size();
+      int n = entries.size;
       // The plist objects and bytes per entry of the previous archive (about 2.3 and 21 for a sysmon sample).
-      long plistObjects = hint.plistObjects() == 0 ? entries * 9L / 4 + 16
-          : (long) entries * hint.plistObjects() / hint.entries() + 16;
-      long bytes = hint.bytes() == 0 ? entries * 24L + 128 : (long) entries * hint.bytes() / hint.entries() + 128;
-      byte[] archive = BinaryArchiveWriter.write(topKeys, topRefs, objects, stringRefs, inlineNumbers,
+      long plistObjects = hint.plistObjects() == 0 ? n * 9L / 4 + 16
+          : (long) n * hint.plistObjects() / hint.entries() + 16;
+      long bytes = hint.bytes() == 0 ? n * 24L + 128 : (long) n * hint.bytes() / hint.entries() + 128;
+      byte[] archive = BinaryArchiveWriter.write(topKeys, topRefs, entries, stringRefs, inlineNumbers,
           (int) Math.min(1 << 24, plistObjects), (int) Math.min(1 << 24, bytes));
       remember(archive);
       return archive;
@@ -169,70 +166,42 @@ public final class NSKeyedArchiver {
     /** Leaves this encode's sizes as the next one's hint (capped, so that one huge archive is not kept as one). */
     private void remember(byte[] archive) {
       int cap = 1 << 16;
-      int entries = Math.max(16, objects.size());
+      int n = Math.max(16, entries.size);
       // Objects and bytes per entry, scaled to the capped entry count.
-      double scale = Math.min(cap, entries) / (double) entries;
-      sizes = new Sizes(Math.min(cap, entries), Math.min(cap, integerRefs.size()),
+      double scale = Math.min(cap, n) / (double) n;
+      sizes = new Sizes(Math.min(cap, n), Math.min(cap, integerRefs.size()),
           Math.min(cap, realRefs.size()), Math.min(cap, stringRefs.size()), Math.min(cap, identityRefs.size()),
           (int) (BinaryArchiveWriter.objectCount(archive) * scale), (int) (archive.length * scale));
     }
 
-    /** One Ref instance per index. */
-    BinaryArchiveWriter.Ref uidOf(int index) {
-      if (index >= uids.length) {
-        uids = java.util.Arrays.copyOf(uids, Math.max(index + 1, uids.length * 2));
-      }
-      BinaryArchiveWriter.Ref r = uids[index];
-      if (r == null) {
-        r = new BinaryArchiveWriter.Ref(index);
-        uids[index] = r;
-      }
-      return r;
+    /** The entry of an integer, found again by value (what Foundation's archiver does for numbers). */
+    private int integerRef(long v) {
+      int index = entries.size;
+      int known = integerRefs.putIfAbsent(v, index);
+      return known >= 0 ? known : entries.add(BinaryArchiveWriter.Entries.INTEGER, v, null);
     }
 
-    /**
-     * The entry of a plain value, found again by value (what Foundation's archiver does for strings and numbers), or
-     * -1 when {@code value} is no String, integer, floating point number or Boolean.
-     */
-    private int plainRef(Object value) {
-      if (value instanceof String s) {
-        int known = stringRefs.putIfAbsent(s, objects.size());
-        if (known >= 0) {
-          return known;
-        }
-        objects.add(s);
-        return objects.size() - 1;
+    /** The entry of a real, found again by value (NaNs as one). */
+    private int realRef(double d) {
+      int index = entries.size;
+      int known = realRefs.putIfAbsent(Double.doubleToLongBits(d), index);
+      return known >= 0 ? known
+          : entries.add(BinaryArchiveWriter.Entries.REAL, Double.doubleToRawLongBits(d), null);
+    }
+
+    /** The entry of a string, found again by value. */
+    private int stringRef(String s) {
+      int index = entries.size;
+      int known = stringRefs.putIfAbsent(s, index);
+      return known >= 0 ? known : entries.add(BinaryArchiveWriter.Entries.STRING, 0, s);
+    }
+
+    private int booleanRef(boolean b) {
+      int slot = b ? 1 : 0;
+      if (booleanRefs[slot] < 0) {
+        booleanRefs[slot] = entries.add(BinaryArchiveWriter.Entries.BOOLEAN, slot, null);
       }
-      if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-        long v = ((Number) value).longValue();
-        int known = integerRefs.putIfAbsent(v, objects.size());
-        if (known >= 0) {
-          return known;
-        }
-        // The caller's own Integer or Long is the entry (no second box); narrower integers are widened.
-        objects.add(value instanceof Integer || value instanceof Long ? value
-            : (Object) Integer.valueOf((int) v));
-        return objects.size() - 1;
-      }
-      if (value instanceof Double || value instanceof Float) {
-        double d = ((Number) value).doubleValue();
-        long bits = Double.doubleToLongBits(d);
-        int known = realRefs.putIfAbsent(bits, objects.size());
-        if (known >= 0) {
-          return known;
-        }
-        objects.add(value instanceof Double ? value : (Object) d);
-        return objects.size() - 1;
-      }
-      if (value instanceof Boolean b) {
-        int slot = b ? 1 : 0;
-        if (booleanRefs[slot] < 0) {
-          objects.add(b);
-          booleanRefs[slot] = objects.size() - 1;
-        }
-        return booleanRefs[slot];
-      }
-      return -1;
+      return booleanRefs[slot];
     }
 
     /** A reference to {@code value} inside a collection: null becomes the shared NSNull object. */
@@ -242,9 +211,8 @@ public final class NSKeyedArchiver {
       }
       if (nullRef == 0) {
         BinaryArchiveWriter.Instance d = new BinaryArchiveWriter.Instance();
-        d.put("$class", uidOf(classRef(NULL_CHAIN)));
-        objects.add(d);
-        nullRef = objects.size() - 1;
+        d.putRef("$class", classRef(NULL_CHAIN));
+        nullRef = entries.add(BinaryArchiveWriter.Entries.OBJECT, 0, d);
       }
       return nullRef;
     }
@@ -253,19 +221,43 @@ public final class NSKeyedArchiver {
       if (value == null) {
         return 0;
       }
-      int plain = plainRef(value);
-      if (plain >= 0) {
-        return plain;
+      // Plain values, most frequent first (the classes are final: one comparison each); strings and numbers are
+      // found again by value (what Foundation's archiver does).
+      Class<?> type = value.getClass();
+      if (type == Integer.class) {
+        return integerRef((Integer) value);
       }
+      if (type == Long.class) {
+        return integerRef((Long) value);
+      }
+      if (type == String.class) {
+        return stringRef((String) value);
+      }
+      if (type == Double.class) {
+        return realRef((Double) value);
+      }
+      if (type == Boolean.class) {
+        return booleanRef((Boolean) value);
+      }
+      if (type == Short.class || type == Byte.class) {
+        return integerRef(((Number) value).longValue());
+      }
+      if (type == Float.class) {
+        return realRef((Float) value);
+      }
+      return objectRef(value, depth);
+    }
+
+    /** An object's entry: found again by identity, or a new one. */
+    private int objectRef(Object value, int depth) {
       // Found again by identity, or given the next entry's index now (before its fields, so that a cycle finds it).
-      int index = objects.size();
+      int index = entries.size;
       int known = identityRefs.putIfAbsent(value, index);
       if (known >= 0) {
         return known;
       }
       if (value instanceof byte[] bytes) {
-        objects.add(bytes);
-        return index;
+        return entries.add(BinaryArchiveWriter.Entries.DATA, 0, bytes);
       }
       if (depth >= maxDepth) {
         throw new IllegalArgumentException("value nests deeper than " + maxDepth + " objects");
@@ -287,10 +279,10 @@ public final class NSKeyedArchiver {
         }
       }
       BinaryArchiveWriter.Instance fields = new BinaryArchiveWriter.Instance();
-      objects.add(fields);
+      entries.add(BinaryArchiveWriter.Entries.OBJECT, 0, fields);
       Writer writer = new Writer(fields, depth + 1);
       encodeWith(codec, target, writer);
-      fields.put("$class", uidOf(classRef(chain)));
+      fields.putRef("$class", classRef(chain));
       return index;
     }
 
@@ -327,8 +319,7 @@ public final class NSKeyedArchiver {
       if (known != null) {
         ref = known;
       } else {
-        objects.add(new BinaryArchiveWriter.ClassEntry(List.copyOf(chain)));
-        ref = objects.size() - 1;
+        ref = entries.add(BinaryArchiveWriter.Entries.CLASS, 0, new BinaryArchiveWriter.ClassEntry(List.copyOf(chain)));
         classRefs.put(chain, ref);
       }
       lastChain = chain;
@@ -347,7 +338,7 @@ public final class NSKeyedArchiver {
 
       @Override
       public void encodeObject(String key, Object value) {
-        fields.put(checkKey(key), uidOf(ref(value, depth)));
+        fields.putRef(checkKey(key), ref(value, depth));
       }
 
       @Override

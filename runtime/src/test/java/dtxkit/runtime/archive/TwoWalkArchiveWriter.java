@@ -2,7 +2,8 @@ package dtxkit.runtime.archive;
 
 import dtxkit.runtime.archive.BinaryArchiveWriter.ClassEntry;
 import dtxkit.runtime.archive.BinaryArchiveWriter.Instance;
-import dtxkit.runtime.archive.BinaryArchiveWriter.Ref;
+import dtxkit.runtime.archive.BinaryArchiveWriter.Entries;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -70,6 +71,22 @@ final class TwoWalkArchiveWriter {
    * @param entryStrings the string entries by value: each to the index of the first entry with that value
    * @param inlineNumbers whether an {@link Instance} holds an inline number
    */
+  /** The archive of {@code entries}, given to the writer as the boxed list of entries it took. */
+  static byte[] write(String[] topKeys, int[] topRefs, Entries entries, StringIntMap entryStrings,
+      boolean inlineNumbers) {
+    List<Object> objects = new ArrayList<>();
+    for (int i = 0; i < entries.size; i++) {
+      long n = entries.numbers[i];
+      objects.add(switch (entries.kinds[i]) {
+        case Entries.INTEGER -> (Object) n;
+        case Entries.REAL -> (Object) Double.longBitsToDouble(n);
+        case Entries.BOOLEAN -> (Object) (n != 0);
+        default -> entries.values[i];
+      });
+    }
+    return write(topKeys, topRefs, objects, entryStrings, inlineNumbers);
+  }
+
   static byte[] write(String[] topKeys, int[] topRefs, List<Object> objects, StringIntMap entryStrings,
       boolean inlineNumbers) {
     TwoWalkArchiveWriter w = new TwoWalkArchiveWriter(objects, entryStrings, inlineNumbers);
@@ -126,7 +143,7 @@ final class TwoWalkArchiveWriter {
         children[i] = string(inst.keys[i]);
       }
       for (int i = 0; i < inst.size; i++) {
-        children[inst.size + i] = field(inst.values[i]);
+        children[inst.size + i] = inst.values[i] == Instance.REF ? uid(inst.refs[i]) : field(inst.values[i]);
       }
       return id;
     }
@@ -147,9 +164,6 @@ final class TwoWalkArchiveWriter {
   }
 
   private int field(Object v) {
-    if (v instanceof Ref r) {
-      return uid(r.index);
-    }
     if (v instanceof int[] refs) {
       int[] elements = new int[refs.length];
       int id = add(K_ARRAY, elements, 0);
