@@ -1,5 +1,8 @@
 package dtxkit.runtime.archive;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,6 +19,10 @@ import java.util.List;
  * archive written again with the right width in the rare case the guess was on the wrong side of 256 or 65,536.
  */
 final class BinaryArchiveWriter {
+  private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   /**
    * The {@code $objects} entries of an archive, in order: a kind each, with an unboxed number (integers by value,
    * reals by their bits, booleans as 0 or 1) or a value (a {@code String}, a {@code byte[]}, an {@link Instance}, a
@@ -87,7 +94,8 @@ final class BinaryArchiveWriter {
     /** The slot of {@code key}: its own if it has one (its value is replaced, its place kept), else a new one. */
     private int slot(String key) {
       for (int i = 0; i < size; i++) {
-        if (keys[i].equals(key)) {
+        String k = keys[i];
+        if (k == key || k.equals(key)) {
           return i;
         }
       }
@@ -227,19 +235,12 @@ final class BinaryArchiveWriter {
 
   /** Fills in reference {@code i} of the references starting at {@code at}. */
   private void setRef(int at, int i, int id) {
-    byte[] o = out;
     if (refSize == 2) {
-      int p = at + 2 * i;
-      o[p] = (byte) (id >>> 8);
-      o[p + 1] = (byte) id;
+      SHORT.set(out, at + 2 * i, (short) id);
     } else if (refSize == 1) {
-      o[at + i] = (byte) id;
+      out[at + i] = (byte) id;
     } else {
-      int p = at + 4 * i;
-      o[p] = (byte) (id >>> 24);
-      o[p + 1] = (byte) (id >>> 16);
-      o[p + 2] = (byte) (id >>> 8);
-      o[p + 3] = (byte) id;
+      INT.set(out, at + 4 * i, id);
     }
   }
 
@@ -492,13 +493,12 @@ final class BinaryArchiveWriter {
       pos = p + 2;
     } else if (index < 0x10000) {
       o[p] = (byte) 0x81;
-      o[p + 1] = (byte) (index >>> 8);
-      o[p + 2] = (byte) index;
+      SHORT.set(o, p + 1, (short) index);
       pos = p + 3;
     } else {
       o[p] = (byte) 0x83;
-      pos = p + 1;
-      put(index, 4);
+      INT.set(o, p + 1, index);
+      pos = p + 5;
     }
     uids[index] = id + 1;
     return id;
@@ -538,18 +538,12 @@ final class BinaryArchiveWriter {
       }
     } else if (offsetSize == 2) {
       for (int id = 0; id < n; id++) {
-        int v = offs[id];
-        o[p] = (byte) (v >>> 8);
-        o[p + 1] = (byte) v;
+        SHORT.set(o, p, (short) offs[id]);
         p += 2;
       }
     } else {
       for (int id = 0; id < n; id++) {
-        int v = offs[id];
-        o[p] = (byte) (v >>> 24);
-        o[p + 1] = (byte) (v >>> 16);
-        o[p + 2] = (byte) (v >>> 8);
-        o[p + 3] = (byte) v;
+        INT.set(o, p, offs[id]);
         p += 4;
       }
     }
@@ -559,10 +553,10 @@ final class BinaryArchiveWriter {
     }
     o[p++] = (byte) offsetSize;
     o[p++] = (byte) refSize;
-    pos = p;
-    put(count, 8);
-    put(0, 8);
-    put(tableOffset, 8);
+    LONG.set(o, p, (long) count);
+    LONG.set(o, p + 8, 0L);
+    LONG.set(o, p + 16, (long) tableOffset);
+    pos = p + 24;
     return pos == out.length ? out : Arrays.copyOf(out, pos);
   }
 
@@ -577,18 +571,17 @@ final class BinaryArchiveWriter {
       pos = p + 2;
     } else if (v >= 0 && v <= 0xFFFF) {
       o[p] = 0x11;
-      o[p + 1] = (byte) (v >>> 8);
-      o[p + 2] = (byte) v;
+      SHORT.set(o, p + 1, (short) v);
       pos = p + 3;
     } else if (v >= 0 && v <= 0xFFFF_FFFFL) {
       // Unsigned in 1, 2 or 4 bytes when it fits, else 8 bytes (always for negatives).
       o[p] = 0x12;
-      pos = p + 1;
-      put(v, 4);
+      INT.set(o, p + 1, (int) v);
+      pos = p + 5;
     } else {
       o[p] = 0x13;
-      pos = p + 1;
-      put(v, 8);
+      LONG.set(o, p + 1, v);
+      pos = p + 9;
     }
     return id;
   }
@@ -596,8 +589,9 @@ final class BinaryArchiveWriter {
   private int newReal(long bits) {
     int id = next();
     ensure(9);
-    out[pos++] = 0x23;
-    put(bits, 8);
+    out[pos] = 0x23;
+    LONG.set(out, pos + 1, bits);
+    pos += 9;
     return id;
   }
 
@@ -605,16 +599,6 @@ final class BinaryArchiveWriter {
     int id = next();
     writeString(s);
     return id;
-  }
-
-  private void put(long v, int width) {
-    byte[] o = out;
-    int p = pos;
-    for (int i = width - 1; i >= 0; i--) {
-      o[p + i] = (byte) v;
-      v >>>= 8;
-    }
-    pos = p + width;
   }
 
   /** A marker with a count: inline below 15, else followed by an integer of 1, 2 or 4 bytes; room for it ensured. */
@@ -632,13 +616,12 @@ final class BinaryArchiveWriter {
         pos = p + 3;
       } else if (n < 0x10000) {
         o[p + 1] = 0x11;
-        o[p + 2] = (byte) (n >>> 8);
-        o[p + 3] = (byte) n;
+        SHORT.set(o, p + 2, (short) n);
         pos = p + 4;
       } else {
         o[p + 1] = 0x12;
-        pos = p + 2;
-        put(n, 4);
+        INT.set(o, p + 2, n);
+        pos = p + 6;
       }
     }
   }

@@ -7,16 +7,18 @@ package dtxkit.runtime.archive;
  * stored plus one, so that a fresh (zeroed) table needs no filling.
  */
 final class LongIntMap {
-  private long[] keys;
-  private int[] values;
+  /**
+   * Key and value (plus one; 0 = empty) of slot {@code i} at {@code 2i} and {@code 2i + 1}: a probe reads one cache
+   * line, not one in an array of keys and another in an array of values.
+   */
+  private long[] table;
   private int size;
   private int mask;
   private int shift;
 
   LongIntMap(int expected) {
     int capacity = capacityFor(expected);
-    keys = new long[capacity];
-    values = new int[capacity];
+    table = new long[2 * capacity];
     mask = capacity - 1;
     shift = 64 - Integer.numberOfTrailingZeros(capacity);
   }
@@ -24,7 +26,7 @@ final class LongIntMap {
   /** The smallest power of two, at least 16, whose {@link #thresholdOf} exceeds {@code expected}. */
   static int capacityFor(int expected) {
     int capacity = 16;
-    while (thresholdOf(capacity) <= expected && capacity < 1 << 30) {
+    while (thresholdOf(capacity) <= expected && capacity < 1 << 29) {
       capacity <<= 1;
     }
     return capacity;
@@ -47,68 +49,69 @@ final class LongIntMap {
 
   /** The value of {@code key}, or -1. */
   int get(long key) {
+    long[] t = table;
     for (int i = slot(key, shift); ; i = (i + 1) & mask) {
-      int v = values[i];
+      long v = t[2 * i + 1];
       if (v == 0) {
         return -1;
       }
-      if (keys[i] == key) {
-        return v - 1;
+      if (t[2 * i] == key) {
+        return (int) v - 1;
       }
     }
   }
 
   /** The value of {@code key} if it has one; else sets it to {@code value} (not negative) and returns -1. */
   int putIfAbsent(long key, int value) {
-    if (size >= thresholdOf(keys.length)) {
+    if (size >= thresholdOf(mask + 1)) {
       grow();
     }
+    long[] t = table;
     for (int i = slot(key, shift); ; i = (i + 1) & mask) {
-      int v = values[i];
+      long v = t[2 * i + 1];
       if (v == 0) {
-        keys[i] = key;
-        values[i] = value + 1;
+        t[2 * i] = key;
+        t[2 * i + 1] = value + 1L;
         size++;
         return -1;
       }
-      if (keys[i] == key) {
-        return v - 1;
+      if (t[2 * i] == key) {
+        return (int) v - 1;
       }
     }
   }
 
   /** Sets {@code key} to {@code value} (which is not negative). */
   void put(long key, int value) {
-    if (size >= thresholdOf(keys.length)) {
+    if (size >= thresholdOf(mask + 1)) {
       grow();
     }
+    long[] t = table;
     for (int i = slot(key, shift); ; i = (i + 1) & mask) {
-      if (values[i] == 0) {
-        keys[i] = key;
-        values[i] = value + 1;
+      if (t[2 * i + 1] == 0) {
+        t[2 * i] = key;
+        t[2 * i + 1] = value + 1L;
         size++;
         return;
       }
-      if (keys[i] == key) {
-        values[i] = value + 1;
+      if (t[2 * i] == key) {
+        t[2 * i + 1] = value + 1L;
         return;
       }
     }
   }
 
   private void grow() {
-    long[] oldKeys = keys;
-    int[] oldValues = values;
-    keys = new long[oldKeys.length * 2];
-    values = new int[oldKeys.length * 2];
-    mask = keys.length - 1;
+    long[] old = table;
+    table = new long[old.length * 2];
+    mask = (mask << 1) | 1;
     shift--;
-    for (int i = 0; i < oldKeys.length; i++) {
-      if (oldValues[i] != 0) {
-        for (int j = slot(oldKeys[i], shift); ; j = (j + 1) & mask) {
-          if (values[j] == 0) {
-            keys[j] = oldKeys[i];
-            values[j] = oldValues[i];
+    for (int j = 0; j < old.length; j += 2) {
+      if (old[j + 1] != 0) {
+        for (int i = slot(old[j], shift); ; i = (i + 1) & mask) {
+          if (table[2 * i + 1] == 0) {
+            table[2 * i] = old[j];
+            table[2 * i + 1] = old[j + 1];
             break;
           }
         }

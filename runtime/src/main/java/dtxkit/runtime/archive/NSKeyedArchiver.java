@@ -1,5 +1,6 @@
 package dtxkit.runtime.archive;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -362,10 +363,21 @@ public final class NSKeyedArchiver {
 
       @Override
       public void encodeReferences(String key, Collection<?> values) {
-        int[] refs = new int[values.size()];
-        int i = 0;
-        for (Object v : values) {
-          refs[i++] = elementRef(v, depth);
+        int[] refs;
+        // Element by element without an iterator: iterators of the several collection classes met here make their
+        // calls megamorphic (a dispatch per element).
+        if (values.getClass() == ArrayList.class) {
+          ArrayList<?> list = (ArrayList<?>) values;
+          refs = new int[list.size()];
+          for (int i = 0; i < refs.length; i++) {
+            refs[i] = elementRef(list.get(i), depth);
+          }
+        } else {
+          Object[] elements = values.toArray();
+          refs = new int[elements.length];
+          for (int i = 0; i < refs.length; i++) {
+            refs[i] = elementRef(elements[i], depth);
+          }
         }
         fields.put(checkKey(key), refs);
       }
