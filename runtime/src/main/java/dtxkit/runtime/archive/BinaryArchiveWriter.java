@@ -49,14 +49,30 @@ final class BinaryArchiveWriter {
       values = new Object[n];
     }
 
+    /** Adds an entry of a number; its index. */
+    int addNumber(byte kind, long number) {
+      int i = size;
+      if (i == kinds.length) {
+        grow();
+      }
+      kinds[i] = kind;
+      numbers[i] = number;
+      size = i + 1;
+      return i;
+    }
+
+    private void grow() {
+      int n = size * 2;
+      kinds = Arrays.copyOf(kinds, n);
+      numbers = Arrays.copyOf(numbers, n);
+      values = Arrays.copyOf(values, n);
+    }
+
     /** Adds an entry; its index. */
     int add(byte kind, long number, Object value) {
       int i = size;
       if (i == kinds.length) {
-        int n = i * 2;
-        kinds = Arrays.copyOf(kinds, n);
-        numbers = Arrays.copyOf(numbers, n);
-        values = Arrays.copyOf(values, n);
+        grow();
       }
       kinds[i] = kind;
       numbers[i] = number;
@@ -336,10 +352,46 @@ final class BinaryArchiveWriter {
   /** An array of UIDs. */
   private int uidArray(int[] refs) {
     int id = count;
-    int at = open(0xA, refs.length, refs.length);
-    for (int i = 0; i < refs.length; i++) {
-      setRef(at, i, uid(refs[i]));
+    int n = refs.length;
+    int at = open(0xA, n, n);
+    // Room for every element's UID (five bytes at most) and its offset at once, then uid() without the checks.
+    ensure(5 * n);
+    if (count + n > offsets.length) {
+      offsets = Arrays.copyOf(offsets, Math.max(2 * offsets.length, count + n));
     }
+    byte[] o = out;
+    int[] offs = offsets;
+    int[] u = uids;
+    int p = pos;
+    int c = count;
+    for (int i = 0; i < n; i++) {
+      int index = refs[i];
+      int known = u[index];
+      int uid;
+      if (known != 0) {
+        uid = known - 1;
+      } else {
+        uid = c++;
+        offs[uid] = p;
+        if (index < 0x100) {
+          o[p] = (byte) 0x80;
+          o[p + 1] = (byte) index;
+          p += 2;
+        } else if (index < 0x10000) {
+          o[p] = (byte) 0x81;
+          SHORT.set(o, p + 1, (short) index);
+          p += 3;
+        } else {
+          o[p] = (byte) 0x83;
+          INT.set(o, p + 1, index);
+          p += 5;
+        }
+        u[index] = uid + 1;
+      }
+      setRef(at, i, uid);
+    }
+    pos = p;
+    count = c;
     return id;
   }
 

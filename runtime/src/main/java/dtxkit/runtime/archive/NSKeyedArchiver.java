@@ -179,7 +179,7 @@ public final class NSKeyedArchiver {
     private int integerRef(long v) {
       int index = entries.size;
       int known = integerRefs.putIfAbsent(v, index);
-      return known >= 0 ? known : entries.add(BinaryArchiveWriter.Entries.INTEGER, v, null);
+      return known >= 0 ? known : entries.addNumber(BinaryArchiveWriter.Entries.INTEGER, v);
     }
 
     /** The entry of a real, found again by value (NaNs as one). */
@@ -187,7 +187,7 @@ public final class NSKeyedArchiver {
       int index = entries.size;
       int known = realRefs.putIfAbsent(Double.doubleToLongBits(d), index);
       return known >= 0 ? known
-          : entries.add(BinaryArchiveWriter.Entries.REAL, Double.doubleToRawLongBits(d), null);
+          : entries.addNumber(BinaryArchiveWriter.Entries.REAL, Double.doubleToRawLongBits(d));
     }
 
     /** The entry of a string, found again by value. */
@@ -200,7 +200,7 @@ public final class NSKeyedArchiver {
     private int booleanRef(boolean b) {
       int slot = b ? 1 : 0;
       if (booleanRefs[slot] < 0) {
-        booleanRefs[slot] = entries.add(BinaryArchiveWriter.Entries.BOOLEAN, slot, null);
+        booleanRefs[slot] = entries.addNumber(BinaryArchiveWriter.Entries.BOOLEAN, slot);
       }
       return booleanRefs[slot];
     }
