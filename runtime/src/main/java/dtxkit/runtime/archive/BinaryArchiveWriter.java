@@ -42,11 +42,11 @@ final class BinaryArchiveWriter {
     Object[] values;
     int size;
 
-    Entries(int expected) {
-      int n = Math.max(16, expected);
-      kinds = new byte[n];
-      numbers = new long[n];
-      values = new Object[n];
+    /** Entries in the kinds and numbers arrays of {@code scratch}, values in a new array of {@code expected}. */
+    Entries(Scratch scratch, int expected) {
+      kinds = scratch.kinds;
+      numbers = scratch.numbers;
+      values = new Object[Math.max(16, expected)];
     }
 
     /** Adds an entry of a number; its index. */
@@ -62,10 +62,9 @@ final class BinaryArchiveWriter {
     }
 
     private void grow() {
-      int n = size * 2;
+      int n = Math.max(16, size * 2);
       kinds = Arrays.copyOf(kinds, n);
       numbers = Arrays.copyOf(numbers, n);
-      values = Arrays.copyOf(values, n);
     }
 
     /** Adds an entry; its index. */
@@ -74,11 +73,46 @@ final class BinaryArchiveWriter {
       if (i == kinds.length) {
         grow();
       }
+      if (i >= values.length) {
+        values = Arrays.copyOf(values, Math.max(i + 1, values.length * 2));
+      }
       kinds[i] = kind;
       numbers[i] = number;
       values[i] = value;
       size = i + 1;
       return i;
+    }
+  }
+
+  /**
+   * The arrays of one encode that an archiver keeps for its next: the tables of integers and reals, the entries'
+   * kinds and numbers, the writer's tables per entry, its offsets and its buffer. Memory written by the previous
+   * encode is in cache where new memory would have to be zeroed first; no reference to a caller's value is kept.
+   * Used by one encode at a time; between two, the tables are empty and {@link #uids} and {@link #entryStringIds}
+   * all zeros.
+   */
+  static final class Scratch {
+    final LongIntMap integers;
+    final LongIntMap reals;
+    byte[] kinds;
+    long[] numbers;
+    int[] uids = new int[0];
+    int[] entryStringIds = new int[0];
+    int[] offsets = new int[0];
+    byte[] out = new byte[0];
+
+    Scratch(int entries, int integers, int reals) {
+      this.integers = new LongIntMap(integers);
+      this.reals = new LongIntMap(reals);
+      kinds = new byte[Math.max(16, entries)];
+      numbers = new long[kinds.length];
+    }
+
+    /** Whether it is small enough to keep (one huge archive is not kept for all the small ones after it). */
+    boolean keepable() {
+      int cap = 1 << 16;
+      return kinds.length <= cap && integers.capacity() <= cap && reals.capacity() <= cap && uids.length <= cap
+          && offsets.length <= 4 * cap && out.length <= 1 << 20;
     }
   }
 
@@ -138,7 +172,7 @@ final class BinaryArchiveWriter {
   private LongIntMap ints;
   private LongIntMap reals;
   /** For each entry index: the plist object of its UID plus one, 0 when none yet. */
-  private final int[] uids;
+  private int[] uids;
   private final int[] bools = {-1, -1};
 
   private final Entries entries;
@@ -153,7 +187,7 @@ final class BinaryArchiveWriter {
   /** The archiver's string entries: string → its {@code $objects} index (the first one with that value). */
   private final StringIntMap entryStrings;
   /** For the entry strings of {@link #entryStrings}: the plist object written for it plus one, 0 when none yet. */
-  private final int[] entryStringIds;
+  private int[] entryStringIds;
 
   /** The width of an object reference: 1, 2 or 4 bytes, from the object count (guessed, checked at the end). */
   private final int refSize;
@@ -165,19 +199,33 @@ final class BinaryArchiveWriter {
   private int count;
 
   private BinaryArchiveWriter(Entries entries, StringIntMap entryStrings, boolean inlineNumbers, int refSize,
-      int expectedObjects, int expectedBytes) {
+      int expectedObjects, int expectedBytes, Scratch scratch) {
     this.entries = entries;
     this.entryStrings = entryStrings;
-    this.entryStringIds = new int[entries.size];
-    this.uids = new int[entries.size];
+    int n = entries.size;
+    this.entryStringIds = scratch.entryStringIds.length >= n ? scratch.entryStringIds : new int[n];
+    this.uids = scratch.uids.length >= n ? scratch.uids : new int[n];
     this.inlineNumbers = inlineNumbers;
     if (inlineNumbers) {
       ints = new LongIntMap(16);
       reals = new LongIntMap(16);
     }
     this.refSize = refSize;
-    this.offsets = new int[Math.max(64, expectedObjects + 16)];
-    this.out = new byte[Math.max(256, expectedBytes)];
+    int objects = Math.max(64, expectedObjects + 16);
+    this.offsets = scratch.offsets.length >= objects ? scratch.offsets : new int[objects];
+    int bytes = Math.max(256, expectedBytes);
+    this.out = scratch.out.length >= bytes ? scratch.out : new byte[bytes];
+  }
+
+  /** Gives the arrays back to {@code scratch}, the tables per entry zeroed again. */
+  private void release(Scratch scratch) {
+    int n = entries.size;
+    Arrays.fill(uids, 0, n, 0);
+    Arrays.fill(entryStringIds, 0, n, 0);
+    scratch.uids = uids;
+    scratch.entryStringIds = entryStringIds;
+    scratch.offsets = offsets;
+    scratch.out = out;
   }
 
   /**
@@ -192,20 +240,26 @@ final class BinaryArchiveWriter {
    * @param expectedObjects the number of plist objects expected (a guess: the width of references is chosen from it,
    *     and the archive written again with the right width when the guess was on the wrong side of 256 or 65,536)
    * @param expectedBytes the archive's expected length (a guess: the buffer's first size)
+   * @param scratch arrays to write with, given back (grown if need be) when the archive is written
    */
   static byte[] write(String[] topKeys, int[] topRefs, Entries entries, StringIntMap entryStrings,
-      boolean inlineNumbers, int expectedObjects, int expectedBytes) {
+      boolean inlineNumbers, int expectedObjects, int expectedBytes, Scratch scratch) {
     int guess = refSizeFor(expectedObjects);
-    BinaryArchiveWriter w =
-        new BinaryArchiveWriter(entries, entryStrings, inlineNumbers, guess, expectedObjects, expectedBytes);
+    BinaryArchiveWriter w = new BinaryArchiveWriter(
+        entries, entryStrings, inlineNumbers, guess, expectedObjects, expectedBytes, scratch);
     w.writeRoot(topKeys, topRefs);
     int exact = refSizeFor(w.count);
     if (exact != guess) {
       // The references were written too narrow or too wide: again, knowing the count (same numbering, same order).
-      w = new BinaryArchiveWriter(entries, entryStrings, inlineNumbers, exact, w.count, w.pos);
+      int count = w.count;
+      int bytes = w.pos;
+      w.release(scratch);
+      w = new BinaryArchiveWriter(entries, entryStrings, inlineNumbers, exact, count, bytes, scratch);
       w.writeRoot(topKeys, topRefs);
     }
-    return w.finish();
+    byte[] archive = w.finish();
+    w.release(scratch);
+    return archive;
   }
 
   /** The number of plist objects of an archive this class wrote (read from its trailer). */
@@ -609,7 +663,7 @@ final class BinaryArchiveWriter {
     LONG.set(o, p + 8, 0L);
     LONG.set(o, p + 16, (long) tableOffset);
     pos = p + 24;
-    return pos == out.length ? out : Arrays.copyOf(out, pos);
+    return Arrays.copyOf(out, pos);
   }
 
   private int newInt(long v) {

@@ -3,18 +3,20 @@ package dtxkit.runtime.archive;
 /**
  * An open-addressing map from {@code long} to non-negative {@code int}, for the archive writers' value de-duplication
  * (numbers by value, doubles by bits): no boxing, and keys are mixed before use, so that numbers such as doubles whose
- * low bits are all zero do not pile into a few buckets as they do in a {@code HashMap<Long, Integer>}. Values are
- * stored plus one, so that a fresh (zeroed) table needs no filling.
+ * low bits are all zero do not pile into a few buckets as they do in a {@code HashMap<Long, Integer>}. A slot is in use
+ * when it carries the map's current generation, so that {@link #clear} is one increment, not a pass over the table
+ * (an archiver keeps its maps from one encode to the next).
  */
 final class LongIntMap {
   /**
-   * Key and value (plus one; 0 = empty) of slot {@code i} at {@code 2i} and {@code 2i + 1}: a probe reads one cache
-   * line, not one in an array of keys and another in an array of values.
+   * Slot {@code i}: its key at {@code 2i}; at {@code 2i + 1} the generation that wrote it (high half; 0 in a new
+   * table, never current) and its value (low half). A probe reads one cache line.
    */
   private long[] table;
   private int size;
   private int mask;
   private int shift;
+  private int generation = 1;
 
   LongIntMap(int expected) {
     int capacity = capacityFor(expected);
@@ -47,16 +49,31 @@ final class LongIntMap {
     return size;
   }
 
+  /** The number of slots. */
+  int capacity() {
+    return mask + 1;
+  }
+
+  /** Removes every key (the table keeps its size). */
+  void clear() {
+    size = 0;
+    if (++generation == Integer.MAX_VALUE) {
+      java.util.Arrays.fill(table, 0L);
+      generation = 1;
+    }
+  }
+
   /** The value of {@code key}, or -1. */
   int get(long key) {
     long[] t = table;
+    int g = generation;
     for (int i = slot(key, shift); ; i = (i + 1) & mask) {
       long v = t[2 * i + 1];
-      if (v == 0) {
+      if ((int) (v >>> 32) != g) {
         return -1;
       }
       if (t[2 * i] == key) {
-        return (int) v - 1;
+        return (int) v;
       }
     }
   }
@@ -67,16 +84,17 @@ final class LongIntMap {
       grow();
     }
     long[] t = table;
+    int g = generation;
     for (int i = slot(key, shift); ; i = (i + 1) & mask) {
       long v = t[2 * i + 1];
-      if (v == 0) {
+      if ((int) (v >>> 32) != g) {
         t[2 * i] = key;
-        t[2 * i + 1] = value + 1L;
+        t[2 * i + 1] = (long) g << 32 | value;
         size++;
         return -1;
       }
       if (t[2 * i] == key) {
-        return (int) v - 1;
+        return (int) v;
       }
     }
   }
@@ -87,15 +105,16 @@ final class LongIntMap {
       grow();
     }
     long[] t = table;
+    int g = generation;
     for (int i = slot(key, shift); ; i = (i + 1) & mask) {
-      if (t[2 * i + 1] == 0) {
+      if ((int) (t[2 * i + 1] >>> 32) != g) {
         t[2 * i] = key;
-        t[2 * i + 1] = value + 1L;
+        t[2 * i + 1] = (long) g << 32 | value;
         size++;
         return;
       }
       if (t[2 * i] == key) {
-        t[2 * i + 1] = value + 1L;
+        t[2 * i + 1] = (long) g << 32 | value;
         return;
       }
     }
@@ -106,10 +125,11 @@ final class LongIntMap {
     table = new long[old.length * 2];
     mask = (mask << 1) | 1;
     shift--;
+    int g = generation;
     for (int j = 0; j < old.length; j += 2) {
-      if (old[j + 1] != 0) {
+      if ((int) (old[j + 1] >>> 32) == g) {
         for (int i = slot(old[j], shift); ; i = (i + 1) & mask) {
-          if (table[2 * i + 1] == 0) {
+          if ((int) (table[2 * i + 1] >>> 32) != g) {
             table[2 * i] = old[j];
             table[2 * i + 1] = old[j + 1];
             break;

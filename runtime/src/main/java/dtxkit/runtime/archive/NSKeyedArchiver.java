@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Encodes Java values as NSKeyedArchiver archives (binary plist, {@code $archiver} NSKeyedArchiver, {@code $version}
@@ -43,6 +44,12 @@ public final class NSKeyedArchiver {
    * objects and length, scaled by the number of entries for the next guess.
    */
   private record Sizes(int entries, int integers, int reals, int strings, int objects, int plistObjects, int bytes) {}
+
+  /**
+   * The arrays of the last encode, for the next one (taken by one encode at a time; an encode that finds none makes
+   * its own). Like {@link #sizes}, it changes allocation, never the bytes written.
+   */
+  private final AtomicReference<BinaryArchiveWriter.Scratch> kept = new AtomicReference<>();
 
   private NSKeyedArchiver(Builder b) {
     this.registry = b.registry.copy();
@@ -129,6 +136,7 @@ public final class NSKeyedArchiver {
    */
   private final class Encoding {
     final BinaryArchiveWriter.Entries entries;
+    final BinaryArchiveWriter.Scratch scratch;
     private final IdentityIntMap identityRefs;
     final StringIntMap stringRefs;
     private final LongIntMap integerRefs;
@@ -142,11 +150,13 @@ public final class NSKeyedArchiver {
 
     Encoding() {
       Sizes hint = sizes;
-      entries = new BinaryArchiveWriter.Entries(hint.entries());
+      BinaryArchiveWriter.Scratch s = kept.getAndSet(null);
+      scratch = s != null ? s : new BinaryArchiveWriter.Scratch(hint.entries(), hint.integers(), hint.reals());
+      entries = new BinaryArchiveWriter.Entries(scratch, hint.entries());
       identityRefs = new IdentityIntMap(hint.objects());
       stringRefs = new StringIntMap(hint.strings());
-      integerRefs = new LongIntMap(hint.integers());
-      realRefs = new LongIntMap(hint.reals());
+      integerRefs = scratch.integers;
+      realRefs = scratch.reals;
       entries.add(BinaryArchiveWriter.Entries.STRING, 0, "$null");
     }
 
@@ -159,8 +169,15 @@ public final class NSKeyedArchiver {
           : (long) n * hint.plistObjects() / hint.entries() + 16;
       long bytes = hint.bytes() == 0 ? n * 24L + 128 : (long) n * hint.bytes() / hint.entries() + 128;
       byte[] archive = BinaryArchiveWriter.write(topKeys, topRefs, entries, stringRefs, inlineNumbers,
-          (int) Math.min(1 << 24, plistObjects), (int) Math.min(1 << 24, bytes));
+          (int) Math.min(1 << 24, plistObjects), (int) Math.min(1 << 24, bytes), scratch);
       remember(archive);
+      scratch.kinds = entries.kinds;
+      scratch.numbers = entries.numbers;
+      integerRefs.clear();
+      realRefs.clear();
+      if (scratch.keepable()) {
+        kept.set(scratch);
+      }
       return archive;
     }
 

@@ -28,6 +28,31 @@ class ArchiveValueMapsTest {
     assertEquals(-1, map.get(-7));
   }
 
+  /** Cleared (as an archiver clears its tables between encodes) and filled again, it holds only the new keys. */
+  @Test
+  void aClearedLongIntMapAgreesWithANewHashMap() {
+    Random random = new Random(15);
+    LongIntMap map = new LongIntMap(0);
+    for (int round = 0; round < 50; round++) {
+      map.clear();
+      Map<Long, Integer> expected = new HashMap<>();
+      int n = random.nextInt(round % 10 == 0 ? 5_000 : 200);
+      for (int i = 0; i < n; i++) {
+        long key = random.nextInt(1_000);
+        Integer before = expected.putIfAbsent(key, i);
+        assertEquals(before == null ? -1 : before, map.putIfAbsent(key, i), "round " + round + " key " + key);
+        if (i % 7 == 0) {
+          map.put(key, i);
+          expected.put(key, i);
+        }
+      }
+      assertEquals(expected.size(), map.size(), "round " + round);
+      for (long key = 0; key < 1_000; key++) {
+        assertEquals(expected.getOrDefault(key, -1), map.get(key), "round " + round + " key " + key);
+      }
+    }
+  }
+
   @Test
   void stringIntMapAgreesWithHashMap() {
     Random random = new Random(14);

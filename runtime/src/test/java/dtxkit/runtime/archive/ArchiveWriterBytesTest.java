@@ -37,7 +37,7 @@ class ArchiveWriterBytesTest {
     for (int guess : new int[] {0, 255, 256, 65_535, 65_536}) {
       assertArrayEquals(ours, WRITER.encodeGeneral(value,
           (keys, refs, objects, strings, inline) -> BinaryArchiveWriter.write(keys, refs, objects, strings, inline,
-              guess, guess)), () -> what + ", guessing " + guess);
+              guess, guess, new BinaryArchiveWriter.Scratch(0, 0, 0))), () -> what + ", guessing " + guess);
     }
   }
 
@@ -116,6 +116,47 @@ class ArchiveWriterBytesTest {
     GenericArchivedObject g = new GenericArchivedObject(List.of("MYThing", "NSObject"), fields, inline);
     assertSameBytes(g, "generic object");
     assertSameBytes(List.of(g, g, List.of(g, 100000, "MYThing", "$classes", "f3")), "shared generic object");
+  }
+
+  /**
+   * An archiver keeps one encode's arrays for the next, taken by one encode at a time: encodes on several threads at
+   * once through one archiver write the bytes each writes alone.
+   */
+  @Test
+  void encodesOnSeveralThreadsThroughOneArchiverWriteTheSameBytes() throws Exception {
+    NSKeyedArchiver shared = NSKeyedArchiver.builder().build();
+    List<Object> values = new ArrayList<>();
+    for (int n : new int[] {3, 50, 300, 2_000}) {
+      List<Object> list = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        list.add(i % 4 == 0 ? (Object) ("t" + i) : i % 4 == 1 ? (Object) (i * 0.75) : i % 4 == 2 ? (Object) (long) i
+            : Map.of("k", i));
+      }
+      values.add(list);
+    }
+    List<byte[]> expected = new ArrayList<>();
+    for (Object v : values) {
+      expected.add(NSKeyedArchiver.builder().build().encodeGeneral(v));
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int first = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 200; i++) {
+            int k = (first + i) % values.size();
+            assertArrayEquals(expected.get(k), shared.encodeGeneral(values.get(k)), "value " + k);
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
