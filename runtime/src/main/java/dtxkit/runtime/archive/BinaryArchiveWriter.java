@@ -110,7 +110,8 @@ final class BinaryArchiveWriter {
 
     /** Whether it is small enough to keep (one huge archive is not kept for all the small ones after it). */
     boolean keepable() {
-      int cap = 1 << 16;
+      // At most about 3 MiB in all (a sysmontap-sized sample keeps about 250 KB).
+      int cap = 1 << 15;
       return kinds.length <= cap && integers.capacity() <= cap && reals.capacity() <= cap && uids.length <= cap
           && offsets.length <= 4 * cap && out.length <= 1 << 20;
     }
