@@ -186,7 +186,9 @@ final class SingleValueArchives {
   /**
    * Whether {@code latin1}, {@code s.getBytes(ISO_8859_1)}, is {@code s} byte for char: every byte below 0x80, and
    * every {@code '?'} a {@code '?'} of {@code s} (the encoder's replacement for a char it cannot map, one of 0x100 or
-   * above). Eight bytes at a time; only words that hold a {@code '?'} are compared char by char.
+   * above). Eight bytes at a time and without a branch per word: per block of 4 KiB the words are OR-ed together and
+   * so are their "has a '?' byte" bits; only a block that has a '?' is compared char by char. (A branch per word made
+   * this check cost as much as the copy.)
    */
   static boolean asciiAsIs(byte[] latin1, String s) {
     int n = latin1.length;
@@ -194,23 +196,30 @@ final class SingleValueArchives {
       return false;
     }
     int i = 0;
-    for (; i <= n - 8; i += 8) {
-      long w = (long) LONGS.get(latin1, i);
-      if ((w & HIGHS) != 0) {
+    while (i < n) {
+      int start = i;
+      int blockEnd = Math.min(n, i + 4096);
+      long acc = 0;
+      long questions = 0;
+      for (; i <= blockEnd - 8; i += 8) {
+        long w = (long) LONGS.get(latin1, i);
+        acc |= w;
+        long q = w ^ QUESTION_MARKS;
+        questions |= (q - ONES) & ~q;
+      }
+      for (; i < blockEnd; i++) {
+        acc |= latin1[i];
+        questions |= latin1[i] == '?' ? HIGHS : 0;
+      }
+      if ((acc & HIGHS) != 0) {
         return false;
       }
-      long q = w ^ QUESTION_MARKS;
-      if (((q - ONES) & ~q & HIGHS) != 0) {
-        for (int j = i; j < i + 8; j++) {
+      if ((questions & HIGHS) != 0) {
+        for (int j = start; j < blockEnd; j++) {
           if (latin1[j] == '?' && s.charAt(j) != '?') {
             return false;
           }
         }
-      }
-    }
-    for (; i < n; i++) {
-      if (latin1[i] < 0 || latin1[i] == '?' && s.charAt(i) != '?') {
-        return false;
       }
     }
     return true;
