@@ -713,11 +713,12 @@ final class BinaryUnarchiving {
       if (n != m) {
         throw error("NS.objects", "count " + m + " differs from NS.keys count " + n);
       }
+      DataKeys data = new DataKeys();
       for (int k = 0; k < n; k++) {
         int before = map.size();
         map.put(keys[k], values[k]);
-        if (map.size() == before) {
-          throw error("NS.keys[" + k + "]", "duplicate key " + keys[k]);
+        if (map.size() == before || !data.add(keys[k])) {
+          throw error("NS.keys[" + k + "]", "duplicate key " + ArchiveValues.toString(keys[k], 200));
         }
       }
       return map;
