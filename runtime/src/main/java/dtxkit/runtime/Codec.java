@@ -117,7 +117,7 @@ final class Codec {
    * @throws IllegalArgumentException when the value cannot be archived
    */
   static ByteBuf archive(Object value) {
-    return Unpooled.wrappedBuffer(NSKeyedArchiver.archive(value));
+    return NSKeyedArchiver.archiveBuffer(value);
   }
 
   /**

@@ -192,8 +192,21 @@ public final class ArchiveValues {
    * by its own methods. Walks with an explicit stack, so any depth is fine.
    */
   public static boolean containsItself(Object value) {
+    return containsItselfOrReaches(value, null, 0);
+  }
+
+  /**
+   * {@link #containsItself}, or whether {@code value} is or leads to one of {@code targets[0..count)} (by identity):
+   * what a reader asks of a value it is about to use as a dictionary key or set element, with the containers it is
+   * still filling as the targets (they lie on the path to that key, so reaching one closes a cycle once they are
+   * filled, though the value does not contain itself yet).
+   */
+  static boolean containsItselfOrReaches(Object value, Object[] targets, int count) {
     if (!isWalkable(value)) {
       return false;
+    }
+    if (isAny(value, targets, count)) {
+      return true;
     }
     // Depth-first; a container still on the path (grey) that is reached again closes a cycle.
     Map<Object, Boolean> grey = new IdentityHashMap<>();
@@ -216,12 +229,21 @@ public final class ArchiveValues {
       if (!isWalkable(child) || done.containsKey(child)) {
         continue;
       }
-      if (grey.containsKey(child)) {
+      if (grey.containsKey(child) || isAny(child, targets, count)) {
         return true;
       }
       grey.put(child, Boolean.TRUE);
       owners.push(child);
       pending.push(children(child));
+    }
+    return false;
+  }
+
+  private static boolean isAny(Object value, Object[] targets, int count) {
+    for (int i = 0; i < count; i++) {
+      if (targets[i] == value) {
+        return true;
+      }
     }
     return false;
   }

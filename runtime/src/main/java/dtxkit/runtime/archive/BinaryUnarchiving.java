@@ -3,6 +3,7 @@ package dtxkit.runtime.archive;
 import dtxkit.runtime.DtxLimitExceededException;
 import dtxkit.runtime.DtxProtocolException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -125,6 +126,21 @@ final class BinaryUnarchiving {
           "$objects", "nests deeper than this thread's stack allows (maxDepth " + limits.maxDepth() + ")", e);
     }
     return Collections.unmodifiableMap(result);
+  }
+
+  /**
+   * The objects published and still being filled, outermost first: the path from the root to what is being decoded
+   * (objects finish in the reverse order of their publishing). A dictionary key or set element that leads to one of
+   * them would contain itself once they are filled.
+   */
+  private Object[] unfinished = new Object[16];
+  private int unfinishedCount;
+
+  private void pushUnfinished(Object instance) {
+    if (unfinishedCount == unfinished.length) {
+      unfinished = Arrays.copyOf(unfinished, unfinishedCount * 2);
+    }
+    unfinished[unfinishedCount++] = instance;
   }
 
   /**
@@ -269,9 +285,11 @@ final class BinaryUnarchiving {
   private Object resolve(long index, Reader owner, String key, int element, int depth, boolean asKey)
       throws DtxProtocolException {
     Object value = object(index, owner, key, element, depth + 1, asKey);
-    if (asKey && !(value instanceof String || value instanceof Number) && ArchiveValues.containsItself(value)) {
+    if (asKey && !(value instanceof String || value instanceof Number)
+        && ArchiveValues.containsItselfOrReaches(value, unfinished, unfinishedCount)) {
       throw new ArchiveFormatException(where(owner, key, element), "cycle: $objects[" + index
-          + "] contains itself, so it cannot be a set element or dictionary key", null);
+          + "] contains itself or an object it is being decoded into, so it cannot be a set element or dictionary key",
+          null);
     }
     return value;
   }
@@ -309,7 +327,9 @@ final class BinaryUnarchiving {
     Object value;
     if (plist.type(offset) == BinaryPlist.DICT && uidIndex(offset) < 0) {
       state[i] = IN_PROGRESS;
+      int mark = unfinishedCount;
       value = decodeInstance(i, offset, depth);
+      unfinishedCount = mark;
     } else {
       entryName.index = i;
       value = plainValue(offset, entryName);
@@ -656,6 +676,7 @@ final class BinaryUnarchiving {
     public void publish(Object instance) {
       decoded[index] = instance;
       state[index] = PUBLISHED;
+      pushUnfinished(instance);
     }
 
     /** What {@link BuiltInCodecs.ArrayCodec#decode} makes of this object. */
@@ -692,11 +713,12 @@ final class BinaryUnarchiving {
       if (n != m) {
         throw error("NS.objects", "count " + m + " differs from NS.keys count " + n);
       }
+      DataKeys data = new DataKeys();
       for (int k = 0; k < n; k++) {
         int before = map.size();
         map.put(keys[k], values[k]);
-        if (map.size() == before) {
-          throw error("NS.keys[" + k + "]", "duplicate key " + keys[k]);
+        if (map.size() == before || !data.add(keys[k])) {
+          throw error("NS.keys[" + k + "]", "duplicate key " + ArchiveValues.toString(keys[k], 200));
         }
       }
       return map;

@@ -174,9 +174,10 @@ final class BuiltInCodecs {
       if (keys.size() != values.size()) {
         throw in.error("NS.objects", "count " + values.size() + " differs from NS.keys count " + keys.size());
       }
+      DataKeys data = new DataKeys();
       for (int i = 0; i < keys.size(); i++) {
-        if (map.containsKey(keys.get(i))) {
-          throw in.error("NS.keys[" + i + "]", "duplicate key " + keys.get(i));
+        if (map.containsKey(keys.get(i)) || !data.add(keys.get(i))) {
+          throw in.error("NS.keys[" + i + "]", "duplicate key " + ArchiveValues.toString(keys.get(i), 200));
         }
         map.put(keys.get(i), values.get(i));
       }
@@ -198,7 +199,15 @@ final class BuiltInCodecs {
 
     @Override
     public Object decode(ArchiveReader in) throws DtxProtocolException {
-      return new LinkedHashSet<>(in.decodeReferences("NS.objects", true));
+      // Equal elements merge, the first kept, byte arrays by content as other elements by equals.
+      Set<Object> set = new LinkedHashSet<>();
+      DataKeys data = new DataKeys();
+      for (Object e : in.decodeReferences("NS.objects", true)) {
+        if (data.add(e)) {
+          set.add(e);
+        }
+      }
+      return set;
     }
   }
 

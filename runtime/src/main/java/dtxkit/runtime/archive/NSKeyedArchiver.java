@@ -73,6 +73,18 @@ public final class NSKeyedArchiver {
   }
 
   /**
+   * {@link #archive(Object)} as a buffer, the same bytes: for a long ASCII string (a trace code table, a log) a
+   * buffer of three parts, the string's bytes copied once and not again into one array.
+   *
+   * @return a binary plist in an unpooled heap buffer (one or more components)
+   * @throws IllegalArgumentException as {@link #archive(Object)}
+   */
+  public static io.netty.buffer.ByteBuf archiveBuffer(Object root) {
+    io.netty.buffer.ByteBuf single = SingleValueArchives.encodeBuffer(root);
+    return single != null ? single : io.netty.buffer.Unpooled.wrappedBuffer(DEFAULT.encodeGeneral(root));
+  }
+
+  /**
    * Archives {@code root} with this archiver's classes and options.
    *
    * @return a binary plist

@@ -399,6 +399,10 @@ public final class NSKeyedUnarchiver {
       this.state = new byte[objects.length];
     }
 
+    /** The objects published and still being filled (see {@code BinaryUnarchiving.unfinished}). */
+    private Object[] unfinished = new Object[16];
+    private int unfinishedCount;
+
     /** Decodes the object {@code ref} refers to; {@code where} names the reference for error messages. */
     Object follow(NSObject ref, String where, int depth, boolean asKey) throws DtxProtocolException {
       long index = uidIndex(ref);
@@ -406,10 +410,13 @@ public final class NSKeyedUnarchiver {
         throw ArchiveFormatException.wrongValue(where, "a UID", describe(ref));
       }
       Object value = object(index, where, depth + 1, asKey);
-      // As the binary reader does (BinaryUnarchiving.resolve): a value that contains itself has no hash to be a key.
-      if (asKey && !(value instanceof String || value instanceof Number) && ArchiveValues.containsItself(value)) {
+      // As the binary reader does (BinaryUnarchiving.resolve): a value that contains itself, or an object still being
+      // filled (it lies on the path to this key, so it would contain the key), has no hash to be a key.
+      if (asKey && !(value instanceof String || value instanceof Number)
+          && ArchiveValues.containsItselfOrReaches(value, unfinished, unfinishedCount)) {
         throw new ArchiveFormatException(where, "cycle: $objects[" + index
-            + "] contains itself, so it cannot be a set element or dictionary key", null);
+            + "] contains itself or an object it is being decoded into, so it cannot be a set element or dictionary"
+            + " key", null);
       }
       return value;
     }
@@ -446,7 +453,9 @@ public final class NSKeyedUnarchiver {
       Object value;
       if (o instanceof NSDictionary d && uidIndex(d) < 0) {
         state[i] = IN_PROGRESS;
+        int mark = unfinishedCount;
         value = decodeInstance(i, d, depth);
+        unfinishedCount = mark;
       } else {
         value = plainValue(o);
         if (value == null) {
@@ -586,6 +595,10 @@ public final class NSKeyedUnarchiver {
       public void publish(Object instance) {
         decoded[index] = instance;
         state[index] = PUBLISHED;
+        if (unfinishedCount == unfinished.length) {
+          unfinished = java.util.Arrays.copyOf(unfinished, unfinishedCount * 2);
+        }
+        unfinished[unfinishedCount++] = instance;
       }
     }
   }

@@ -148,6 +148,84 @@ final class SingleValueArchives {
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+  /** Strings of at least this many chars are archived into a buffer of three parts ({@link #encodeBuffer}). */
+  static final int BUFFER_THRESHOLD = 16 * 1024;
+
+  /**
+   * The archive of {@code value} as {@link #encode} writes it, but for a long ASCII string in three parts: the bytes
+   * before the string, the string's own bytes ({@code String.getBytes(ISO_8859_1)}: one copy, a plain array copy for
+   * a Latin-1 string) and the offset table and trailer, so that the string is copied once instead of three times
+   * (into the archive, and twice more to check it). Null when {@link #encode} would return null.
+   */
+  static io.netty.buffer.ByteBuf encodeBuffer(Object value) {
+    if (value instanceof String s && s.length() >= BUFFER_THRESHOLD) {
+      byte[] body = s.getBytes(StandardCharsets.ISO_8859_1);
+      if (asciiAsIs(body, s)) {
+        int n = body.length;
+        byte[] header = countHeader(0x5, n);
+        long tableOffset = (long) PREFIX.length + header.length + n;
+        int offsetSize = offsetSize(tableOffset);
+        if (tableOffset + (long) OBJECT_COUNT * offsetSize + TRAILER <= Integer.MAX_VALUE - 8) {
+          byte[] head = new byte[PREFIX.length + header.length];
+          System.arraycopy(PREFIX, 0, head, 0, PREFIX.length);
+          System.arraycopy(header, 0, head, PREFIX.length, header.length);
+          byte[] tail = new byte[OBJECT_COUNT * offsetSize + TRAILER];
+          writeTail(tail, 0, (int) tableOffset, offsetSize);
+          return io.netty.buffer.Unpooled.wrappedBuffer(head, body, tail);
+        }
+      }
+    }
+    byte[] archive = encode(value);
+    return archive == null ? null : io.netty.buffer.Unpooled.wrappedBuffer(archive);
+  }
+
+  private static final long ONES = 0x0101_0101_0101_0101L;
+  private static final long HIGHS = 0x8080_8080_8080_8080L;
+  private static final long QUESTION_MARKS = 0x3F3F_3F3F_3F3F_3F3FL;
+
+  /**
+   * Whether {@code latin1}, {@code s.getBytes(ISO_8859_1)}, is {@code s} byte for char: every byte below 0x80, and
+   * every {@code '?'} a {@code '?'} of {@code s} (the encoder's replacement for a char it cannot map, one of 0x100 or
+   * above). Eight bytes at a time and without a branch per word: per block of 4 KiB the words are OR-ed together and
+   * so are their "has a '?' byte" bits; only a block that has a '?' is compared char by char. (A branch per word made
+   * this check cost as much as the copy.)
+   */
+  static boolean asciiAsIs(byte[] latin1, String s) {
+    int n = latin1.length;
+    if (n != s.length()) {
+      return false;
+    }
+    int i = 0;
+    while (i < n) {
+      int start = i;
+      int blockEnd = Math.min(n, i + 4096);
+      long acc = 0;
+      long questions = 0;
+      for (; i <= blockEnd - 8; i += 8) {
+        long w = (long) LONGS.get(latin1, i);
+        acc |= w;
+        long q = w ^ QUESTION_MARKS;
+        questions |= (q - ONES) & ~q;
+      }
+      for (; i < blockEnd; i++) {
+        acc |= latin1[i];
+        questions |= latin1[i] == '?' ? HIGHS : 0;
+      }
+      if ((acc & HIGHS) != 0) {
+        return false;
+      }
+      if ((questions & HIGHS) != 0) {
+        for (int j = start; j < blockEnd; j++) {
+          if (latin1[j] == '?' && s.charAt(j) != '?') {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+
   /**
    * Whether every byte of {@code data[from..to)} is below 0x80, read eight at a time. (Not {@code new String(...,
    * US_ASCII)}: the JDK's check there is vectorised only where the JIT inlines it, and a JFR profile of the trace
@@ -213,17 +291,7 @@ final class SingleValueArchives {
 
   @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, as wanted
   private static byte[] archive(int type, int count, byte[] body, String ascii, int from, int length) {
-    byte[] header;
-    if (count < 15) {
-      header = new byte[] {(byte) (type << 4 | count)};
-    } else if (count < 0x100) {
-      header = new byte[] {(byte) (type << 4 | 0xF), 0x10, (byte) count};
-    } else if (count < 0x10000) {
-      header = new byte[] {(byte) (type << 4 | 0xF), 0x11, (byte) (count >>> 8), (byte) count};
-    } else {
-      header = new byte[] {(byte) (type << 4 | 0xF), 0x12, (byte) (count >>> 24), (byte) (count >>> 16),
-          (byte) (count >>> 8), (byte) count};
-    }
+    byte[] header = countHeader(type, count);
     long valueLength = (long) header.length + length;
     long tableOffset = PREFIX.length + valueLength;
     int offsetSize = offsetSize(tableOffset);
@@ -241,6 +309,19 @@ final class SingleValueArchives {
     }
     writeTail(out, (int) tableOffset, offsetSize);
     return out;
+  }
+
+  /** The marker and count of an object of {@code type} with {@code count} elements, as dd-plist writes them. */
+  private static byte[] countHeader(int type, int count) {
+    if (count < 15) {
+      return new byte[] {(byte) (type << 4 | count)};
+    } else if (count < 0x100) {
+      return new byte[] {(byte) (type << 4 | 0xF), 0x10, (byte) count};
+    } else if (count < 0x10000) {
+      return new byte[] {(byte) (type << 4 | 0xF), 0x11, (byte) (count >>> 8), (byte) count};
+    }
+    return new byte[] {(byte) (type << 4 | 0xF), 0x12, (byte) (count >>> 24), (byte) (count >>> 16),
+        (byte) (count >>> 8), (byte) count};
   }
 
   private static byte[] finish(byte[] object, int from, int length) {

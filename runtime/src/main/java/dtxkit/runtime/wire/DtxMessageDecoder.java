@@ -310,8 +310,9 @@ public final class DtxMessageDecoder implements AutoCloseable {
     }
     partials.remove(Key.of(h));
     bufferedBytes -= partial.received;
-    budget.release(partial.received);
-    reserved -= partial.received;
+    // In array mode each fragment's reservation was given back as its bytes were copied (the array's covers them).
+    budget.release(partial.received - partial.copiedIntoArray);
+    reserved -= partial.received - partial.copiedIntoArray;
     if (partial.payloadArray != null) {
       // Reassembled into the payload's own array (a large message): no composite to assemble.
       ByteBuf head = partial.head;
@@ -528,9 +529,11 @@ public final class DtxMessageDecoder implements AutoCloseable {
   /** A multi-fragment message being reassembled. */
   /**
    * Messages of at least this many bytes, in several fragments, are reassembled into their payload's own array (see
-   * {@link Partial#startArray}).
+   * {@link Partial#startArray}): 64 KiB, about every message long enough to be fragmented (Apple's fragments carry
+   * 64 KiB bodies), so that a 350 KB reply is copied once, as its fragments arrive, instead of once more after the
+   * last one.
    */
-  static final long ARRAY_REASSEMBLY_BYTES = 1 << 20;
+  static final long ARRAY_REASSEMBLY_BYTES = 64 * 1024;
 
   private final class Partial {
     final DtxFragmentHeader first;
@@ -556,8 +559,20 @@ public final class DtxMessageDecoder implements AutoCloseable {
     byte[] payloadArray;
     int filled;
     DtxPayloadHeader payloadHeader;
-    /** Bytes reserved in the budget for {@link #payloadArray}, beyond the fragments' own reservations. */
+    /** Bytes reserved in the budget for {@link #payloadArray}. */
     long arrayReserved;
+    /**
+     * Bytes of fragments copied into {@link #payloadArray}, whose own reservations were given back then: the array's
+     * covers them, so a message in array mode is counted once, not twice.
+     */
+    long copiedIntoArray;
+
+    /** Gives back the reservation of {@code n} fragment bytes just copied into the array. */
+    private void copied(int n) {
+      budget.release(n);
+      reserved -= n;
+      copiedIntoArray += n;
+    }
 
     /** Adds a body fragment; {@code body} is taken over. */
     void add(ByteBuf body, DtxFragmentInfo info, long bodyOffset) {
@@ -566,10 +581,13 @@ public final class DtxMessageDecoder implements AutoCloseable {
         body.readBytes(payloadArray, filled, n);
         body.release();
         filled += n;
+        copied(n);
       } else {
         if (parts == null) {
           firstBodyOffset = bodyOffset;
           if (declared >= ARRAY_REASSEMBLY_BYTES && startArray(body)) {
+            // The payload header and aux went into the head, which keeps their reservation until the end.
+            copied(filled);
             received += n;
             fragments.add(info);
             nextIndex++;

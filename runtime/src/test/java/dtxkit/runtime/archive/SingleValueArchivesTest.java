@@ -55,7 +55,7 @@ class SingleValueArchivesTest {
     // Long strings (checked for ASCII by copying low bytes) that are ASCII but for one char: one whose low byte is
     // ASCII (U+0141, U+0100), one that is Latin-1 but not ASCII, U+FFFD (what a non-ASCII byte decodes to as
     // US-ASCII), at the start, in the middle and at the end.
-    for (int n : new int[] {256, 300, 70_000}) {
+    for (int n : new int[] {256, 300, SingleValueArchives.BUFFER_THRESHOLD, 70_000}) {
       for (char odd : new char[] {'\u0080', '\u00e9', '\u00ff', '\u0100', '\u0141', '\u7f41', '\ufffd'}) {
         for (int at : new int[] {0, n / 2, n - 1}) {
           char[] chars = "q?".repeat(n / 2).toCharArray();
@@ -97,6 +97,31 @@ class SingleValueArchivesTest {
       assertNotNull(fast, () -> "fast path declined " + describe(value));
       assertArrayEquals(GENERAL.encodeGeneral(value), fast, () -> "archive of " + describe(value));
       assertArrayEquals(fast, NSKeyedArchiver.archive(value), () -> "NSKeyedArchiver.archive of " + describe(value));
+      assertArrayEquals(fast, bytes(NSKeyedArchiver.archiveBuffer(value)),
+          () -> "NSKeyedArchiver.archiveBuffer of " + describe(value));
+    }
+  }
+
+  @Test
+  void theBufferOfALongStringHoldsTheSameBytesAsTheArchiveAndTheSameForWhatTheFastPathDeclines() {
+    List<Object> values = new ArrayList<>(List.of("a".repeat(SingleValueArchives.BUFFER_THRESHOLD - 1),
+        "?".repeat(SingleValueArchives.BUFFER_THRESHOLD), "?".repeat(70_000) + "\u0141",
+        "?".repeat(300) + "\ud800", "\udc00" + "a".repeat(20_000), "a".repeat(20_000) + "\ud83d\ude00",
+        List.of("a".repeat(20_000)), Map.of("k", "v".repeat(20_000))));
+    for (Object value : values) {
+      assertArrayEquals(NSKeyedArchiver.archive(value), bytes(NSKeyedArchiver.archiveBuffer(value)),
+          () -> "NSKeyedArchiver.archiveBuffer of " + describe(value));
+    }
+    io.netty.buffer.ByteBuf parts = NSKeyedArchiver.archiveBuffer("x".repeat(SingleValueArchives.BUFFER_THRESHOLD));
+    assertEquals(3, ((io.netty.buffer.CompositeByteBuf) parts).numComponents(), "head, the string's bytes, tail");
+    parts.release();
+  }
+
+  private static byte[] bytes(io.netty.buffer.ByteBuf buf) {
+    try {
+      return io.netty.buffer.ByteBufUtil.getBytes(buf);
+    } finally {
+      buf.release();
     }
   }
 

@@ -16,7 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Messages of a megabyte or more in several fragments are reassembled into their payload's own array, each read
+ * Messages of {@link DtxMessageDecoder#ARRAY_REASSEMBLY_BYTES} or more in several fragments are reassembled into their payload's own array, each read
  * released as soon as it is copied, and that array is handed over without another copy
  * ({@link DtxMessage#payloadBytesHandedOver()}): the same message as through the zero-copy composite path in every
  * other respect, whatever the reads, and the composite path still serves compressed or malformed messages and a memory
@@ -83,6 +83,35 @@ class LargeMessageReassemblyTest {
   }
 
   @Test
+  void theBudgetCountsAMessageReassembledIntoItsArrayOnce() throws Exception {
+    byte[] aux = bytes(300, 5);
+    byte[] payload = bytes(SIZE, 6);
+    int body = 64 * 1024;
+    byte[] wire = wire(DtxMessageType.DATA, aux, payload, body);
+    DtxMemoryBudget budget = DtxMemoryBudget.of(64L << 20);
+    List<DtxMessage> out = new ArrayList<>();
+    try (DtxMessageDecoder decoder = new DtxMessageDecoder(DtxLimits.defaults(), ALLOC, budget)) {
+      // Fragment by fragment: the header-only fragment 0, then bodies of 64 KiB (the last shorter).
+      int at = 32;
+      decoder.decode(Unpooled.wrappedBuffer(wire, 0, at), out::add);
+      while (at < wire.length) {
+        int end = Math.min(wire.length, at + 32 + body);
+        decoder.decode(Unpooled.wrappedBuffer(wire, at, end - at), out::add);
+        at = end;
+        if (at < wire.length) {
+          // The array (the payload) and the head (payload header and aux): not the fragments' bytes besides.
+          assertEquals(SIZE + 16 + aux.length, budget.used(), "after the fragment ending at " + at);
+        }
+      }
+      assertEquals(1, out.size());
+      assertArrayEquals(payload, out.get(0).payloadBytesHandedOver());
+    } finally {
+      DtxTesting.releaseAll(out);
+    }
+    assertEquals(0, budget.used());
+  }
+
+  @Test
   void smallMessagesAndBudgetsTooSmallForTheArrayKeepTheCompositePath() throws Exception {
     byte[] payload = bytes(SIZE, 3);
     byte[] wire = wire(DtxMessageType.DATA, new byte[0], payload, 64 * 1024);
@@ -99,7 +128,7 @@ class LargeMessageReassemblyTest {
       }
     }
     assertEquals(0, budget.used());
-    byte[] small = bytes(100_000, 4);
+    byte[] small = bytes((int) DtxMessageDecoder.ARRAY_REASSEMBLY_BYTES - 1_000, 4);
     byte[] smallWire = wire(DtxMessageType.DATA, new byte[0], small, 8 * 1024);
     List<DtxMessage> messages = DtxTesting.decodeAll(smallWire);
     try {
