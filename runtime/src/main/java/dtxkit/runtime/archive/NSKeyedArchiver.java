@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * The same Java instance referenced twice is archived once; so is an equal string or number.
  *
  * <p>Caller mistakes (a value no codec encodes, nesting deeper than the configured maximum) are
- * {@link IllegalArgumentException}s. Instances are thread-safe; besides their configuration they keep only the
- * table sizes of the previous encode, a hint that changes allocation, never the bytes written.
+ * {@link IllegalArgumentException}s. Instances are thread-safe; besides their configuration they keep the table
+ * sizes of the previous encode and the arrays it worked in (number tables, entry kinds and numbers, offsets, the
+ * output buffer: about 250 KB for a sysmontap sample, at most about 3 MiB; never a reference to a caller's value),
+ * which change allocation, never the bytes written. The arrays go to one encode at a time; an encode running beside
+ * it allocates its own.
  */
 public final class NSKeyedArchiver {
   private static final NSKeyedArchiver DEFAULT = builder().build();
