@@ -75,7 +75,17 @@ public final class PortForwarder implements AutoCloseable {
         s.abort();
         continue;
       }
-      InetSocketAddress target = targets.apply(s.getLocalPort());
+      InetSocketAddress target;
+      try {
+        target = java.util.Objects.requireNonNull(targets.apply(s.getLocalPort()), "no target");
+      } catch (RuntimeException e) {
+        // The lookup failed for this port: refuse this connection, keep accepting.
+        if (failed.incrementAndGet() == 1) {
+          LOG.info("tunnel port {}: no kernel address: {}", s.getLocalPort(), e.toString());
+        }
+        s.abort();
+        continue;
+      }
       Socket k = new Socket();
       try {
         k.connect(target, 5000);

@@ -25,7 +25,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class LockdownClientServerTest {
 
-  static final LockdownClient.Options OPTIONS = LockdownClient.Options.DEFAULT.withTimeout(Duration.ofSeconds(10));
+  /**
+   * A minute for each step, on both sides: the pairing tests generate RSA keys between two requests, which took over
+   * the 10 s these once allowed on a 2-core machine at a load average of 40 (the server's read timed out and closed
+   * the pipe: "pipe closed" on the client's next write). No test here is about those timeouts.
+   */
+  static final LockdownClient.Options OPTIONS = LockdownClient.Options.DEFAULT.withTimeout(Duration.ofSeconds(60));
 
   static final Map<String, NSObject> VALUES = Map.of(
       "ProductVersion", new NSString("15.8"),
@@ -39,7 +44,7 @@ class LockdownClientServerTest {
         .values(VALUES)
         .deviceKeys(pairing.deviceKeys())
         .pairingDialogPrompts(prompts)
-        .timeout(Duration.ofSeconds(10))
+        .timeout(Duration.ofSeconds(60))
         .services((service, request) -> {
           switch (service) {
             case "com.apple.instruments.remoteserver.DVTSecureSocketProxy":
