@@ -135,9 +135,9 @@ final class BinaryUnarchiving {
    * them would contain itself once they are filled.
    */
   private Object[] unfinished = new Object[16];
+  private int unfinishedCount;
   /** {@code decoded[i]} once entry {@code i} is done, else null: what {@link #element} reads, one load per element. */
   private Object[] done;
-  private int unfinishedCount;
 
   private void pushUnfinished(Object instance) {
     if (unfinishedCount == unfinished.length) {
