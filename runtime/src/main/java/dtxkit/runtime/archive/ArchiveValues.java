@@ -21,9 +21,9 @@ public final class ArchiveValues {
    * Whether two decoded values are equal: byte arrays by content, Lists element by element, Maps entry by entry (in
    * any order), Sets by size and membership (keys and elements that equals cannot find, such as byte arrays, by
    * content), archived objects by class chain and fields (records of one type too: their own {@code equals} compares
-   * a byte array, or a Map keyed by one, by identity), everything else with {@code equals}. The same instance is always equal
-   * to itself; two containers that contain themselves are compared as graphs (a pair of containers already being
-   * compared is taken as equal, so the comparison of two isomorphic cyclic values ends and says true).
+   * a byte array, or a Map keyed by one, by identity), everything else with {@code equals}. The same instance is
+   * always equal to itself; two containers that contain themselves are compared as graphs (a pair of containers
+   * already being compared is taken as equal, so the comparison of two isomorphic cyclic values ends and says true).
    */
   public static boolean deepEquals(Object a, Object b) {
     return deepEquals(a, b, null);

@@ -99,6 +99,7 @@ final class BinaryUnarchiving {
     }
     decoded = new Object[count];
     state = new byte[count];
+    done = new Object[count];
 
     Dict topDict = new Dict(top, "$top");
     Map<String, Integer> entries = new LinkedHashMap<>();
@@ -135,6 +136,8 @@ final class BinaryUnarchiving {
    */
   private Object[] unfinished = new Object[16];
   private int unfinishedCount;
+  /** {@code decoded[i]} once entry {@code i} is done, else null: what {@link #element} reads, one load per element. */
+  private Object[] done;
 
   private void pushUnfinished(Object instance) {
     if (unfinishedCount == unfinished.length) {
@@ -272,9 +275,9 @@ final class BinaryUnarchiving {
     if (u < 0) {
       return follow(plist.refOffset(at, refsOwner), owner, key, element, depth, asKey);
     }
-    if (u < state.length && state[u] == DONE) {
-      Object value = decoded[u];
-      if (!asKey || value instanceof String || value instanceof Number) {
+    if (u < done.length) {
+      Object value = done[u];
+      if (value != null && (!asKey || value instanceof String || value instanceof Number)) {
         return value;
       }
     }
@@ -340,6 +343,7 @@ final class BinaryUnarchiving {
     }
     decoded[i] = value;
     state[i] = DONE;
+    done[i] = value;
     return value;
   }
 

@@ -225,7 +225,6 @@ final class SingleValueArchives {
     return true;
   }
 
-
   /**
    * Whether every byte of {@code data[from..to)} is below 0x80, read eight at a time. (Not {@code new String(...,
    * US_ASCII)}: the JDK's check there is vectorised only where the JIT inlines it, and a JFR profile of the trace

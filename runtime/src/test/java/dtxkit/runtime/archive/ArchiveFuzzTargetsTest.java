@@ -84,7 +84,9 @@ class ArchiveFuzzTargetsTest {
    * Where our reader refuses a malformed binary plist that dd-plist reads on, each by design (docs/fuzzing.md): a
    * dictionary key that is no string (dd-plist makes one with {@code toString()}); trailer fields out of range
    * (dd-plist reads past them or truncates them); an object of a reserved type, or the null marker, where a value
-   * must be (dd-plist makes it null and drops the entry); an integer wider than 16 bytes (dd-plist reads it anyway);
+   * must be (dd-plist makes it null and drops the entry); an integer wider than 16 bytes (dd-plist reads it anyway); a
+   * string, data or container count beyond 2^31 - 1 (dd-plist keeps its low 32 bits: 0x9800000000000000 became an
+   * empty string);
    * a referenced object whose offset lies in the header (below 8) or at the offset table (dd-plist reads the bytes
    * there as an object; CoreFoundation and ours take objects only from 8 up to the table). Anything else ours refuses and dd-plist decodes is a finding.
    */
@@ -131,7 +133,8 @@ class ArchiveFuzzTargetsTest {
   }
 
   static final List<String> STRICTER = List.of("(expected string keys)", "a dictionary key is ", "plist.trailer.",
-      "an object of unknown type", "bad value nothing", "integer of 2^", "plist.offsetTable[", "found nothing");
+      "an object of unknown type", "bad value nothing", "integer of 2^", "plist.offsetTable[", "found nothing",
+      "is out of range");
 
 
   /**
