@@ -212,9 +212,11 @@ final class BinaryArchiveWriter {
       reals = new LongIntMap(16);
     }
     this.refSize = refSize;
-    int objects = Math.max(64, expectedObjects + 16);
+    // First sizes from the guesses, but never many times what the entries suggest (a guess scaled from a very
+    // different archive must not allocate megabytes): the arrays grow when more comes.
+    int objects = Math.max(64, Math.min(expectedObjects, 4 * n) + 16);
     this.offsets = scratch.offsets.length >= objects ? scratch.offsets : new int[objects];
-    int bytes = Math.max(256, expectedBytes);
+    int bytes = Math.max(256, (int) Math.min(expectedBytes, Math.max(64L * n + 256, 1 << 20)));
     this.out = scratch.out.length >= bytes ? scratch.out : new byte[bytes];
   }
 
