@@ -3,7 +3,9 @@ package dtxkit.runtime.archive;
 /**
  * Bounds on what {@link NSKeyedUnarchiver} accepts from a peer, checked before anything is allocated for the
  * offending part: the input size before the plist is parsed, the {@code $objects} count before any object is decoded,
- * the nesting depth before each nested object is decoded.
+ * the nesting depth before each nested object is decoded. Besides, one decode of a binary archive makes at most four
+ * times the plist's object bytes and a mebibyte in references followed and string and data bytes, so that entries
+ * sharing one plist object cannot multiply a small input (a bound that follows the input's size, so not set here).
  *
  * @param maxInputBytes largest archive accepted, in bytes
  * @param maxObjects largest {@code $objects} count accepted

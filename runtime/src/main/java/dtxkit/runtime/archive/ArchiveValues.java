@@ -127,8 +127,14 @@ public final class ArchiveValues {
 
   private static final int RENDER_DEPTH = 16;
 
+  /**
+   * Whether {@link #render} shows {@code value}'s parts itself: collections, maps, archived objects, and a record that
+   * is an archived object only when it leads back to itself (its own {@code toString} would not end; others keep the
+   * record's own form).
+   */
   private static boolean isContainer(Object value) {
-    return value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof AbstractArchivedObject;
+    return value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof AbstractArchivedObject
+        || (value instanceof ArchivedObject && value instanceof Record && containsItself(value));
   }
 
   /** Recursion is bounded by {@link #RENDER_DEPTH}. */
@@ -163,7 +169,7 @@ public final class ArchiveValues {
       out.append(']');
     } else {
       Map<?, ?> m;
-      if (value instanceof AbstractArchivedObject a) {
+      if (value instanceof ArchivedObject a) {
         out.append(a.className());
         m = a.fields();
       } else {
@@ -248,9 +254,9 @@ public final class ArchiveValues {
     return false;
   }
 
+  /** Containers whose parts a cycle can run through: records that are archived objects too (through fields()). */
   private static boolean isWalkable(Object value) {
-    return value instanceof Collection<?> || value instanceof Map<?, ?>
-        || (value instanceof ArchivedObject && !(value instanceof Record));
+    return value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof ArchivedObject;
   }
 
   private static Iterator<?> children(Object container) {

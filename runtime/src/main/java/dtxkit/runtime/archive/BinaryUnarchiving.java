@@ -40,6 +40,26 @@ final class BinaryUnarchiving {
     this.limits = limits;
     this.plist = plist;
     this.refSize = plist.refSize;
+    this.decodeLimit = 4L * plist.objectsEnd + (1 << 20);
+    this.allowance = decodeLimit;
+  }
+
+  /**
+   * How much one decode may do: references followed plus string and data bytes made, at most four times the plist's
+   * object bytes and a mebibyte. A plist can point many {@code $objects} entries at one plist object (CoreFoundation's
+   * and dd-plist's writers merge equal objects), and each entry is decoded on its own, so without a bound a 96 KB
+   * archive whose 2,000 entries share one 50 KB string decoded into 100 MB; with it such an archive is refused, while
+   * an archive decoded once per entry stays far below (each reference and byte is in the plist at least once).
+   */
+  private final long decodeLimit;
+  private long allowance;
+
+  private void charge(long n) throws DtxLimitExceededException {
+    allowance -= n;
+    if (allowance < 0) {
+      throw new DtxLimitExceededException("archive decoded size (references followed, string and data bytes made)",
+          decodeLimit, decodeLimit - allowance, DtxProtocolException.UNKNOWN_OFFSET);
+    }
   }
 
   /** Every {@code $top} entry decoded, ordered as {@link NSKeyedUnarchiver#decodeTop(byte[])} says. */
@@ -257,6 +277,7 @@ final class BinaryUnarchiving {
   /** Decodes the object the reference at {@code offset} names; the location is for error messages. */
   private Object follow(int offset, Reader owner, String key, int element, int depth, boolean asKey)
       throws DtxProtocolException {
+    charge(1);
     long index = uidIndex(offset);
     if (index < 0) {
       throw ArchiveFormatException.wrongValue(where(owner, key, element), "a UID", describe(offset));
@@ -271,6 +292,7 @@ final class BinaryUnarchiving {
    */
   private Object element(int at, Object refsOwner, Reader owner, String key, int element, int depth, boolean asKey)
       throws DtxProtocolException {
+    charge(1);
     int u = plist.uidRef(at);
     if (u < 0) {
       return follow(plist.refOffset(at, refsOwner), owner, key, element, depth, asKey);
@@ -355,7 +377,7 @@ final class BinaryUnarchiving {
    * The plain plist value at {@code offset} (string, number, boolean, data, date) as a Java value, or null for
    * anything else. Errors name {@code field} (a String or an object whose toString names it).
    */
-  private Object plainValue(int offset, Object field) throws ArchiveFormatException {
+  private Object plainValue(int offset, Object field) throws DtxProtocolException {
     int m = plist.marker(offset);
     switch (m & 0xF0) {
       case BinaryPlist.INT: {
@@ -365,10 +387,16 @@ final class BinaryUnarchiving {
       case BinaryPlist.REAL:
         return plist.realValue(offset, field);
       case BinaryPlist.ASCII:
-      case BinaryPlist.UTF16:
-        return plist.stringValue(offset, field);
-      case BinaryPlist.DATA:
-        return plist.dataValue(offset, field);
+      case BinaryPlist.UTF16: {
+        String s = plist.stringValue(offset, field);
+        charge(s.length());
+        return s;
+      }
+      case BinaryPlist.DATA: {
+        byte[] data = plist.dataValue(offset, field);
+        charge(data.length);
+        return data;
+      }
       case BinaryPlist.DATE:
         return plist.dateValue(offset, field);
       case 0x00:

@@ -54,6 +54,18 @@ class CyclicKeysTest {
   }
 
   @Test
+  void aRecordKeyThatLeadsToItsDictionaryIsRefusedAndACyclicRecordPrints() {
+    // A record (DTTapMessage) is an archived object too: the walk goes through its fields (archiveReaders finding 17).
+    Map<Object, Object> d = new LinkedHashMap<>();
+    DTTapMessage r = new DTTapMessage(List.of("DTTapStatusMessage", "DTTapMessage", "NSObject"), d);
+    d.put(r, "v");
+    assertRefusedByBoth(NSKeyedArchiver.archive(List.of(d)));
+    assertTrue(ArchiveValues.containsItself(r));
+    String shown = ArchiveValues.toString(r, 1000);
+    assertTrue(shown.startsWith("DTTapStatusMessage{DTTapMessagePlist={") && shown.contains("(cycle)"), shown);
+  }
+
+  @Test
   void aKeyThatSharesObjectsWithItsDictionaryWithoutACycleIsFine() throws Exception {
     // The key and a value share a list; nothing leads back to the dictionary.
     List<Object> shared = new ArrayList<>(List.of("s"));
