@@ -45,6 +45,57 @@ class LogLimiterAndWatchdogTest {
   }
 
   @Test
+  void aWatchdogStoppedBeforeItStartsIsNeverScheduled() {
+    PartsHarness h = new PartsHarness();
+    try {
+      ConnectionReader reader = new ConnectionReader("w", new ByteArrayInputStream(new byte[0]), DtxLimits.defaults(),
+          false, h.router(h.controlProtocol(null)), (why, cause) -> { }, () -> false, null, () -> { },
+          DtxMemoryBudget.unlimited());
+      ConnectionWatchdog early = new ConnectionWatchdog(reader, h.writer, Duration.ofMinutes(10), Duration.ZERO,
+          Duration.ZERO, (why, cause) -> { });
+      early.stop();
+      early.start();
+      assertTrue(!early.scheduled(), "the connection ended before its watchdog started: nothing on the timer");
+      ConnectionWatchdog usual = new ConnectionWatchdog(reader, h.writer, Duration.ofMinutes(10), Duration.ZERO,
+          Duration.ZERO, (why, cause) -> { });
+      usual.start();
+      assertTrue(usual.scheduled());
+      usual.stop();
+      assertTrue(!usual.scheduled());
+    } finally {
+      h.close();
+    }
+  }
+
+  /**
+   * The reproduction from the {@code dtxServer} fuzz target: connections a client ends at once with bytes that are no
+   * DTX. Each must leave nothing on the shared timer once closed (the race left about one in fourteen, each holding
+   * its connection and a 256 KiB buffer for the 10-minute idle timeout).
+   */
+  @Test
+  void connectionsEndedAtOnceLeaveNothingOnTheTimer() throws Exception {
+    int before = Deliveries.TIMERS.getQueue().size();
+    try (DtxServer server = DtxServer.builder(new DtxServiceRegistry())
+        .bindAddress(java.net.InetAddress.getLoopbackAddress()).start()) {
+      for (int i = 0; i < 300; i++) {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port())) {
+          s.getOutputStream().write("not DTX at all, and then the end".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          s.shutdownOutput();
+          s.setSoTimeout(10_000);
+          s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!server.connections().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(java.util.List.of(), server.connections());
+    }
+    assertTrue(Deliveries.TIMERS.getQueue().size() <= before,
+        "tasks left on the timer: " + (Deliveries.TIMERS.getQueue().size() - before));
+  }
+
+  @Test
   void aBudgetReservesUpToItsLimit() {
     DtxMemoryBudget budget = DtxMemoryBudget.of(100);
     assertTrue(budget.tryReserve(60));
