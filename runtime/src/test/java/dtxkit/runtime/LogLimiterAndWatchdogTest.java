@@ -24,13 +24,18 @@ class LogLimiterAndWatchdogTest {
     limiter.finish();
   }
 
+  /** A reader over an empty stream, never started: what a watchdog reads its last-read time from. */
+  private static ConnectionReader idleReader(PartsHarness h) {
+    return new ConnectionReader("w", new ByteArrayInputStream(new byte[0]), DtxLimits.defaults(), false,
+        h.router(h.controlProtocol(null)), (why, cause) -> { }, () -> false, null, () -> { },
+        DtxMemoryBudget.unlimited());
+  }
+
   @Test
   void theWatchdogNamesWhatIsExceeded() {
     PartsHarness h = new PartsHarness();
     try {
-      ConnectionReader reader = new ConnectionReader("w", new ByteArrayInputStream(new byte[0]), DtxLimits.defaults(),
-          false, h.router(h.controlProtocol(null)), (why, cause) -> { }, () -> false, null, () -> { },
-          DtxMemoryBudget.unlimited());
+      ConnectionReader reader = idleReader(h);
       long start = reader.lastRead();
       ConnectionWatchdog idle = new ConnectionWatchdog(reader, h.writer, Duration.ofSeconds(1), Duration.ZERO,
           Duration.ZERO, (why, cause) -> { });
@@ -48,9 +53,7 @@ class LogLimiterAndWatchdogTest {
   void aWatchdogStoppedBeforeItStartsIsNeverScheduled() {
     PartsHarness h = new PartsHarness();
     try {
-      ConnectionReader reader = new ConnectionReader("w", new ByteArrayInputStream(new byte[0]), DtxLimits.defaults(),
-          false, h.router(h.controlProtocol(null)), (why, cause) -> { }, () -> false, null, () -> { },
-          DtxMemoryBudget.unlimited());
+      ConnectionReader reader = idleReader(h);
       ConnectionWatchdog early = new ConnectionWatchdog(reader, h.writer, Duration.ofMinutes(10), Duration.ZERO,
           Duration.ZERO, (why, cause) -> { });
       early.stop();
