@@ -2,7 +2,6 @@ package dtxkit.runtime;
 
 import dtxkit.runtime.archive.NSError;
 import dtxkit.runtime.wire.DtxMessageType;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
@@ -61,7 +60,8 @@ final class ConnectionCore {
     control.setListener(b.controlListener);
     control.setHandler(b.controlHandler);
     channels.put(control);
-    OutputStream out = new BufferedOutputStream(transport.output(), 256 * 1024);
+    // Small writes gathered up to 256 KiB; fragment bodies from 64 KiB (a large message's) go out uncopied.
+    OutputStream out = new WriteBuffer(transport.output(), 256 * 1024, 64 * 1024);
     // The reader is created below; until then no thread can be it.
     ConnectionReader[] readerRef = new ConnectionReader[1];
     this.writer = new OutboundWriter(out, t -> readerRef[0] != null && readerRef[0].isReader(t),
