@@ -221,6 +221,46 @@ final class BinaryPlist {
     return -1;
   }
 
+  /**
+   * The commonest plain values read in one step: an integer of 1, 2, 4 or 8 bytes (an Integer when it fits, else a
+   * Long), a real of 8 bytes (a Double) or an ASCII string of fewer than 15 chars, lying whole before the offset
+   * table; null for anything else, which {@link #intValue}, {@link #realValue} and {@link #stringValue} then read
+   * (and report). The same values as theirs.
+   */
+  Object scalar(int offset) {
+    int p = base + offset;
+    int m = bytes[p] & 0xFF;
+    switch (m) {
+      case 0x10:
+        return offset + 2 <= objectsEnd ? Integer.valueOf(bytes[p + 1] & 0xFF) : null;
+      case 0x11:
+        return offset + 3 <= objectsEnd ? Integer.valueOf((bytes[p + 1] & 0xFF) << 8 | (bytes[p + 2] & 0xFF)) : null;
+      case 0x12: {
+        if (offset + 5 > objectsEnd) {
+          return null;
+        }
+        long v = (int) BIG_ENDIAN_INT.get(bytes, p + 1) & 0xFFFF_FFFFL;
+        return v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v);
+      }
+      case 0x13: {
+        if (offset + 9 > objectsEnd) {
+          return null;
+        }
+        long v = (long) BIG_ENDIAN_LONG.get(bytes, p + 1);
+        return v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v);
+      }
+      case 0x23:
+        return offset + 9 <= objectsEnd ? Double.valueOf(Double.longBitsToDouble((long) BIG_ENDIAN_LONG.get(bytes, p + 1)))
+            : null;
+      default:
+        int n = m & 0x0F;
+        if ((m & 0xF0) == ASCII && n != 0x0F && offset + 1 + n <= objectsEnd) {
+          return new String(bytes, p + 1, n, StandardCharsets.US_ASCII);
+        }
+        return null;
+    }
+  }
+
   /** The marker byte of the object at {@code offset}. */
   int marker(int offset) {
     return bytes[base + offset] & 0xFF;

@@ -308,8 +308,23 @@ final class BinaryUnarchiving {
     }
     if (u < done.length) {
       Object value = done[u];
-      if (value != null && (!asKey || value instanceof String || value instanceof Number)) {
-        return value;
+      if (value != null) {
+        if (!asKey || value instanceof String || value instanceof Number) {
+          return value;
+        }
+      } else if (u != 0 && state[u] == 0 && depth < limits.maxDepth()) {
+        // An entry not reached before, within the depth limit (as object() checks it): a number or short string is
+        // made here, what object() and plainValue() would make of it.
+        value = plist.scalar(entryOffsets[u]);
+        if (value != null) {
+          if (value instanceof String s) {
+            charge(s.length());
+          }
+          decoded[u] = value;
+          state[u] = DONE;
+          done[u] = value;
+          return value;
+        }
       }
     }
     return resolve(u, owner, key, element, depth, asKey);
