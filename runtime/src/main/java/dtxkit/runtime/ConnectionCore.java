@@ -76,7 +76,7 @@ final class ConnectionCore {
     InboundRouter router = new InboundRouter(name, channels, pending, controlProtocol, outbound, refusals, warnings);
     this.reader = new ConnectionReader(name, transport.input(), b.limits,
         b.readerHandOff && b.deliveryExecutor == null, router, this::drop, closing::get, b.threadFactory,
-        () -> awaitReplyRoom(b.maxQueuedReplyBytes), b.memoryBudget);
+        () -> awaitReplyRoom(b.maxQueuedReplyBytes), b.memoryBudget, b.readerRunner);
     readerRef[0] = reader;
     this.watchdog = new ConnectionWatchdog(reader, writer, b.idleTimeout, b.reassemblyTimeout, b.writeTimeout,
         this::drop);

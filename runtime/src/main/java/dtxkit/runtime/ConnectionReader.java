@@ -50,7 +50,9 @@ final class ConnectionReader implements InboundRouter.Queuer {
   /** The size of the next read's buffer: doubled after a read that filled it, halved after two small ones. */
   private int readSize = MIN_READ;
   private int smallReads;
-  /** The thread that reads first. */
+  /** Where the reading loop runs instead of a thread of its own ({@link DtxConnectionOptions#runReaderWith}), or null. */
+  private final java.util.function.Consumer<Runnable> runner;
+  /** The thread that reads first, or null with a {@link #runner}. */
   private final Thread readerThread;
   /** The second reading thread, or null. */
   private final Thread twinThread;
@@ -71,6 +73,15 @@ final class ConnectionReader implements InboundRouter.Queuer {
   ConnectionReader(String name, InputStream in, DtxLimits limits, boolean twin, InboundRouter router,
       EndSink endSink, BooleanSupplier closing, java.util.concurrent.ThreadFactory threads, Runnable beforeRead,
       dtxkit.runtime.wire.DtxMemoryBudget budget) {
+    this(name, in, limits, twin, router, endSink, closing, threads, beforeRead, budget, null);
+  }
+
+  /**
+   * @param runner where the reading loop runs instead of a thread of its own, or null (then {@code threads} is used)
+   */
+  ConnectionReader(String name, InputStream in, DtxLimits limits, boolean twin, InboundRouter router,
+      EndSink endSink, BooleanSupplier closing, java.util.concurrent.ThreadFactory threads, Runnable beforeRead,
+      dtxkit.runtime.wire.DtxMemoryBudget budget, java.util.function.Consumer<Runnable> runner) {
     this.beforeRead = beforeRead;
     this.name = name;
     this.in = in;
@@ -78,6 +89,15 @@ final class ConnectionReader implements InboundRouter.Queuer {
     this.router = router;
     this.endSink = endSink;
     this.closing = closing;
+    this.runner = runner;
+    if (runner != null) {
+      if (twin) {
+        throw new IllegalArgumentException("a reader run by the caller has no twin");
+      }
+      this.readerThread = null;
+      this.twinThread = null;
+      return;
+    }
     this.readerThread = thread(threads, name + "-reader");
     this.reader = readerThread;
     if (twin) {
@@ -103,6 +123,13 @@ final class ConnectionReader implements InboundRouter.Queuer {
   }
 
   void start() {
+    if (runner != null) {
+      runner.accept(() -> {
+        reader = Thread.currentThread();
+        loop();
+      });
+      return;
+    }
     readerThread.start();
     if (twinThread != null) {
       twinThread.start();

@@ -30,6 +30,7 @@ abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
   String name;
   ThreadFactory threadFactory;
   boolean readerHandOff;
+  java.util.function.Consumer<Runnable> readerRunner;
   Duration idleTimeout = Duration.ZERO;
   Duration reassemblyTimeout = Duration.ofSeconds(60);
   Duration writeTimeout = Duration.ofSeconds(60);
@@ -223,6 +224,16 @@ abstract class DtxConnectionOptions<B extends DtxConnectionOptions<B>> {
    */
   public B readerHandOff(boolean handOff) {
     this.readerHandOff = handOff;
+    return self();
+  }
+
+  /**
+   * Test seam (the whole-connection fuzz targets): hands the reading loop to {@code runner} when the connection
+   * starts, instead of starting a thread for it. The runner may run it on any one thread, later; until then nothing
+   * is read. One reader, no twin ({@link #readerHandOff} must be off).
+   */
+  B runReaderWith(java.util.function.Consumer<Runnable> runner) {
+    this.readerRunner = Objects.requireNonNull(runner, "runner");
     return self();
   }
 
