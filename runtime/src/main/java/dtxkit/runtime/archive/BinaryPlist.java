@@ -46,6 +46,8 @@ final class BinaryPlist {
   final int objectCount;
   final int top;
   private final int offsetTable;
+  /** Where the trailer starts (the slice's length less 32). */
+  private final int trailerStart;
 
   /** Whether {@code bytes[base..base+length)} starts with {@code bplist0} (the binary format, major version 0). */
   static boolean isBinary(byte[] bytes, int base, int length) {
@@ -65,6 +67,7 @@ final class BinaryPlist {
       throw error("plist", "length " + length + " is too short for a binary plist (at least 42 bytes)", 0);
     }
     int t = length - TRAILER;
+    trailerStart = t;
     offsetSize = bytes[base + t + 6] & 0xFF;
     refSize = bytes[base + t + 7] & 0xFF;
     long count = readLong(t + 8);
@@ -165,7 +168,27 @@ final class BinaryPlist {
       throw error("plist.offsetTable[" + index + "]", "bad value "
           + Long.toUnsignedString(readUnsigned(at, offsetSize)) + " (expected 8.." + (objectsEnd - 1) + ")", at);
     }
-    return (int) offset;
+    int o = (int) offset;
+    if ((bytes[base + o] & 0x0F) == 0x0F) {
+      checkExtendedLength(o);
+    }
+    return o;
+  }
+
+  /**
+   * An object reached at {@code o} that declares an extended length (low nibble 0xF) must have an integer marker after
+   * its own, else the plist is refused as {@link dtxkit.runtime.internal.BinaryPlists#malformedLength} reports it
+   * (what dd-plist refuses; its parser would print). Checked when the object is reached ({@link #offsetOf}).
+   */
+  private void checkExtendedLength(int o) throws ArchiveFormatException {
+    int type = (bytes[base + o] & 0xFF) >> 4;
+    if ((type >= 0x4 && type <= 0x7 || type >= 0xA && type <= 0xD)
+        && (o + 1 >= trailerStart || (bytes[base + o + 1] & 0xF0) != 0x10)) {
+      byte[] slice = base == 0 && bytes.length == trailerStart + TRAILER ? bytes
+          : java.util.Arrays.copyOfRange(bytes, base, base + trailerStart + TRAILER);
+      throw new ArchiveFormatException(
+          "plist", "not a property list: " + dtxkit.runtime.internal.BinaryPlists.malformedLength(slice), null);
+    }
   }
 
   /** The offset of the object whose reference is stored at {@code at}: {@link #offsetOf}({@link #ref}). */
