@@ -46,16 +46,8 @@ final class BinaryPlist {
   final int objectCount;
   final int top;
   private final int offsetTable;
-  /** Each object's offset, read once from the offset table; -1 for one outside the object area. */
-  private final int[] offsets;
-  /**
-   * For each object that is a UID of one or two bytes lying inside the object area, its value; -1 for every other
-   * object. Filled in the same pass as {@link #offsets} (which reads every object's marker anyway), so that following
-   * a reference to a UID costs one load instead of three (offset, marker, value).
-   */
-  private int[] uids;
-  /** The first offset table entry outside the object area, -1 when none (set while the table is read). */
-  private int firstBadOffset = -1;
+  /** Where the trailer starts (the slice's length less 32). */
+  private final int trailerStart;
 
   /** Whether {@code bytes[base..base+length)} starts with {@code bplist0} (the binary format, major version 0). */
   static boolean isBinary(byte[] bytes, int base, int length) {
@@ -75,20 +67,12 @@ final class BinaryPlist {
       throw error("plist", "length " + length + " is too short for a binary plist (at least 42 bytes)", 0);
     }
     int t = length - TRAILER;
+    trailerStart = t;
     offsetSize = bytes[base + t + 6] & 0xFF;
     refSize = bytes[base + t + 7] & 0xFF;
     long count = readLong(t + 8);
     long topIndex = readLong(t + 16);
     long tableOffset = readLong(t + 24);
-    if (offsetSize >= 1 && offsetSize <= 8 && count > 0 && tableOffset >= 8 && tableOffset < t
-        && count <= (t - tableOffset) / offsetSize) {
-      // One pass over the offset table: every object's offset into an int array (read once, not per reference),
-      // and the check that an object declaring an extended length has an integer there (as
-      // BinaryPlists.malformedLength reports it, for every object whether referenced or not).
-      offsets = readOffsetTable((int) tableOffset, (int) count, t);
-    } else {
-      offsets = null;
-    }
     if (offsetSize < 1 || offsetSize > 8) {
       throw error("plist.trailer.offsetSize", "bad value " + offsetSize + " (expected 1 to 8)", t + 6);
     }
@@ -111,67 +95,6 @@ final class BinaryPlist {
     top = (int) topIndex;
     offsetTable = (int) tableOffset;
     objectsEnd = offsetTable;
-    if (firstBadOffset >= 0) {
-      // Refused up front, even where the archive never reaches the object: dd-plist parses every object the plist's
-      // top reaches (the whole $objects table) and refuses such an offset, and the two readers refuse alike.
-      offsetOf(firstBadOffset);
-    }
-  }
-
-  /**
-   * The offsets of the {@code count} objects, -1 for one outside {@code 8..tableOffset-1} (reported by
-   * {@link #offsetOf} when referenced).
-   *
-   * @throws ArchiveFormatException when an object declares an extended length but no integer follows its marker
-   */
-  private int[] readOffsetTable(int tableOffset, int count, int trailer) throws ArchiveFormatException {
-    int[] out = new int[count];
-    int[] uidValues = new int[count];
-    uids = uidValues;
-    int at = base + tableOffset;
-    for (int i = 0; i < count; i++, at += offsetSize) {
-      long offset;
-      switch (offsetSize) {
-        case 1 -> offset = bytes[at] & 0xFF;
-        case 2 -> offset = (bytes[at] & 0xFF) << 8 | (bytes[at + 1] & 0xFF);
-        case 4 -> offset = ((long) (bytes[at] & 0xFF) << 24) | (bytes[at + 1] & 0xFF) << 16
-            | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
-        default -> offset = readUnsigned(at - base, offsetSize);
-      }
-      // The object check covers every offset dd-plist would read (it takes the low 32 bits), the header's too, so
-      // that both readers refuse the same plists for it (BinaryPlists.malformedLength).
-      int o = (int) offset;
-      if (o >= 0 && o < trailer) {
-        int marker = bytes[base + o] & 0xFF;
-        int type = marker >> 4;
-        if ((marker & 0x0F) == 0x0F && (type >= 0x4 && type <= 0x7 || type >= 0xA && type <= 0xD)
-            && (o + 1 >= trailer || (bytes[base + o + 1] & 0xF0) != 0x10)) {
-          byte[] slice = base == 0 && bytes.length == trailer + TRAILER ? bytes
-              : java.util.Arrays.copyOfRange(bytes, base, base + trailer + TRAILER);
-          throw new ArchiveFormatException(
-              "plist", "not a property list: " + dtxkit.runtime.internal.BinaryPlists.malformedLength(slice), null);
-        }
-      }
-      if (offset != o || o < 8 || o >= tableOffset) {
-        out[i] = -1;
-        uidValues[i] = -1;
-        if (firstBadOffset < 0) {
-          firstBadOffset = i;
-        }
-        continue;
-      }
-      // A UID of 1 or 2 bytes whose content lies before the offset table (as uidValue reads it).
-      int m = bytes[base + o] & 0xFF;
-      if (m == 0x80 && o + 2 <= tableOffset) {
-        uidValues[i] = bytes[base + o + 1] & 0xFF;
-      } else if (m == 0x81 && o + 3 <= tableOffset) {
-        uidValues[i] = (bytes[base + o + 1] & 0xFF) << 8 | (bytes[base + o + 2] & 0xFF);
-      } else {
-        uidValues[i] = -1;
-      }
-      out[i] = o;
-    }
-    return out;
   }
 
   /**
@@ -216,15 +139,56 @@ final class BinaryPlist {
     }
   }
 
-  /** The byte offset of object {@code index}; {@code index} is below {@link #objectCount}. */
+  /**
+   * The offset table's entry for object {@code index} ({@code index} is below {@link #objectCount}, so the entry lies
+   * inside the table: the trailer's check), unsigned; -1 for an 8-byte entry above {@code Long.MAX_VALUE}.
+   */
+  private long tableEntry(int index) {
+    int p = base + offsetTable + index * offsetSize;
+    switch (offsetSize) {
+      case 1:
+        return bytes[p] & 0xFF;
+      case 2:
+        return (bytes[p] & 0xFF) << 8 | (bytes[p + 1] & 0xFF);
+      default:
+        long v = readUnsigned(offsetTable + index * offsetSize, offsetSize);
+        return v < 0 ? -1 : v;
+    }
+  }
+
+  /**
+   * The byte offset of object {@code index}; {@code index} is below {@link #objectCount}. The offset table is read
+   * here, when an object is reached, not up front: an entry outside the object area ({@code 8} up to the offset
+   * table) is refused when it is used.
+   */
   int offsetOf(int index) throws ArchiveFormatException {
-    int offset = offsets[index];
-    if (offset < 0) {
+    long offset = tableEntry(index);
+    if (offset < 8 || offset >= objectsEnd) {
       int at = offsetTable + index * offsetSize;
       throw error("plist.offsetTable[" + index + "]", "bad value "
           + Long.toUnsignedString(readUnsigned(at, offsetSize)) + " (expected 8.." + (objectsEnd - 1) + ")", at);
     }
-    return offset;
+    int o = (int) offset;
+    if ((bytes[base + o] & 0x0F) == 0x0F) {
+      checkExtendedLength(o);
+    }
+    return o;
+  }
+
+  /**
+   * An object reached at {@code o} that declares an extended length (low nibble 0xF) must have an integer marker after
+   * its own, else the plist is refused as {@link dtxkit.runtime.internal.BinaryPlists#malformedLength} reports it
+   * (what dd-plist refuses; its parser would print). Checked when the object is reached ({@link #offsetOf}).
+   */
+  private void checkExtendedLength(int o) throws ArchiveFormatException {
+    int type = (bytes[base + o] & 0xFF) >> 4;
+    if ((type >= 0x4 && type <= 0x7 || type >= 0xA && type <= 0xD)
+        && (o + 1 >= trailerStart || (bytes[base + o + 1] & 0xF0) != 0x10)) {
+      byte[] slice = base == 0 && bytes.length == trailerStart + TRAILER ? bytes
+          : java.util.Arrays.copyOfRange(bytes, base, base + trailerStart + TRAILER);
+      throw new ArchiveFormatException(
+          "plist", "not a property list: " + dtxkit.runtime.internal.BinaryPlists.malformedLength(slice), null);
+    }
   }
 
   /** The offset of the object whose reference is stored at {@code at}: {@link #offsetOf}({@link #ref}). */
@@ -241,14 +205,14 @@ final class BinaryPlist {
     if (r >= objectCount) {
       throw error(field, "object reference " + r + " is not below the object count " + objectCount, at);
     }
-    int offset = offsets[r];
-    return offset >= 0 ? offset : offsetOf(r);
+    return offsetOf(r);
   }
 
   /**
    * The value of the UID that the reference stored at {@code at} names, when that object is a UID of one or two bytes
-   * inside the object area; -1 otherwise (another object, a wider UID, or a bad reference: {@link #refOffset} and
-   * {@link #uidValue} then read and report it).
+   * inside the object area; -1 otherwise (another object, a wider UID, or a bad reference or offset:
+   * {@link #refOffset} and {@link #uidValue} then read and report it). Every index and offset is checked before it
+   * is used.
    */
   int uidRef(int at) {
     int p = base + at;
@@ -260,7 +224,64 @@ final class BinaryPlist {
         return -1;
       }
     }
-    return r < objectCount ? uids[r] : -1;
+    if (r >= objectCount) {
+      return -1;
+    }
+    long o = tableEntry(r);
+    // o + 3 <= objectsEnd covers both widths (a 1-byte UID needs o + 2); a UID lying in the last two bytes before
+    // the table takes the slow path, which reads it as well.
+    if (o < 8 || o + 3 > objectsEnd) {
+      return -1;
+    }
+    int q = base + (int) o;
+    int m = bytes[q];
+    if (m == (byte) 0x80) {
+      return bytes[q + 1] & 0xFF;
+    }
+    if (m == (byte) 0x81) {
+      return (bytes[q + 1] & 0xFF) << 8 | (bytes[q + 2] & 0xFF);
+    }
+    return -1;
+  }
+
+  /**
+   * The commonest plain values read in one step: an integer of 1, 2, 4 or 8 bytes (an Integer when it fits, else a
+   * Long), a real of 8 bytes (a Double) or an ASCII string of fewer than 15 chars, lying whole before the offset
+   * table; null for anything else, which {@link #intValue}, {@link #realValue} and {@link #stringValue} then read
+   * (and report). The same values as theirs.
+   */
+  Object scalar(int offset) {
+    int p = base + offset;
+    int m = bytes[p] & 0xFF;
+    switch (m) {
+      case 0x10:
+        return offset + 2 <= objectsEnd ? Integer.valueOf(bytes[p + 1] & 0xFF) : null;
+      case 0x11:
+        return offset + 3 <= objectsEnd ? Integer.valueOf((bytes[p + 1] & 0xFF) << 8 | (bytes[p + 2] & 0xFF)) : null;
+      case 0x12: {
+        if (offset + 5 > objectsEnd) {
+          return null;
+        }
+        long v = (int) BIG_ENDIAN_INT.get(bytes, p + 1) & 0xFFFF_FFFFL;
+        return v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v);
+      }
+      case 0x13: {
+        if (offset + 9 > objectsEnd) {
+          return null;
+        }
+        long v = (long) BIG_ENDIAN_LONG.get(bytes, p + 1);
+        return v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v);
+      }
+      case 0x23:
+        return offset + 9 <= objectsEnd ? Double.valueOf(Double.longBitsToDouble((long) BIG_ENDIAN_LONG.get(bytes, p + 1)))
+            : null;
+      default:
+        int n = m & 0x0F;
+        if ((m & 0xF0) == ASCII && n != 0x0F && offset + 1 + n <= objectsEnd) {
+          return new String(bytes, p + 1, n, StandardCharsets.US_ASCII);
+        }
+        return null;
+    }
   }
 
   /** The marker byte of the object at {@code offset}. */

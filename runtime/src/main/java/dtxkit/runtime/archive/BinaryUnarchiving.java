@@ -106,12 +106,13 @@ final class BinaryUnarchiving {
       throw ArchiveFormatException.wrongValue("$objects", "at least the $null entry", "an empty array");
     }
     objectRefs = plist.contentOffset(objects);
-    // Every entry of the $objects table must name an object of the plist, the ones no UID reaches too: entries are
-    // read lazily, but a table with a broken reference is a broken plist (as dd-plist and CoreFoundation, which
-    // parse it whole, find). One pass over the references, nothing decoded.
-    entryRefs = new int[count];
+    // Every entry of the $objects table must name an object of the plist at an offset inside the object area, the
+    // ones no UID reaches too: entries are read lazily, but a table with a broken reference is a broken plist (as
+    // dd-plist and CoreFoundation, which parse it whole, find). One pass over the references and their offset table
+    // entries, nothing decoded; each entry's offset is kept for when it is reached.
+    entryOffsets = new int[count];
     for (int i = 1; i < count; i++) {
-      entryRefs[i] = plist.ref(objectRefs + i * refSize, "$objects");
+      entryOffsets[i] = plist.offsetOf(plist.ref(objectRefs + i * refSize, "$objects"));
     }
     int first = entryOffset(0);
     if (!plist.isAscii(first, "$null")) {
@@ -136,7 +137,7 @@ final class BinaryUnarchiving {
     Map<String, Object> result = new LinkedHashMap<>();
     try {
       for (String key : keys) {
-        result.put(key, follow(entries.get(key), null, key, -1, 0, false));
+        result.put(key, follow(entries.get(key), -1, key, -1, 0, false));
       }
     } catch (MalformedKeys e) {
       throw e.format;
@@ -200,6 +201,12 @@ final class BinaryUnarchiving {
   private static final class EntryName {
     int index;
 
+    EntryName() {}
+
+    EntryName(int index) {
+      this.index = index;
+    }
+
     @Override
     public String toString() {
       return "$objects[" + index + "]";
@@ -210,18 +217,19 @@ final class BinaryUnarchiving {
   private String lastKeyChecked;
   private boolean lastKeyAscii;
 
-  /** The plist object of each {@code $objects} entry, read (and checked) once up front; entry 0 is not filled. */
-  private int[] entryRefs;
+  /** The offset of each {@code $objects} entry, read (and checked) once up front; entry 0 is not filled. */
+  private int[] entryOffsets;
 
   /** The offset of {@code $objects[i]}. */
   private int entryOffset(int i) throws ArchiveFormatException {
-    return i == 0 || entryRefs == null ? plist.refOffset(objectRefs + i * refSize, "$objects")
-        : plist.offsetOf(entryRefs[i]);
+    return i == 0 || entryOffsets == null ? plist.refOffset(objectRefs + i * refSize, "$objects") : entryOffsets[i];
   }
 
-  /** {@code OWNER.KEY[ELEMENT]}; {@code $top.KEY} without an owner; built only for error messages. */
-  private static String where(Reader owner, String key, int element) {
-    String base = owner == null ? "$top." + key : owner.location() + "." + key;
+  /**
+   * {@code $objects[OWNER].KEY[ELEMENT]}; {@code $top.KEY} without an owner (-1); built only for error messages.
+   */
+  private static String where(int owner, String key, int element) {
+    String base = owner < 0 ? "$top." + key : "$objects[" + owner + "]." + key;
     return element < 0 ? base : base + "[" + element + "]";
   }
 
@@ -275,7 +283,7 @@ final class BinaryUnarchiving {
   }
 
   /** Decodes the object the reference at {@code offset} names; the location is for error messages. */
-  private Object follow(int offset, Reader owner, String key, int element, int depth, boolean asKey)
+  private Object follow(int offset, int owner, String key, int element, int depth, boolean asKey)
       throws DtxProtocolException {
     charge(1);
     long index = uidIndex(offset);
@@ -290,24 +298,40 @@ final class BinaryUnarchiving {
    * that reference's object, with the common case (a UID of one or two bytes, {@link BinaryPlist#uidRef}) taken
    * without reading the object again, and an entry decoded before returned at once.
    */
-  private Object element(int at, Object refsOwner, Reader owner, String key, int element, int depth, boolean asKey)
+  private Object element(int at, Object refsOwner, int owner, String key, int element, int depth, boolean asKey)
       throws DtxProtocolException {
     charge(1);
     int u = plist.uidRef(at);
     if (u < 0) {
-      return follow(plist.refOffset(at, refsOwner), owner, key, element, depth, asKey);
+      return follow(plist.refOffset(at, refsOwner != null ? refsOwner : new EntryName(owner)), owner, key, element,
+          depth, asKey);
     }
     if (u < done.length) {
       Object value = done[u];
-      if (value != null && (!asKey || value instanceof String || value instanceof Number)) {
-        return value;
+      if (value != null) {
+        if (!asKey || value instanceof String || value instanceof Number) {
+          return value;
+        }
+      } else if (u != 0 && state[u] == 0 && depth < limits.maxDepth()) {
+        // An entry not reached before, within the depth limit (as object() checks it): a number or short string is
+        // made here, what object() and plainValue() would make of it.
+        value = plist.scalar(entryOffsets[u]);
+        if (value != null) {
+          if (value instanceof String s) {
+            charge(s.length());
+          }
+          decoded[u] = value;
+          state[u] = DONE;
+          done[u] = value;
+          return value;
+        }
       }
     }
     return resolve(u, owner, key, element, depth, asKey);
   }
 
   /** The rest of {@link #follow}: the entry {@code index} names, decoded, and checked when it is used as a key. */
-  private Object resolve(long index, Reader owner, String key, int element, int depth, boolean asKey)
+  private Object resolve(long index, int owner, String key, int element, int depth, boolean asKey)
       throws DtxProtocolException {
     Object value = object(index, owner, key, element, depth + 1, asKey);
     if (asKey && !(value instanceof String || value instanceof Number)
@@ -319,7 +343,7 @@ final class BinaryUnarchiving {
     return value;
   }
 
-  private Object object(long index, Reader owner, String key, int element, int depth, boolean asKey)
+  private Object object(long index, int owner, String key, int element, int depth, boolean asKey)
       throws DtxProtocolException {
     if (index >= decoded.length) {
       throw ArchiveFormatException.wrongValue(where(owner, key, element),
@@ -409,7 +433,147 @@ final class BinaryUnarchiving {
     }
   }
 
+  /** Publishes {@code instance} as {@code $objects[index]}: what {@link ArchiveReader#publish} does. */
+  private void publish(int index, Object instance) {
+    decoded[index] = instance;
+    state[index] = PUBLISHED;
+    pushUnfinished(instance);
+  }
+
+  /**
+   * What {@link BuiltInCodecs.ArrayCodec#decode} makes of {@code $objects[index]}, whose {@code NS.objects} holds
+   * {@code n} references (counted and checked) from {@code refs}.
+   */
+  private List<Object> array(int index, int depth, int refs, int n) throws DtxProtocolException {
+    List<Object> list = new ArrayList<>(n);
+    publish(index, list);
+    for (int k = 0; k < n; k++) {
+      list.add(element(refs + k * refSize, null, index, "NS.objects", k, depth, false));
+    }
+    return list;
+  }
+
+  /**
+   * What {@link BuiltInCodecs.DictionaryCodec#decode} makes of {@code $objects[index]}, whose {@code NS.keys}
+   * holds {@code n} references (counted and checked) from {@code keyRefs}; {@code NS.objects} is looked up in
+   * {@code fields} after the keys are decoded (as the codec does).
+   */
+  private Map<Object, Object> dictionary(int index, int depth, int keyRefs, int n, Dict fields)
+      throws DtxProtocolException {
+    Map<Object, Object> map = new LinkedHashMap<>(n < 12 ? 16 : (int) (n / 0.75f) + 1);
+    publish(index, map);
+    Object[] keys = new Object[n];
+    for (int k = 0; k < n; k++) {
+      keys[k] = element(keyRefs + k * refSize, null, index, "NS.keys", k, depth, true);
+    }
+    int vv = fields.find("NS.objects");
+    if (vv < 0) {
+      throw ArchiveFormatException.missing(entryField(index, "NS.objects"), "an array of UIDs");
+    }
+    if (plist.type(vv) != BinaryPlist.ARRAY) {
+      throw ArchiveFormatException.wrongValue(entryField(index, "NS.objects"), "an array of UIDs", describeType(vv));
+    }
+    int m = plist.count(vv, refSize, fields);
+    int valueRefs = plist.contentOffset(vv);
+    Object[] values = new Object[m];
+    for (int k = 0; k < m; k++) {
+      values[k] = element(valueRefs + k * refSize, null, index, "NS.objects", k, depth, false);
+    }
+    if (n != m) {
+      throw entryError(index, "NS.objects", "count " + m + " differs from NS.keys count " + n);
+    }
+    DataKeys data = new DataKeys();
+    for (int k = 0; k < n; k++) {
+      int before = map.size();
+      map.put(keys[k], values[k]);
+      if (map.size() == before || !data.add(keys[k])) {
+        throw entryError(index, "NS.keys[" + k + "]", "duplicate key " + ArchiveValues.toString(keys[k], 200));
+      }
+    }
+    return map;
+  }
+
+  /** {@code $objects[index].key}, as {@link KeyedReader#field} names it. */
+  private static String entryField(int index, String key) {
+    return "$objects[" + index + "]." + key;
+  }
+
+  /** {@link KeyedReader#error} of {@code $objects[index]}. */
+  private static ArchiveFormatException entryError(int index, String key, String description) {
+    return new ArchiveFormatException(entryField(index, key), description, null);
+  }
+
+  /** What {@link #collection} returns when it leaves an object to the general path. */
+  private static final Object NOT_A_COLLECTION = new Object();
+
+  /**
+   * The commonest objects, arrays and dictionaries of the built-in codecs, decoded without a {@link Dict} or
+   * {@link Reader}: when the object dictionary's few keys all lie where {@code $class}, {@code NS.objects} and
+   * {@code NS.keys} were found before (a binary plist holds each distinct string once; {@link #knownKeyOffset}), its
+   * class has the array or dictionary codec and its references array is well formed, the object is decoded here with
+   * the same result as {@link Reader#decodeArray} and {@link Reader#decodeDictionary}. Anything else (another key, an
+   * unseen key offset, a count written after the marker, a malformed field) returns {@link #NOT_A_COLLECTION} before
+   * anything is decoded or published, and the general path reads the object and reports what is wrong in its words.
+   */
+  private Object collection(int i, int offset, int depth) throws DtxProtocolException {
+    int size = plist.marker(offset) & 0x0F;
+    int classKey = knownKeyOffset("$class");
+    int objectsKey = knownKeyOffset("NS.objects");
+    if (size > 4 || classKey < 0 || objectsKey < 0) {
+      return NOT_A_COLLECTION;
+    }
+    int keyRefs = offset + 1;
+    if (keyRefs + 2L * size * refSize > plist.objectsEnd) {
+      return NOT_A_COLLECTION;
+    }
+    int keysKey = knownKeyOffset("NS.keys");
+    int classJ = -1;
+    int objectsJ = -1;
+    int keysJ = -1;
+    boolean isArray;
+    int refs;
+    int n;
+    try {
+      for (int j = 0; j < size; j++) {
+        int k = plist.refOffset(keyRefs + j * refSize, "plist");
+        if (k == classKey) {
+          classJ = j;
+        } else if (k == objectsKey) {
+          objectsJ = j;
+        } else if (k == keysKey) {
+          keysJ = j;
+        } else {
+          return NOT_A_COLLECTION;
+        }
+      }
+      if (classJ < 0 || objectsJ < 0) {
+        return NOT_A_COLLECTION;
+      }
+      int valueRefs = keyRefs + size * refSize;
+      ClassInfo info = classInfo(plist.refOffset(valueRefs + classJ * refSize, "plist"), i);
+      isArray = info.codec instanceof BuiltInCodecs.ArrayCodec;
+      if (!isArray && (keysJ < 0 || !(info.codec instanceof BuiltInCodecs.DictionaryCodec))) {
+        return NOT_A_COLLECTION;
+      }
+      refs = plist.refOffset(valueRefs + (isArray ? objectsJ : keysJ) * refSize, "plist");
+      if (plist.type(refs) != BinaryPlist.ARRAY) {
+        return NOT_A_COLLECTION;
+      }
+      n = plist.count(refs, refSize, "plist");
+    } catch (ArchiveFormatException malformed) {
+      return NOT_A_COLLECTION;
+    }
+    if (isArray) {
+      return array(i, depth, plist.contentOffset(refs), n);
+    }
+    return dictionary(i, depth, plist.contentOffset(refs), n, new Dict(offset, i));
+  }
+
   private Object decodeInstance(int i, int offset, int depth) throws DtxProtocolException {
+    Object fast = collection(i, offset, depth);
+    if (fast != NOT_A_COLLECTION) {
+      return fast;
+    }
     Dict fields = new Dict(offset, i);
     int classRef = fields.find("$class");
     if (classRef < 0) {
@@ -673,7 +837,7 @@ final class BinaryUnarchiving {
         return null;
       }
       if (uidIndex(v) >= 0) {
-        return follow(v, this, key, -1, depth, false);
+        return follow(v, index, key, -1, depth, false);
       }
       if (plist.type(v) == BinaryPlist.ARRAY) {
         return decodeReferences(key, false);
@@ -699,7 +863,7 @@ final class BinaryUnarchiving {
       int refs = plist.contentOffset(v);
       List<Object> out = new ArrayList<>(n);
       for (int k = 0; k < n; k++) {
-        out.add(element(refs + k * refSize, where, this, key, k, depth, asKeys));
+        out.add(element(refs + k * refSize, where, index, key, k, depth, asKeys));
       }
       return out;
     }
@@ -715,45 +879,14 @@ final class BinaryUnarchiving {
     Object decodeArray() throws DtxProtocolException {
       int v = find("NS.objects");
       int n = referenceCount(v, "NS.objects");
-      int refs = plist.contentOffset(v);
-      List<Object> list = new ArrayList<>(n);
-      publish(list);
-      for (int k = 0; k < n; k++) {
-        list.add(element(refs + k * refSize, fields, this, "NS.objects", k, depth, false));
-      }
-      return list;
+      return array(index, depth, plist.contentOffset(v), n);
     }
 
     /** What {@link BuiltInCodecs.DictionaryCodec#decode} makes of this object. */
     Object decodeDictionary() throws DtxProtocolException {
       int kv = find("NS.keys");
       int n = referenceCount(kv, "NS.keys");
-      Map<Object, Object> map = new LinkedHashMap<>(n < 12 ? 16 : (int) (n / 0.75f) + 1);
-      publish(map);
-      int keyRefs = plist.contentOffset(kv);
-      Object[] keys = new Object[n];
-      for (int k = 0; k < n; k++) {
-        keys[k] = element(keyRefs + k * refSize, fields, this, "NS.keys", k, depth, true);
-      }
-      int vv = find("NS.objects");
-      int m = referenceCount(vv, "NS.objects");
-      int valueRefs = plist.contentOffset(vv);
-      Object[] values = new Object[m];
-      for (int k = 0; k < m; k++) {
-        values[k] = element(valueRefs + k * refSize, fields, this, "NS.objects", k, depth, false);
-      }
-      if (n != m) {
-        throw error("NS.objects", "count " + m + " differs from NS.keys count " + n);
-      }
-      DataKeys data = new DataKeys();
-      for (int k = 0; k < n; k++) {
-        int before = map.size();
-        map.put(keys[k], values[k]);
-        if (map.size() == before || !data.add(keys[k])) {
-          throw error("NS.keys[" + k + "]", "duplicate key " + ArchiveValues.toString(keys[k], 200));
-        }
-      }
-      return map;
+      return dictionary(index, depth, plist.contentOffset(kv), n, fields);
     }
 
     /** The element count of the array of references at {@code v} (the value of {@code key}, -1 when absent). */

@@ -183,9 +183,8 @@ public final class NSKeyedUnarchiver {
           "archive bytes", limits.maxInputBytes(), length, DtxProtocolException.UNKNOWN_OFFSET);
     }
     if (BinaryPlist.isBinary(data, offset, length)) {
-      // Binary archives (what devices and NSKeyedArchiver write) are read in place, with no copy; an extended length
-      // that is no integer is reported as such, whichever object it is in (BinaryPlist checks it while reading the
-      // offset table).
+      // Binary archives (what devices and NSKeyedArchiver write) are read in place, with no copy; each object is
+      // checked (its offset, marker, lengths) when it is reached.
       return new BinaryUnarchiving(registry, limits, new BinaryPlist(data, offset, length)).decodeTop();
     }
     if (offset != 0 || length != data.length) {
