@@ -624,6 +624,16 @@ public final class Http2Connection implements AutoCloseable {
         }
         release(item);
         item = null;
+        // The head is DATA waiting for the peer's window: a connection frame behind it (GOAWAY, SETTINGS, PING) is
+        // not flow-controlled and need not wait (a peer that set a zero window and then broke the protocol held our
+        // GOAWAY, and the connection, for goAwayNow's 2 s).
+        item = connectionFrameBehindBlockedData();
+        if (item != null) {
+          writeItem(item);
+          finish(item);
+          item = null;
+          continue;
+        }
         flush();
         queueLock.lock();
         try {
@@ -643,6 +653,30 @@ public final class Http2Connection implements AutoCloseable {
       if (e instanceof Error err) {
         throw err;
       }
+    }
+  }
+
+  /**
+   * The first queued frame on stream 0 behind the queue's head when the head is DATA (which the write task could not
+   * send for want of window), made {@link #current}; else null. Frames of other streams stay behind it, in order.
+   */
+  private Item connectionFrameBehindBlockedData() {
+    queueLock.lock();
+    try {
+      Item head = queue.peek();
+      if (closed.get() || !urgent.isEmpty() || head == null || head.dataStream == 0) {
+        return null;
+      }
+      for (Item i : queue) {
+        if (i.dataStream == 0 && i.frame.readableBytes() >= Http2.FRAME_HEADER_BYTES
+            && (i.frame.getInt(i.frame.readerIndex() + 5) & 0x7FFF_FFFF) == 0) {
+          current = i;
+          return i;
+        }
+      }
+      return null;
+    } finally {
+      queueLock.unlock();
     }
   }
 

@@ -20,6 +20,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,6 +76,37 @@ class RsdServerHostilePeerTest {
   private static void assertStillServes(RsdServer server) throws IOException {
     try (RsdClient c = RsdClient.connect("127.0.0.1", server.port(), RsdClientServerTest.OPTIONS)) {
       assertEquals("iPhone15,2", c.peerInfo().productType());
+    }
+  }
+
+  /**
+   * Found by the {@code rsdServer} fuzz target (docs/fuzzing.md, finding 19): a client that sets a zero initial window
+   * and then breaks the protocol. The server's handshake replies wait for a window the client never gives, and the
+   * GOAWAY used to wait behind them: the server gave up on it after 2 s and closed without it.
+   */
+  @Test
+  void theGoAwayIsNotHeldBehindDataThatAZeroWindowBlocks() throws Exception {
+    byte[] zeroWindow = frame(Http2.SETTINGS, 0, 0, RawFrames.hex("0003 00000064 0004 00000000"));
+    byte[] badXpc = frame(Http2.DATA, 0, 1, RawFrames.hex("deadbeef 00000000 0000000000000000 0000000000000000"));
+    byte[] client = concat(RsdServerFrameOrderTest.PREFACE, zeroWindow, RsdServerFrameOrderTest.HEADERS_1,
+        RsdServerFrameOrderTest.DATA_1_EMPTY_DICT, RsdServerFrameOrderTest.SETTINGS_ACK,
+        RsdServerFrameOrderTest.HEADERS_3, RsdServerFrameOrderTest.DATA_1_VERSION_FLAGS,
+        RsdServerFrameOrderTest.DATA_3_INIT_HANDSHAKE, badXpc);
+    try (RsdServer server = start(Http2Connection.Options.SERVER_DEFAULT);
+        Socket s = connect(server, 64 * 1024)) {
+      s.getOutputStream().write(client);
+      s.getOutputStream().flush();
+      byte[] got = s.getInputStream().readAllBytes();
+      List<Integer> types = new ArrayList<>();
+      int at = 0;
+      while (at + Http2.FRAME_HEADER_BYTES <= got.length) {
+        int length = (got[at] & 0xFF) << 16 | (got[at + 1] & 0xFF) << 8 | got[at + 2] & 0xFF;
+        types.add(got[at + 3] & 0xFF);
+        at += Http2.FRAME_HEADER_BYTES + length;
+      }
+      assertEquals(got.length, at, "whole frames");
+      assertTrue(types.contains(Http2.GOAWAY), "the server's frames before it closed: " + types);
+      assertTrue(!types.contains(Http2.DATA), "no DATA went out in a zero window: " + types);
     }
   }
 
