@@ -475,7 +475,13 @@ class MockDeviceCatalogueTest {
       other.setLocation(1, 2);
       other.setLocation(48.8584, 2.2945);
       other.clearLocation();
-      other.conditions();
+      // stopLocationSimulation is one-way: wait for it to take effect (a call on another channel is no barrier, each
+      // channel's deliveries run on their own; run late, the stop cleared the position set below).
+      long stopped = System.nanoTime() + WAIT.toNanos();
+      while (device.location() != null && System.nanoTime() < stopped) {
+        Thread.sleep(10);
+      }
+      assertNull(device.location(), "the one-way stop never took effect");
       instruments.setLocation(48.8584, 2.2945);
     }
     instruments.conditions();
