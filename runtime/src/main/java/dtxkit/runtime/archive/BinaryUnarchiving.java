@@ -870,9 +870,7 @@ final class BinaryUnarchiving {
 
     @Override
     public void publish(Object instance) {
-      decoded[index] = instance;
-      state[index] = PUBLISHED;
-      pushUnfinished(instance);
+      BinaryUnarchiving.this.publish(index, instance);
     }
 
     /** What {@link BuiltInCodecs.ArrayCodec#decode} makes of this object. */
