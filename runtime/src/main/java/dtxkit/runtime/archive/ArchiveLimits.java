@@ -9,8 +9,9 @@ package dtxkit.runtime.archive;
  *
  * @param maxInputBytes largest archive accepted, in bytes
  * @param maxObjects largest {@code $objects} count accepted
- * @param maxDepth deepest nesting of objects accepted (the root is depth 1); decoding recurses, so a limit above a
- *     few thousand also needs a thread with a larger stack
+ * @param maxDepth deepest nesting of objects accepted (the root is depth 1; a string, number, data or date nests
+ *     nothing and is not counted); decoding recurses, so a limit above a few thousand also needs a thread with a
+ *     larger stack
  */
 public record ArchiveLimits(int maxInputBytes, int maxObjects, int maxDepth) {
   /**

@@ -191,6 +191,36 @@ final class BinaryPlist {
     }
   }
 
+  /**
+   * {@code out[i] = offsetOf(ref(refs + i * refSize))} for {@code i} from {@code from} to the end of {@code out}: the
+   * offsets of the objects an array's references name, in one pass. References and offsets of one or two bytes (every
+   * plist below 64 KiB of objects) are read inline; anything out of range, and the wider widths, go through
+   * {@link #ref} and {@link #offsetOf}, which check and report alike.
+   */
+  void offsetsOf(int refs, int from, int[] out, Object field) throws ArchiveFormatException {
+    if (refSize > 2 || offsetSize > 2) {
+      for (int i = from; i < out.length; i++) {
+        out[i] = offsetOf(ref(refs + i * refSize, field));
+      }
+      return;
+    }
+    byte[] b = bytes;
+    int p = base + refs + from * refSize;
+    int table = base + offsetTable;
+    for (int i = from; i < out.length; i++, p += refSize) {
+      int r = refSize == 1 ? b[p] & 0xFF : (b[p] & 0xFF) << 8 | (b[p + 1] & 0xFF);
+      int o = -1;
+      if (r < objectCount) {
+        int q = table + r * offsetSize;
+        o = offsetSize == 1 ? b[q] & 0xFF : (b[q] & 0xFF) << 8 | (b[q + 1] & 0xFF);
+      }
+      if (o < 8 || o >= objectsEnd || (b[base + o] & 0x0F) == 0x0F) {
+        o = offsetOf(ref(refs + i * refSize, field));
+      }
+      out[i] = o;
+    }
+  }
+
   /** The offset of the object whose reference is stored at {@code at}: {@link #offsetOf}({@link #ref}). */
   int refOffset(int at, Object field) throws ArchiveFormatException {
     int p = base + at;

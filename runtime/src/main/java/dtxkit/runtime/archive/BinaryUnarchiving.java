@@ -30,6 +30,8 @@ final class BinaryUnarchiving {
   /** Where the {@code $objects} array's references start. */
   private int objectRefs;
   private Object[] decoded;
+  /** {@code decoded[i]} once entry {@code i} is done, else null: what {@link #element} reads, one load per element. */
+  private Object[] done;
   private byte[] state;
   private final Map<Integer, ClassInfo> classes = new HashMap<>();
   private long lastClassIndex = -1;
@@ -109,18 +111,30 @@ final class BinaryUnarchiving {
     // Every entry of the $objects table must name an object of the plist at an offset inside the object area, the
     // ones no UID reaches too: entries are read lazily, but a table with a broken reference is a broken plist (as
     // dd-plist and CoreFoundation, which parse it whole, find). One pass over the references and their offset table
-    // entries, nothing decoded; each entry's offset is kept for when it is reached.
+    // entries; each entry's offset is kept for when it is reached.
     entryOffsets = new int[count];
+    decoded = new Object[count];
+    state = new byte[count];
+    done = new Object[count];
+    plist.offsetsOf(objectRefs, 1, entryOffsets, "$objects");
+    // The numbers and short strings (most entries of a sample) are made here, in one pass in table order, rather than
+    // each where it is first reached: the walk then finds them ready (element()). Made once per entry and charged as
+    // made, reached or not.
     for (int i = 1; i < count; i++) {
-      entryOffsets[i] = plist.offsetOf(plist.ref(objectRefs + i * refSize, "$objects"));
+      Object v = plist.scalar(entryOffsets[i]);
+      if (v != null) {
+        if (v instanceof String str) {
+          charge(str.length());
+        }
+        decoded[i] = v;
+        done[i] = v;
+        state[i] = DONE;
+      }
     }
     int first = entryOffset(0);
     if (!plist.isAscii(first, "$null")) {
       throw ArchiveFormatException.wrongValue("$objects[0]", "\"$null\"", describe(first));
     }
-    decoded = new Object[count];
-    state = new byte[count];
-    done = new Object[count];
 
     Dict topDict = new Dict(top, "$top");
     Map<String, Integer> entries = new LinkedHashMap<>();
@@ -157,8 +171,6 @@ final class BinaryUnarchiving {
    */
   private Object[] unfinished = new Object[16];
   private int unfinishedCount;
-  /** {@code decoded[i]} once entry {@code i} is done, else null: what {@link #element} reads, one load per element. */
-  private Object[] done;
 
   private void pushUnfinished(Object instance) {
     if (unfinishedCount == unfinished.length) {
@@ -301,30 +313,22 @@ final class BinaryUnarchiving {
   private Object element(int at, Object refsOwner, int owner, String key, int element, int depth, boolean asKey)
       throws DtxProtocolException {
     charge(1);
+    return chargedElement(at, refsOwner, owner, key, element, depth, asKey);
+  }
+
+  /** {@link #element} with its reference already charged. */
+  private Object chargedElement(int at, Object refsOwner, int owner, String key, int element, int depth,
+      boolean asKey) throws DtxProtocolException {
     int u = plist.uidRef(at);
     if (u < 0) {
       return follow(plist.refOffset(at, refsOwner != null ? refsOwner : new EntryName(owner)), owner, key, element,
           depth, asKey);
     }
     if (u < done.length) {
+      // An entry decoded before, or made up front.
       Object value = done[u];
-      if (value != null) {
-        if (!asKey || value instanceof String || value instanceof Number) {
-          return value;
-        }
-      } else if (u != 0 && state[u] == 0 && depth < limits.maxDepth()) {
-        // An entry not reached before, within the depth limit (as object() checks it): a number or short string is
-        // made here, what object() and plainValue() would make of it.
-        value = plist.scalar(entryOffsets[u]);
-        if (value != null) {
-          if (value instanceof String s) {
-            charge(s.length());
-          }
-          decoded[u] = value;
-          state[u] = DONE;
-          done[u] = value;
-          return value;
-        }
+      if (value != null && (!asKey || value instanceof String || value instanceof Number)) {
+        return value;
       }
     }
     return resolve(u, owner, key, element, depth, asKey);
@@ -368,13 +372,13 @@ final class BinaryUnarchiving {
       default:
         break;
     }
-    if (depth > limits.maxDepth()) {
-      throw new DtxLimitExceededException(
-          "archive depth", limits.maxDepth(), depth, DtxProtocolException.UNKNOWN_OFFSET);
-    }
     int offset = entryOffset(i);
     Object value;
     if (plist.type(offset) == BinaryPlist.DICT && uidIndex(offset) < 0) {
+      if (depth > limits.maxDepth()) {
+        throw new DtxLimitExceededException(
+            "archive depth", limits.maxDepth(), depth, DtxProtocolException.UNKNOWN_OFFSET);
+      }
       state[i] = IN_PROGRESS;
       int mark = unfinishedCount;
       value = decodeInstance(i, offset, depth);
@@ -447,8 +451,9 @@ final class BinaryUnarchiving {
   private List<Object> array(int index, int depth, int refs, int n) throws DtxProtocolException {
     List<Object> list = new ArrayList<>(n);
     publish(index, list);
+    charge(n);
     for (int k = 0; k < n; k++) {
-      list.add(element(refs + k * refSize, null, index, "NS.objects", k, depth, false));
+      list.add(chargedElement(refs + k * refSize, null, index, "NS.objects", k, depth, false));
     }
     return list;
   }

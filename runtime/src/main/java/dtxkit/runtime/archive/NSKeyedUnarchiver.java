@@ -444,13 +444,13 @@ public final class NSKeyedUnarchiver {
         default:
           break;
       }
-      if (depth > limits.maxDepth()) {
-        throw new DtxLimitExceededException(
-            "archive depth", limits.maxDepth(), depth, DtxProtocolException.UNKNOWN_OFFSET);
-      }
       NSObject o = objects[i];
       Object value;
       if (o instanceof NSDictionary d && uidIndex(d) < 0) {
+        if (depth > limits.maxDepth()) {
+          throw new DtxLimitExceededException(
+              "archive depth", limits.maxDepth(), depth, DtxProtocolException.UNKNOWN_OFFSET);
+        }
         state[i] = IN_PROGRESS;
         int mark = unfinishedCount;
         value = decodeInstance(i, d, depth);

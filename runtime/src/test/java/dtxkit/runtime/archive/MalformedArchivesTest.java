@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** One test per malformed archive: the go-ios negative fixtures and hand-built bad archives. */
 class MalformedArchivesTest {
@@ -219,6 +220,40 @@ class MalformedArchivesTest {
       depth++;
     }
     assertEquals(n - 1, depth);
+  }
+
+  /**
+   * The depth limit counts objects that nest (arrays, dictionaries, instances): a string or number nests nothing, so
+   * one inside the deepest array the limit allows decodes, in both readers, while an array there is refused.
+   */
+  @Test
+  void aLeafBelowTheDeepestAllowedObjectDecodesAndAnotherObjectThereDoesNot() throws Exception {
+    int n = ArchiveLimits.DEFAULT.maxDepth();
+    NSObject[] objects = new NSObject[n + 2];
+    for (int i = 0; i < n - 1; i++) {
+      objects[i] = instance(n + 1, "NS.objects", uids(i + 2));
+    }
+    objects[n - 1] = instance(n + 1, "NS.objects", uids(n + 2));
+    objects[n] = classDict("NSArray", "NSObject");
+    objects[n + 1] = new NSString("leaf");
+    byte[] leaf = archiveOf(objects);
+    NSKeyedUnarchiver reader = NSKeyedUnarchiver.builder().build();
+    for (Object v : List.of(reader.decodeTop(leaf).get("root"), reader.decodeTree(leaf).get("root"))) {
+      int depth = 0;
+      while (v instanceof List<?> l && l.size() == 1) {
+        v = l.get(0);
+        depth++;
+      }
+      assertEquals(n, depth);
+      assertEquals("leaf", v);
+    }
+    objects[n + 1] = instance(n + 1, "NS.objects", uids());
+    byte[] oneTooDeep = archiveOf(objects);
+    List<Executable> decodes = List.of(() -> reader.decodeTop(oneTooDeep), () -> reader.decodeTree(oneTooDeep));
+    for (Executable decode : decodes) {
+      DtxLimitExceededException e = assertThrows(DtxLimitExceededException.class, decode);
+      assertEquals("archive depth exceeded: " + (n + 1) + " > " + n, e.getMessage());
+    }
   }
 
   @Test
