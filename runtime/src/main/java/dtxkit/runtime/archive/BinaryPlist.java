@@ -276,9 +276,9 @@ final class BinaryPlist {
 
   /**
    * The commonest plain values read in one step: an integer of 1, 2, 4 or 8 bytes (an Integer when it fits, else a
-   * Long), a real of 8 bytes (a Double) or an ASCII string of fewer than 15 chars, lying whole before the offset
-   * table; null for anything else, which {@link #intValue}, {@link #realValue} and {@link #stringValue} then read
-   * (and report). The same values as theirs.
+   * Long), a real of 8 bytes (a Double), a boolean, or an ASCII string (its count in the marker, or in an integer of
+   * one or two bytes after it), lying whole before the offset table; null for anything else, which
+   * {@link #intValue}, {@link #realValue} and {@link #stringValue} then read (and report). The same values as theirs.
    */
   Object scalar(int offset) {
     int p = base + offset;
@@ -305,6 +305,29 @@ final class BinaryPlist {
       case 0x23:
         return offset + 9 <= objectsEnd ? Double.valueOf(Double.longBitsToDouble((long) BIG_ENDIAN_LONG.get(bytes, p + 1)))
             : null;
+      case 0x08:
+        return Boolean.FALSE;
+      case 0x09:
+        return Boolean.TRUE;
+      case 0x5F: {
+        // An ASCII string of 15 chars or more: its count an integer of one or two bytes after the marker.
+        if (offset + 4 > objectsEnd) {
+          return null;
+        }
+        int c = bytes[p + 1];
+        int n;
+        int start;
+        if (c == 0x10) {
+          n = bytes[p + 2] & 0xFF;
+          start = p + 3;
+        } else if (c == 0x11) {
+          n = (bytes[p + 2] & 0xFF) << 8 | (bytes[p + 3] & 0xFF);
+          start = p + 4;
+        } else {
+          return null;
+        }
+        return start - base + n <= objectsEnd ? new String(bytes, start, n, StandardCharsets.US_ASCII) : null;
+      }
       default:
         int n = m & 0x0F;
         if ((m & 0xF0) == ASCII && n != 0x0F && offset + 1 + n <= objectsEnd) {
