@@ -221,6 +221,20 @@ final class BinaryPlist {
     }
   }
 
+  /**
+   * The {@code count} references stored from {@code at} as written, big-endian in one long ({@code count * refSize}
+   * is at most 8; the caller checked that they lie before the offset table): for comparing references, not
+   * following them.
+   */
+  long rawRefs(int at, int count) {
+    long v = 0;
+    int p = base + at;
+    for (int i = 0, end = count * refSize; i < end; i++) {
+      v = (v << 8) | (bytes[p + i] & 0xFF);
+    }
+    return v;
+  }
+
   /** The offset of the object whose reference is stored at {@code at}: {@link #offsetOf}({@link #ref}). */
   int refOffset(int at, Object field) throws ArchiveFormatException {
     int p = base + at;

@@ -521,46 +521,68 @@ final class BinaryUnarchiving {
    * anything is decoded or published, and the general path reads the object and reports what is wrong in its words.
    */
   private Object collection(int i, int offset, int depth) throws DtxProtocolException {
-    int size = plist.marker(offset) & 0x0F;
-    int classKey = knownKeyOffset("$class");
-    int objectsKey = knownKeyOffset("NS.objects");
-    if (size > 4 || classKey < 0 || objectsKey < 0) {
+    int marker = plist.marker(offset);
+    int size = marker & 0x0F;
+    if (size > 4) {
       return NOT_A_COLLECTION;
     }
     int keyRefs = offset + 1;
     if (keyRefs + 2L * size * refSize > plist.objectsEnd) {
       return NOT_A_COLLECTION;
     }
-    int keysKey = knownKeyOffset("NS.keys");
-    int classJ = -1;
-    int objectsJ = -1;
-    int keysJ = -1;
+    int valueRefs = keyRefs + size * refSize;
     boolean isArray;
     int refs;
     int n;
     try {
-      for (int j = 0; j < size; j++) {
-        int k = plist.refOffset(keyRefs + j * refSize, "plist");
-        if (k == classKey) {
-          classJ = j;
-        } else if (k == objectsKey) {
-          objectsJ = j;
-        } else if (k == keysKey) {
-          keysJ = j;
-        } else {
+      int listJ;
+      long keys = size * refSize <= 8 ? plist.rawRefs(keyRefs, size) : -1;
+      if (keys >= 0 && marker == shapeMarker && keys == shapeKeys
+          && plist.rawRefs(valueRefs + shapeClassJ * refSize, 1) == shapeClassRef) {
+        // The same key objects and class object as the last collection: what they were found to be then.
+        isArray = shapeIsArray;
+        listJ = shapeListJ;
+      } else {
+        int classKey = knownKeyOffset("$class");
+        int objectsKey = knownKeyOffset("NS.objects");
+        if (classKey < 0 || objectsKey < 0) {
           return NOT_A_COLLECTION;
         }
+        int keysKey = knownKeyOffset("NS.keys");
+        int classJ = -1;
+        int objectsJ = -1;
+        int keysJ = -1;
+        for (int j = 0; j < size; j++) {
+          int k = plist.refOffset(keyRefs + j * refSize, "plist");
+          if (k == classKey) {
+            classJ = j;
+          } else if (k == objectsKey) {
+            objectsJ = j;
+          } else if (k == keysKey) {
+            keysJ = j;
+          } else {
+            return NOT_A_COLLECTION;
+          }
+        }
+        if (classJ < 0 || objectsJ < 0) {
+          return NOT_A_COLLECTION;
+        }
+        ClassInfo info = classInfo(plist.refOffset(valueRefs + classJ * refSize, "plist"), i);
+        isArray = info.codec instanceof BuiltInCodecs.ArrayCodec;
+        if (!isArray && (keysJ < 0 || !(info.codec instanceof BuiltInCodecs.DictionaryCodec))) {
+          return NOT_A_COLLECTION;
+        }
+        listJ = isArray ? objectsJ : keysJ;
+        if (keys >= 0) {
+          shapeMarker = marker;
+          shapeKeys = keys;
+          shapeClassJ = classJ;
+          shapeClassRef = plist.rawRefs(valueRefs + classJ * refSize, 1);
+          shapeIsArray = isArray;
+          shapeListJ = listJ;
+        }
       }
-      if (classJ < 0 || objectsJ < 0) {
-        return NOT_A_COLLECTION;
-      }
-      int valueRefs = keyRefs + size * refSize;
-      ClassInfo info = classInfo(plist.refOffset(valueRefs + classJ * refSize, "plist"), i);
-      isArray = info.codec instanceof BuiltInCodecs.ArrayCodec;
-      if (!isArray && (keysJ < 0 || !(info.codec instanceof BuiltInCodecs.DictionaryCodec))) {
-        return NOT_A_COLLECTION;
-      }
-      refs = plist.refOffset(valueRefs + (isArray ? objectsJ : keysJ) * refSize, "plist");
+      refs = plist.refOffset(valueRefs + listJ * refSize, "plist");
       if (plist.type(refs) != BinaryPlist.ARRAY) {
         return NOT_A_COLLECTION;
       }
@@ -573,6 +595,19 @@ final class BinaryUnarchiving {
     }
     return dictionary(i, depth, plist.contentOffset(refs), n, new Dict(offset, i));
   }
+
+  /**
+   * The shape of the last object {@link #collection} took: its marker, its key references and its {@code $class}
+   * reference as written, and what they were found to be (an array or a dictionary, and which value holds the
+   * references). Objects of one class archived alike share the plist's key and class objects, so the next one with
+   * the same references is known without reading its keys and class again.
+   */
+  private int shapeMarker = -1;
+  private long shapeKeys;
+  private int shapeClassJ;
+  private long shapeClassRef;
+  private boolean shapeIsArray;
+  private int shapeListJ;
 
   private Object decodeInstance(int i, int offset, int depth) throws DtxProtocolException {
     Object fast = collection(i, offset, depth);
