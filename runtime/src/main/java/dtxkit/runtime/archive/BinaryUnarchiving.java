@@ -117,9 +117,9 @@ final class BinaryUnarchiving {
     state = new byte[count];
     done = new Object[count];
     plist.offsetsOf(objectRefs, 1, entryOffsets, "$objects");
-    // The numbers and short strings (most entries of a sample) are made here, in one pass in table order, rather than
-    // each where it is first reached: the walk then finds them ready (element()). Made once per entry and charged as
-    // made, reached or not.
+    // The numbers, booleans and ASCII strings (most entries of a sample; BinaryPlist.scalar) are made here, in one
+    // pass in table order, rather than each where it is first reached: the walk then finds them ready (element()).
+    // Made once per entry and charged as made, reached or not.
     for (int i = 1; i < count; i++) {
       Object v = plist.scalar(entryOffsets[i]);
       if (v != null) {
