@@ -460,10 +460,10 @@ final class BinaryUnarchiving {
 
   /**
    * What {@link BuiltInCodecs.DictionaryCodec#decode} makes of {@code $objects[index]}, whose {@code NS.keys}
-   * holds {@code n} references (counted and checked) from {@code keyRefs}; {@code NS.objects} is looked up in
-   * {@code fields} after the keys are decoded (as the codec does).
+   * holds {@code n} references (counted and checked) from {@code keyRefs}; {@code NS.objects} lies at
+   * {@code objectsAt} (-1 when the object has none) and is checked after the keys are decoded (as the codec does).
    */
-  private Map<Object, Object> dictionary(int index, int depth, int keyRefs, int n, Dict fields)
+  private Map<Object, Object> dictionary(int index, int depth, int keyRefs, int n, int objectsAt)
       throws DtxProtocolException {
     Map<Object, Object> map = new LinkedHashMap<>(n < 12 ? 16 : (int) (n / 0.75f) + 1);
     publish(index, map);
@@ -471,15 +471,15 @@ final class BinaryUnarchiving {
     for (int k = 0; k < n; k++) {
       keys[k] = element(keyRefs + k * refSize, null, index, "NS.keys", k, depth, true);
     }
-    int vv = fields.find("NS.objects");
-    if (vv < 0) {
+    if (objectsAt < 0) {
       throw ArchiveFormatException.missing(entryField(index, "NS.objects"), "an array of UIDs");
     }
-    if (plist.type(vv) != BinaryPlist.ARRAY) {
-      throw ArchiveFormatException.wrongValue(entryField(index, "NS.objects"), "an array of UIDs", describeType(vv));
+    if (plist.type(objectsAt) != BinaryPlist.ARRAY) {
+      throw ArchiveFormatException.wrongValue(entryField(index, "NS.objects"), "an array of UIDs",
+          describeType(objectsAt));
     }
-    int m = plist.count(vv, refSize, fields);
-    int valueRefs = plist.contentOffset(vv);
+    int m = plist.count(objectsAt, refSize, new EntryName(index));
+    int valueRefs = plist.contentOffset(objectsAt);
     Object[] values = new Object[m];
     for (int k = 0; k < m; k++) {
       values[k] = element(valueRefs + k * refSize, null, index, "NS.objects", k, depth, false);
@@ -534,14 +534,17 @@ final class BinaryUnarchiving {
     boolean isArray;
     int refs;
     int n;
+    int objectsAt;
     try {
       int listJ;
+      int objectsJ;
       long keys = size * refSize <= 8 ? plist.rawRefs(keyRefs, size) : -1;
       if (keys >= 0 && marker == shapeMarker && keys == shapeKeys
           && plist.rawRefs(valueRefs + shapeClassJ * refSize, 1) == shapeClassRef) {
         // The same key objects and class object as the last collection: what they were found to be then.
         isArray = shapeIsArray;
         listJ = shapeListJ;
+        objectsJ = shapeObjectsJ;
       } else {
         int classKey = knownKeyOffset("$class");
         int objectsKey = knownKeyOffset("NS.objects");
@@ -550,7 +553,7 @@ final class BinaryUnarchiving {
         }
         int keysKey = knownKeyOffset("NS.keys");
         int classJ = -1;
-        int objectsJ = -1;
+        objectsJ = -1;
         int keysJ = -1;
         for (int j = 0; j < size; j++) {
           int k = plist.refOffset(keyRefs + j * refSize, "plist");
@@ -580,6 +583,7 @@ final class BinaryUnarchiving {
           shapeClassRef = plist.rawRefs(valueRefs + classJ * refSize, 1);
           shapeIsArray = isArray;
           shapeListJ = listJ;
+          shapeObjectsJ = objectsJ;
         }
       }
       refs = plist.refOffset(valueRefs + listJ * refSize, "plist");
@@ -587,13 +591,14 @@ final class BinaryUnarchiving {
         return NOT_A_COLLECTION;
       }
       n = plist.count(refs, refSize, "plist");
+      objectsAt = isArray ? -1 : plist.refOffset(valueRefs + objectsJ * refSize, "plist");
     } catch (ArchiveFormatException malformed) {
       return NOT_A_COLLECTION;
     }
     if (isArray) {
       return array(i, depth, plist.contentOffset(refs), n);
     }
-    return dictionary(i, depth, plist.contentOffset(refs), n, new Dict(offset, i));
+    return dictionary(i, depth, plist.contentOffset(refs), n, objectsAt);
   }
 
   /**
@@ -608,6 +613,7 @@ final class BinaryUnarchiving {
   private long shapeClassRef;
   private boolean shapeIsArray;
   private int shapeListJ;
+  private int shapeObjectsJ;
 
   private Object decodeInstance(int i, int offset, int depth) throws DtxProtocolException {
     Object fast = collection(i, offset, depth);
@@ -739,8 +745,22 @@ final class BinaryUnarchiving {
     /** Key → entry, built on the first lookup in a large dictionary. */
     private Map<String, Integer> index;
 
+    /** The key {@link #find} was last asked for (codecs pass constants, and ask twice: contains, then decode). */
+    private String lastKey;
+    private int lastFound;
+
     /** The offset of the value under the string key {@code key} (the last one, as a dictionary keeps), or -1. */
     int find(String key) throws ArchiveFormatException {
+      if (key == lastKey) {
+        return lastFound;
+      }
+      int found = findUncached(key);
+      lastKey = key;
+      lastFound = found;
+      return found;
+    }
+
+    private int findUncached(String key) throws ArchiveFormatException {
       if (size > SCAN_LIMIT) {
         if (index == null) {
           index = new HashMap<>();
@@ -924,7 +944,8 @@ final class BinaryUnarchiving {
     Object decodeDictionary() throws DtxProtocolException {
       int kv = find("NS.keys");
       int n = referenceCount(kv, "NS.keys");
-      return dictionary(index, depth, plist.contentOffset(kv), n, fields);
+      // NS.objects found before the keys are decoded: the keys were all read (and checked) finding NS.keys.
+      return dictionary(index, depth, plist.contentOffset(kv), n, find("NS.objects"));
     }
 
     /** The element count of the array of references at {@code v} (the value of {@code key}, -1 when absent). */

@@ -340,6 +340,23 @@ class MalformedArchivesTest {
   }
 
   @Test
+  void dictionaryWithoutValues() throws Exception {
+    ArchiveFormatException e = formatError(archiveOf(
+        instance(3, "NS.keys", uids(2)), new NSString("k"), classDict("NSDictionary", "NSObject")));
+    assertEquals("$objects[1].NS.objects", e.field());
+    assertTrue(e.getMessage().contains("missing"), e.getMessage());
+  }
+
+  @Test
+  void dictionaryWhoseValuesAreNoArray() throws Exception {
+    ArchiveFormatException e = formatError(archiveOf(
+        instance(3, "NS.keys", uids(2), "NS.objects", new NSString("v")), new NSString("k"),
+        classDict("NSDictionary", "NSObject")));
+    assertEquals("$objects[1].NS.objects", e.field());
+    assertTrue(e.getMessage().contains("expected an array of UIDs"), e.getMessage());
+  }
+
+  @Test
   void errorDomainOfWrongType() throws Exception {
     ArchiveFormatException e = formatError(archiveOf(
         instance(3, "NSDomain", NSKeyedArchiver.uid(2), "NSCode", new NSNumber(1)), new NSNumber(5),
