@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * One decode of a binary NSKeyedArchiver archive straight from its bytes ({@link BinaryPlist}): no plist object tree is
- * built; each {@code $objects} entry is read where it lies when it is first referenced and decoded once. The rules
- * (mapping, cycles, errors, limits) are those {@link NSKeyedUnarchiver} documents, the same as for XML archives.
+ * built; each {@code $objects} entry is read where it lies and decoded once: numbers, booleans and ASCII strings in one
+ * pass before the walk, the others when first referenced. The rules (mapping, cycles, errors, limits) are those
+ * {@link NSKeyedUnarchiver} documents, the same as for XML archives.
  */
 final class BinaryUnarchiving {
   private static final byte IN_PROGRESS = 1;
