@@ -30,9 +30,15 @@ final class BinaryUnarchiving {
   private final int refSize;
   /** Where the {@code $objects} array's references start. */
   private int objectRefs;
-  private Object[] decoded;
-  /** {@code decoded[i]} once entry {@code i} is done, else null: what {@link #element} reads, one load per element. */
+  /**
+   * Entry {@code i}'s value once it is made (up front or when reached), or while it is being filled the instance it
+   * published ({@code state[i] == PUBLISHED}); null before: what {@link #element} reads, one load per element.
+   */
   private Object[] done;
+  /**
+   * Where each entry's decode stands: 0 before it starts, and also for a value made up front (its {@code done[i]} is
+   * set, which is what is checked first), then {@link #IN_PROGRESS}, {@link #PUBLISHED}, {@link #DONE}.
+   */
   private byte[] state;
   private final Map<Integer, ClassInfo> classes = new HashMap<>();
   private long lastClassIndex = -1;
@@ -114,7 +120,6 @@ final class BinaryUnarchiving {
     // dd-plist and CoreFoundation, which parse it whole, find). One pass over the references and their offset table
     // entries; each entry's offset is kept for when it is reached.
     entryOffsets = new int[count];
-    decoded = new Object[count];
     state = new byte[count];
     done = new Object[count];
     plist.offsetsOf(objectRefs, 1, entryOffsets, "$objects");
@@ -127,9 +132,7 @@ final class BinaryUnarchiving {
         if (v instanceof String str) {
           charge(str.length());
         }
-        decoded[i] = v;
         done[i] = v;
-        state[i] = DONE;
       }
     }
     int first = entryOffset(0);
@@ -328,7 +331,8 @@ final class BinaryUnarchiving {
     if (u < done.length) {
       // An entry decoded before, or made up front.
       Object value = done[u];
-      if (value != null && (!asKey || value instanceof String || value instanceof Number)) {
+      if (value != null
+          && (!asKey || (value instanceof String || value instanceof Number) && state[u] != PUBLISHED)) {
         return value;
       }
     }
@@ -350,20 +354,24 @@ final class BinaryUnarchiving {
 
   private Object object(long index, int owner, String key, int element, int depth, boolean asKey)
       throws DtxProtocolException {
-    if (index >= decoded.length) {
+    if (index >= done.length) {
       throw ArchiveFormatException.wrongValue(where(owner, key, element),
-          "a UID below " + decoded.length + " (the $objects count)", "UID " + index);
+          "a UID below " + done.length + " (the $objects count)", "UID " + index);
     }
     int i = (int) index;
+    Object ready = done[i];
+    if (ready != null && state[i] != PUBLISHED) {
+      return ready;
+    }
     if (i == 0) {
       return null;
     }
     switch (state[i]) {
       case DONE:
-        return decoded[i];
+        return null; // a codec's result was null (any other is returned above)
       case PUBLISHED:
         if (!asKey) {
-          return decoded[i];
+          return ready;
         }
         throw new ArchiveFormatException(where(owner, key, element),
             "cycle: $objects[" + i + "] is used as a set element or dictionary key of itself", null);
@@ -392,7 +400,6 @@ final class BinaryUnarchiving {
             "$objects[" + i + "]", "a string, number, data or object dictionary", describeType(offset));
       }
     }
-    decoded[i] = value;
     state[i] = DONE;
     done[i] = value;
     return value;
@@ -440,7 +447,7 @@ final class BinaryUnarchiving {
 
   /** Publishes {@code instance} as {@code $objects[index]}: what {@link ArchiveReader#publish} does. */
   private void publish(int index, Object instance) {
-    decoded[index] = instance;
+    done[index] = instance;
     state[index] = PUBLISHED;
     pushUnfinished(instance);
   }
@@ -647,9 +654,9 @@ final class BinaryUnarchiving {
     if (index < 0) {
       throw ArchiveFormatException.wrongValue("$objects[" + owner + "].$class", "a UID", describe(ref));
     }
-    if (index == 0 || index >= decoded.length) {
+    if (index == 0 || index >= done.length) {
       throw ArchiveFormatException.wrongValue("$objects[" + owner + "].$class",
-          "a UID of a class dictionary in 1.." + (decoded.length - 1), "UID " + index);
+          "a UID of a class dictionary in 1.." + (done.length - 1), "UID " + index);
     }
     if (index == lastClassIndex) {
       return lastClass;
