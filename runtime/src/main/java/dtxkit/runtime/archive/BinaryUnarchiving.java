@@ -34,10 +34,11 @@ final class BinaryUnarchiving {
    * Entry {@code i}'s value once it is made (up front or when reached), or while it is being filled the instance it
    * published ({@code state[i] == PUBLISHED}); null before: what {@link #element} reads, one load per element.
    */
-  private Object[] done;
+  private Object[] entryValues;
   /**
-   * Where each entry's decode stands: 0 before it starts, and also for a value made up front (its {@code done[i]} is
-   * set, which is what is checked first), then {@link #IN_PROGRESS}, {@link #PUBLISHED}, {@link #DONE}.
+   * Where each entry's decode stands: 0 before it starts, and also for a value made up front (its
+   * {@code entryValues[i]} is set, which is what is checked first), then {@link #IN_PROGRESS}, {@link #PUBLISHED},
+   * {@link #DONE}.
    */
   private byte[] state;
   private final Map<Integer, ClassInfo> classes = new HashMap<>();
@@ -121,7 +122,7 @@ final class BinaryUnarchiving {
     // entries; each entry's offset is kept for when it is reached.
     entryOffsets = new int[count];
     state = new byte[count];
-    done = new Object[count];
+    entryValues = new Object[count];
     plist.offsetsOf(objectRefs, 1, entryOffsets, "$objects");
     // The numbers, booleans and ASCII strings (most entries of a sample; BinaryPlist.scalar) are made here, in one
     // pass in table order, rather than each where it is first reached: the walk then finds them ready (element()).
@@ -132,7 +133,7 @@ final class BinaryUnarchiving {
         if (v instanceof String str) {
           charge(str.length());
         }
-        done[i] = v;
+        entryValues[i] = v;
       }
     }
     int first = entryOffset(0);
@@ -328,9 +329,9 @@ final class BinaryUnarchiving {
       return follow(plist.refOffset(at, refsOwner != null ? refsOwner : new EntryName(owner)), owner, key, element,
           depth, asKey);
     }
-    if (u < done.length) {
+    if (u < entryValues.length) {
       // An entry decoded before, or made up front.
-      Object value = done[u];
+      Object value = entryValues[u];
       if (value != null
           && (!asKey || (value instanceof String || value instanceof Number) && state[u] != PUBLISHED)) {
         return value;
@@ -354,12 +355,12 @@ final class BinaryUnarchiving {
 
   private Object object(long index, int owner, String key, int element, int depth, boolean asKey)
       throws DtxProtocolException {
-    if (index >= done.length) {
+    if (index >= entryValues.length) {
       throw ArchiveFormatException.wrongValue(where(owner, key, element),
-          "a UID below " + done.length + " (the $objects count)", "UID " + index);
+          "a UID below " + entryValues.length + " (the $objects count)", "UID " + index);
     }
     int i = (int) index;
-    Object ready = done[i];
+    Object ready = entryValues[i];
     if (ready != null && state[i] != PUBLISHED) {
       return ready;
     }
@@ -401,7 +402,7 @@ final class BinaryUnarchiving {
       }
     }
     state[i] = DONE;
-    done[i] = value;
+    entryValues[i] = value;
     return value;
   }
 
@@ -447,7 +448,7 @@ final class BinaryUnarchiving {
 
   /** Publishes {@code instance} as {@code $objects[index]}: what {@link ArchiveReader#publish} does. */
   private void publish(int index, Object instance) {
-    done[index] = instance;
+    entryValues[index] = instance;
     state[index] = PUBLISHED;
     pushUnfinished(instance);
   }
@@ -654,9 +655,9 @@ final class BinaryUnarchiving {
     if (index < 0) {
       throw ArchiveFormatException.wrongValue("$objects[" + owner + "].$class", "a UID", describe(ref));
     }
-    if (index == 0 || index >= done.length) {
+    if (index == 0 || index >= entryValues.length) {
       throw ArchiveFormatException.wrongValue("$objects[" + owner + "].$class",
-          "a UID of a class dictionary in 1.." + (done.length - 1), "UID " + index);
+          "a UID of a class dictionary in 1.." + (entryValues.length - 1), "UID " + index);
     }
     if (index == lastClassIndex) {
       return lastClass;
